@@ -1,0 +1,218 @@
+/**
+ * Command dispatch, in Redis's order of checks: lookup (unknown command or
+ * subcommand), arity, authentication, pub/sub context, loading, memory,
+ * then MULTI queuing or execution. {@link call} is the single execution
+ * path that keeps statistics, propagation and reply modes right for every
+ * command, including those run by EXEC and re-run for blocked clients.
+ *
+ * @module
+ */
+
+import type { Client, QueuedCommand } from "../server/client.ts";
+import { ReplyMode } from "../server/client.ts";
+import type { Server } from "../server/server.ts";
+import type { CommandSpec } from "./spec.ts";
+import { fullName } from "./table.ts";
+
+/** Commands a RESP2 client may send while subscribed. */
+const ALLOWED_WHILE_SUBSCRIBED = new Set([
+  "subscribe",
+  "ssubscribe",
+  "unsubscribe",
+  "sunsubscribe",
+  "psubscribe",
+  "punsubscribe",
+  "ping",
+  "quit",
+  "reset",
+]);
+
+/** Commands that are executed, not queued, inside MULTI. */
+const TRANSACTION_CONTROL = new Set(["exec", "discard", "multi", "watch", "quit", "reset"]);
+
+/** Renders `%.*s` of a C string: bytes up to the first NUL, at most `max`. */
+function cString(bytes: Uint8Array, max: number): string {
+  let s = "";
+  for (let i = 0; i < bytes.length && i < max; i++) {
+    if (bytes[i] === 0) break;
+    s += String.fromCharCode(bytes[i]);
+  }
+  return s;
+}
+
+/** Redis's unknown-command error, including the first arguments. */
+export function unknownCommandError(argv: Uint8Array[]): string {
+  let args = "";
+  for (let i = 1; i < argv.length && args.length < 128; i++) {
+    args += `'${cString(argv[i], 128 - args.length)}' `;
+  }
+  return `ERR unknown command '${cString(argv[0], 128)}', with args beginning with: ${args}`;
+}
+
+/** Redis's wrong-arity error. */
+export function arityError(name: string): string {
+  return `ERR wrong number of arguments for '${name}' command`;
+}
+
+function arityOk(spec: CommandSpec, argc: number): boolean {
+  return spec.arity >= 0 ? argc === spec.arity : argc >= -spec.arity;
+}
+
+/**
+ * Finds the spec for a command line. Returns the spec and its full name,
+ * or writes the error reply (unknown command/subcommand, arity) and
+ * returns null.
+ */
+export function resolveCommand(
+  server: Server,
+  c: Client,
+  argv: Uint8Array[],
+): { spec: CommandSpec; name: string } | null {
+  const spec = server.commands.lookup(argv[0]);
+  if (spec === undefined) {
+    reject(server, c, null, unknownCommandError(argv));
+    return null;
+  }
+  // A container that also answers on its own (COMMAND) runs when called bare.
+  if (spec.subcommands !== undefined && !(argv.length === 1 && spec.handler !== undefined)) {
+    if (argv.length < 2) {
+      reject(server, c, spec.name, arityError(spec.name));
+      return null;
+    }
+    const sub = server.commands.subcommand(spec, argv[1]);
+    if (sub === undefined) {
+      reject(
+        server,
+        c,
+        spec.name,
+        `ERR unknown subcommand '${cString(argv[1], 128)}'. Try ${spec.name.toUpperCase()} HELP.`,
+      );
+      return null;
+    }
+    const name = fullName(sub, spec);
+    if (!arityOk(sub, argv.length)) {
+      reject(server, c, name, arityError(name));
+      return null;
+    }
+    return { spec: sub, name };
+  }
+  if (!arityOk(spec, argv.length)) {
+    reject(server, c, spec.name, arityError(spec.name));
+    return null;
+  }
+  return { spec, name: spec.name };
+}
+
+/** Writes an error for a command that was not executed and counts it as rejected. */
+function reject(server: Server, c: Client, name: string | null, error: string): void {
+  c.out.error(error);
+  if (name !== null) server.stats.command(name).rejectedCalls++;
+  if (c.multi !== null) c.multiFailed = true;
+}
+
+/** Runs one command line received from a client. */
+export function execute(server: Server, c: Client, argv: Uint8Array[]): void {
+  server.keyspace.updateTime();
+  const mark = c.out.length;
+  dispatch(server, c, argv);
+  applyReplyMode(c, mark);
+  afterCommand(server);
+}
+
+function dispatch(server: Server, c: Client, argv: Uint8Array[]): void {
+  const resolved = resolveCommand(server, c, argv);
+  if (resolved === null) return;
+  const { spec, name } = resolved;
+  const flags = spec.flags;
+
+  if (!c.authenticated && !flags.includes("no_auth") && server.authRequired()) {
+    reject(server, c, name, "NOAUTH Authentication required.");
+    return;
+  }
+  if (c.proto === 2 && c.subscribed && !ALLOWED_WHILE_SUBSCRIBED.has(spec.name)) {
+    reject(
+      server,
+      c,
+      name,
+      `ERR Can't execute '${name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+    );
+    return;
+  }
+  if (server.loading && !flags.includes("loading")) {
+    reject(server, c, name, "LOADING Redis is loading the dataset in memory");
+    return;
+  }
+  const denial = server.admissionCheck(c, spec);
+  if (denial !== null) {
+    reject(server, c, name, denial);
+    return;
+  }
+  if (c.multi !== null && !TRANSACTION_CONTROL.has(spec.name)) {
+    if (flags.includes("no_multi")) {
+      reject(server, c, name, "ERR Command not allowed inside a transaction");
+      return;
+    }
+    const queued: QueuedCommand = { spec, argv: argv.map((a) => a.slice()) };
+    c.multi.push(queued);
+    c.out.queued();
+    return;
+  }
+  call(server, c, spec, argv, name);
+}
+
+/**
+ * Executes a resolved command: runs the handler, updates command and error
+ * statistics, records what to propagate to the AOF, feeds the slow log.
+ */
+export function call(
+  server: Server,
+  c: Client,
+  spec: CommandSpec,
+  argv: Uint8Array[],
+  name = fullNameOf(server, spec),
+): void {
+  const dirtyBefore = server.dirty;
+  const errorsBefore = c.out.errorCount;
+  c.propagateOverride = null;
+  const start = performance.now();
+  spec.handler!(c, argv);
+  const micros = Math.round((performance.now() - start) * 1000);
+  c.lastCommand = name;
+  if (c.blocked !== null && !c.reprocessingBlocked) return; // counted when it completes
+  const stat = server.stats.command(name);
+  stat.calls++;
+  stat.usec += micros;
+  if (c.out.errorCount > errorsBefore) stat.failedCalls++;
+  server.stats.totalCommandsProcessed++;
+  if (server.dirty > dirtyBefore) {
+    const commands = c.propagateOverride ?? [argv];
+    for (const command of commands) server.propagate(c.db.index, command);
+  }
+  c.propagateOverride = null;
+  server.commandExecuted(c, argv, name, micros);
+}
+
+function fullNameOf(server: Server, spec: CommandSpec): string {
+  const parent = server.commands.parentOf(spec);
+  return fullName(spec, parent);
+}
+
+/** Work done after every top-level command: serve unblocked clients, flush propagation. */
+export function afterCommand(server: Server): void {
+  server.blocking.serveReady();
+  server.flushPropagation();
+}
+
+/** Drops the reply just written when `CLIENT REPLY OFF|SKIP` says so. */
+function applyReplyMode(c: Client, mark: number): void {
+  const mode = c.replyMode;
+  if (mode === ReplyMode.ON) return;
+  if (mode === ReplyMode.OFF) {
+    c.out.truncate(mark);
+  } else if (mode === ReplyMode.SKIP) {
+    c.out.truncate(mark);
+    c.replyMode = ReplyMode.ON;
+  } else if (mode === ReplyMode.SKIP_NEXT) {
+    c.replyMode = ReplyMode.SKIP;
+  }
+}

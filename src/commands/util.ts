@@ -1,0 +1,118 @@
+/**
+ * Helpers shared by command handlers: Redis's standard error replies,
+ * argument parsing that replies with the right error, and typed lookups.
+ *
+ * @module
+ */
+
+import type { Client } from "../server/client.ts";
+import { parseDouble, parseInteger } from "../util/numbers.ts";
+
+/** `WRONGTYPE` error text. */
+export const WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
+/** Generic syntax error. */
+export const SYNTAX_ERROR = "ERR syntax error";
+/** Bad integer argument. */
+export const NOT_INTEGER = "ERR value is not an integer or out of range";
+/** Bad float argument. */
+export const NOT_FLOAT = "ERR value is not a valid float";
+/** Missing key for commands that require one (RENAME, LSET...). */
+export const NO_SUCH_KEY = "ERR no such key";
+/** Index out of range (LSET). */
+export const INDEX_OUT_OF_RANGE = "ERR index out of range";
+/** Overflow on INCR-family commands. */
+export const OVERFLOW = "ERR increment or decrement would overflow";
+
+/**
+ * Parses an integer argument; on failure writes `error` (default: Redis's
+ * "not an integer or out of range") and returns null.
+ */
+export function intArg(c: Client, arg: Uint8Array, error: string = NOT_INTEGER): number | null {
+  const v = parseInteger(arg);
+  if (Number.isNaN(v)) {
+    c.out.error(error);
+    return null;
+  }
+  return v;
+}
+
+/**
+ * Parses an integer argument that must lie in `[min, max]`; on failure
+ * writes `error` and returns null.
+ */
+export function rangedIntArg(
+  c: Client,
+  arg: Uint8Array,
+  min: number,
+  max: number,
+  error: string,
+): number | null {
+  const v = parseInteger(arg);
+  if (Number.isNaN(v) || v < min || v > max) {
+    c.out.error(error);
+    return null;
+  }
+  return v;
+}
+
+/** Parses a double argument; on failure writes `error` and returns null. */
+export function floatArg(c: Client, arg: Uint8Array, error: string = NOT_FLOAT): number | null {
+  const v = parseDouble(arg);
+  if (Number.isNaN(v)) {
+    c.out.error(error);
+    return null;
+  }
+  return v;
+}
+
+/**
+ * Looks up a key for reading: counts a keyspace hit or miss and updates
+ * the key's access time (unless `CLIENT NO-TOUCH`). Returns the entry or -1.
+ */
+export function lookupRead(c: Client, key: Uint8Array): number {
+  const db = c.db;
+  const id = db.find(key);
+  const stats = c.server.stats;
+  if (id < 0) {
+    stats.keyspaceMisses++;
+    return -1;
+  }
+  stats.keyspaceHits++;
+  if (!c.noTouch) db.touch(id);
+  return id;
+}
+
+/**
+ * Looks up a key for writing (no hit/miss statistics). Returns the entry
+ * or -1.
+ */
+export function lookupWrite(c: Client, key: Uint8Array): number {
+  const id = c.db.find(key);
+  if (id >= 0) c.db.touch(id);
+  return id;
+}
+
+/**
+ * Looks up a key that must hold `type` (`TYPE_*`). Returns the entry, -1
+ * when missing, or -2 after writing `WRONGTYPE` when it holds another type.
+ */
+export function lookupTyped(c: Client, key: Uint8Array, type: number, forWrite = false): number {
+  const id = forWrite ? lookupWrite(c, key) : lookupRead(c, key);
+  if (id >= 0 && c.db.typeOf(id) !== type) {
+    c.out.error(WRONGTYPE);
+    return -2;
+  }
+  return id;
+}
+
+/** Writes Redis's HELP reply: a list of status lines. */
+export function helpReply(c: Client, command: string, lines: string[]): void {
+  const all = [
+    `${command} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`,
+    ...lines,
+    "HELP",
+    "    Print this help.",
+  ];
+  c.out.array(all.length);
+  for (const line of all) c.out.simple(line);
+}

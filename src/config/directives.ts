@@ -1,0 +1,263 @@
+/**
+ * The table of configuration directives Rift understands. Each area of the
+ * server keeps its directives in one list here; names, defaults, ranges and
+ * messages follow Redis 7.
+ *
+ * @module
+ */
+
+import { bool, int, memory, oneOf, text } from "./kinds.ts";
+import type { ConfigValue, Directive, ParseResult } from "./types.ts";
+import { formatNotifyFlags, parseNotifyFlags } from "../server/notify_flags.ts";
+
+const INT_MAX = 2147483647;
+const UINT_MAX = 4294967295;
+const LLONG_MAX = Number.MAX_SAFE_INTEGER;
+
+/** A save point: after `seconds` if at least `changes` writes happened. */
+export interface SavePoint {
+  seconds: number;
+  changes: number;
+}
+
+const save: Directive = {
+  name: "save",
+  default: "3600 1 300 100 60 10000",
+  mutable: true,
+  accumulates: true,
+  help: 'snapshot points: <seconds> <changes> pairs, "" to disable',
+  parse(textValue, previous): ParseResult {
+    const parts = textValue.split(/\s+/).filter((p) => p.length > 0);
+    if (parts.length === 0) return { ok: true, value: [] };
+    if (parts.length % 2 !== 0) return { ok: false, error: "Invalid save parameters" };
+    const points: SavePoint[] = previous === undefined ? [] : [...(previous as SavePoint[])];
+    for (let i = 0; i < parts.length; i += 2) {
+      if (!/^\d+$/.test(parts[i]) || !/^\d+$/.test(parts[i + 1])) {
+        return { ok: false, error: "Invalid save parameters" };
+      }
+      points.push({ seconds: Number(parts[i]), changes: Number(parts[i + 1]) });
+    }
+    return { ok: true, value: points };
+  },
+  format: (v) => (v as SavePoint[]).map((p) => `${p.seconds} ${p.changes}`).join(" "),
+};
+
+/** Output buffer limits per client class, in bytes and seconds. */
+export interface OutputBufferLimit {
+  hard: number;
+  soft: number;
+  softSeconds: number;
+}
+
+const OUTPUT_CLASSES = ["normal", "slave", "pubsub"] as const;
+
+const clientOutputBufferLimit: Directive = {
+  name: "client-output-buffer-limit",
+  default: "normal 0 0 0 slave 256mb 64mb 60 pubsub 32mb 8mb 60",
+  mutable: true,
+  accumulates: true,
+  help: "<class> <hard> <soft> <soft-seconds> for normal, replica and pubsub clients",
+  parse(textValue, previous): ParseResult {
+    const parts = textValue.split(/\s+/).filter((p) => p.length > 0);
+    if (parts.length % 4 !== 0 || parts.length === 0) {
+      return { ok: false, error: "Wrong number of arguments in buffer limit configuration." };
+    }
+    const limits = { ...(previous as Record<string, OutputBufferLimit> ?? {}) };
+    for (let i = 0; i < parts.length; i += 4) {
+      let cls = parts[i].toLowerCase();
+      if (cls === "replica") cls = "slave";
+      if (!(OUTPUT_CLASSES as readonly string[]).includes(cls)) {
+        return {
+          ok: false,
+          error: "Invalid client class specified in buffer limit configuration.",
+        };
+      }
+      const hard = parseMemoryValue(parts[i + 1]);
+      const soft = parseMemoryValue(parts[i + 2]);
+      const secs = /^\d+$/.test(parts[i + 3]) ? Number(parts[i + 3]) : NaN;
+      if ([hard, soft, secs].some((n) => Number.isNaN(n))) {
+        return {
+          ok: false,
+          error: "Error in hard, soft or soft_seconds setting in buffer limit configuration.",
+        };
+      }
+      limits[cls] = { hard, soft, softSeconds: secs };
+    }
+    return { ok: true, value: limits };
+  },
+  format(v) {
+    const limits = v as Record<string, OutputBufferLimit>;
+    return OUTPUT_CLASSES.map((cls) => {
+      const l = limits[cls] ?? { hard: 0, soft: 0, softSeconds: 0 };
+      return `${cls} ${l.hard} ${l.soft} ${l.softSeconds}`;
+    }).join(" ");
+  },
+};
+
+function parseMemoryValue(t: string): number {
+  const m = /^(\d+)(k|kb|m|mb|g|gb|b)?$/i.exec(t);
+  if (!m) return NaN;
+  const unit = (m[2] ?? "").toLowerCase();
+  const mult: Record<string, number> = {
+    "": 1,
+    b: 1,
+    k: 1e3,
+    kb: 1024,
+    m: 1e6,
+    mb: 1024 ** 2,
+    g: 1e9,
+    gb: 1024 ** 3,
+  };
+  return Number(m[1]) * mult[unit];
+}
+
+const notifyKeyspaceEvents: Directive = {
+  name: "notify-keyspace-events",
+  default: "",
+  mutable: true,
+  help: "keyspace notification classes (K, E, g, $, l, s, h, z, x, e, t, m, n, A)",
+  parse(textValue): ParseResult {
+    const flags = parseNotifyFlags(textValue);
+    if (flags < 0) {
+      return { ok: false, error: "Invalid event class character. Use 'Ag$lshzxeKEtmdn'." };
+    }
+    return { ok: true, value: flags };
+  },
+  format: (v) => formatNotifyFlags(v as number),
+};
+
+const bind: Directive = {
+  name: "bind",
+  default: "127.0.0.1",
+  mutable: false,
+  help: "addresses to listen on (space separated)",
+  parse(textValue): ParseResult {
+    const addrs = textValue.split(/\s+/).filter((p) => p.length > 0);
+    if (addrs.length === 0) return { ok: false, error: "Too many bind addresses specified." };
+    return { ok: true, value: addrs };
+  },
+  format: (v) => (v as string[]).join(" "),
+};
+
+/** Network, clients and protocol. */
+const NETWORK: Directive[] = [
+  int({
+    name: "port",
+    default: 6380,
+    min: 0,
+    max: 65535,
+    mutable: false,
+    help: "TCP port (0 = any free port)",
+  }),
+  bind,
+  bool({
+    name: "protected-mode",
+    default: true,
+    help: "refuse non-loopback clients when no password is set",
+  }),
+  int({
+    name: "maxclients",
+    default: 10000,
+    min: 1,
+    max: UINT_MAX,
+    help: "maximum connected clients",
+  }),
+  int({
+    name: "timeout",
+    default: 0,
+    min: 0,
+    max: INT_MAX,
+    help: "close idle clients after N seconds (0 = never)",
+  }),
+  int({
+    name: "tcp-keepalive",
+    default: 300,
+    min: 0,
+    max: INT_MAX,
+    help: "TCP keepalive in seconds",
+  }),
+  int({ name: "tcp-backlog", default: 511, min: 0, max: INT_MAX, mutable: false }),
+  memory({
+    name: "proto-max-bulk-len",
+    default: "512mb",
+    min: 1024 * 1024,
+    max: LLONG_MAX,
+    help: "largest bulk string a client may send",
+  }),
+  memory({
+    name: "client-query-buffer-limit",
+    default: "1gb",
+    min: 1024 * 1024,
+    max: LLONG_MAX,
+    help: "largest query buffer of one client",
+  }),
+  clientOutputBufferLimit,
+  bool({ name: "human-mode", default: false, help: "greet telnet users with a readable REPL" }),
+  text({
+    name: "requirepass",
+    default: "",
+    sensitive: true,
+    help: "password clients must AUTH with",
+  }),
+  int({
+    name: "shutdown-timeout",
+    default: 10,
+    min: 0,
+    max: INT_MAX,
+    help: "seconds to drain clients on shutdown",
+  }),
+];
+
+/** Keyspace and expiry. */
+const KEYSPACE: Directive[] = [
+  int({
+    name: "databases",
+    default: 16,
+    min: 1,
+    max: INT_MAX,
+    mutable: false,
+    help: "number of databases",
+  }),
+  int({
+    name: "hz",
+    default: 10,
+    min: 1,
+    max: 500,
+    clamp: true,
+    help: "background task frequency",
+  }),
+  int({ name: "active-expire-effort", default: 1, min: 1, max: 10 }),
+  notifyKeyspaceEvents,
+  bool({ name: "lazyfree-lazy-expire", default: false }),
+  bool({ name: "lazyfree-lazy-user-del", default: false }),
+  bool({ name: "lazyfree-lazy-user-flush", default: false }),
+  bool({ name: "lazyfree-lazy-server-del", default: false }),
+  bool({ name: "lazyfree-lazy-eviction", default: false }),
+];
+
+/** Logging and process. */
+const PROCESS: Directive[] = [
+  oneOf({
+    name: "loglevel",
+    default: "notice",
+    values: ["debug", "verbose", "notice", "warning", "nothing"],
+    help: "log verbosity",
+  }),
+  text({ name: "logfile", default: "", mutable: false, help: 'log file path ("" = stdout)' }),
+  text({ name: "pidfile", default: "", mutable: false, help: "write the process id to this file" }),
+  text({ name: "dir", default: ".", help: "working directory for data files" }),
+];
+
+/** Persistence. */
+const PERSISTENCE: Directive[] = [save];
+
+/** Every directive, in the order `--help` lists them. */
+export const DIRECTIVES: readonly Directive[] = [
+  ...NETWORK,
+  ...KEYSPACE,
+  ...PROCESS,
+  ...PERSISTENCE,
+];
+
+/** Re-exported for the config machinery. */
+export type { ConfigValue };

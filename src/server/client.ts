@@ -1,0 +1,338 @@
+/**
+ * One client connection: its read loop, request parser, reply buffer and
+ * per-connection state (selected database, protocol, transaction, pub/sub
+ * subscriptions, blocking state).
+ *
+ * The read loop reads as much as is available, executes every complete
+ * command in it synchronously, then writes all replies with one write.
+ * Replies produced for this client by *other* clients (pub/sub messages,
+ * a push that unblocks it) are flushed with {@link Client.scheduleFlush}.
+ *
+ * @module
+ */
+
+import { ProtocolError, QueryBufferLimitError, RequestParser } from "../resp/parser.ts";
+import { ReplyWriter } from "../resp/writer.ts";
+import type { Database } from "../store/database.ts";
+import type { CommandSpec } from "../commands/spec.ts";
+import type { Server } from "./server.ts";
+
+/** A command queued by `MULTI` (arguments copied). */
+export interface QueuedCommand {
+  spec: CommandSpec;
+  argv: Uint8Array[];
+}
+
+/** What a blocked client waits for. */
+export interface BlockedState {
+  spec: CommandSpec;
+  /** The blocking command's arguments, copied. */
+  argv: Uint8Array[];
+  db: Database;
+  /** Keys waited on, as latin1 strings. */
+  keys: string[];
+  /** Absolute deadline in ms (0 = forever). */
+  deadline: number;
+  /** Reply written on timeout: a null array (BLPOP...) or a null bulk (BLMOVE...). */
+  timeoutReply: "nullArray" | "nullBulk";
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/**
+ * `CLIENT REPLY` modes. `SKIP_NEXT` is set by `CLIENT REPLY SKIP` and turns
+ * into `SKIP` for the command after it, whose reply is then dropped.
+ */
+export const ReplyMode = { ON: 0, OFF: 1, SKIP_NEXT: 2, SKIP: 3 } as const;
+
+/** Per-connection state and I/O. */
+export class Client {
+  readonly id: number;
+  readonly out: ReplyWriter = new ReplyWriter();
+  readonly parser: RequestParser;
+  /** Selected database. */
+  db: Database;
+  /** `CLIENT SETNAME` name (latin1). */
+  name = "";
+  /** `CLIENT SETINFO LIB-NAME`. */
+  libName = "";
+  /** `CLIENT SETINFO LIB-VER`. */
+  libVersion = "";
+  /** Remote address `ip:port`. */
+  readonly addr: string;
+  /** Local address `ip:port`. */
+  readonly laddr: string;
+  /** Creation time in ms. */
+  readonly createdAt: number;
+  /** Last time a command was read, in ms. */
+  lastInteraction: number;
+  /** True once AUTH succeeded (or when no password is required). */
+  authenticated: boolean;
+  /** Authenticated user name. */
+  user = "default";
+  /** Name of the last command executed (`CLIENT LIST cmd=`). */
+  lastCommand = "NULL";
+
+  /** Close once the pending replies are written (QUIT, protocol errors). */
+  closeAfterReply = false;
+  /** The connection is gone or going. */
+  closed = false;
+  /** `CLIENT REPLY` mode (see {@link ReplyMode}). */
+  replyMode = 0;
+  /** `CLIENT NO-EVICT on`. */
+  noEvict = false;
+  /** `CLIENT NO-TOUCH on`. */
+  noTouch = false;
+
+  /** Commands queued since MULTI, or null outside a transaction. */
+  multi: QueuedCommand[] | null = null;
+  /** A command was rejected while queuing: EXEC must fail with EXECABORT. */
+  multiFailed = false;
+  /** True while EXEC runs this client's queued commands. */
+  inExec = false;
+  /** Watched keys: `dbIndex` + key (latin1). */
+  readonly watched: { db: number; key: string }[] = [];
+  /** A watched key was modified: EXEC returns a null array. */
+  watchDirty = false;
+
+  /** Subscribed channels (latin1). */
+  readonly channels = new Set<string>();
+  /** Subscribed patterns (latin1). */
+  readonly patterns = new Set<string>();
+  /** Subscribed shard channels (latin1). */
+  readonly shardChannels = new Set<string>();
+
+  /** Set while the client waits in a blocking command. */
+  blocked: BlockedState | null = null;
+  /** True while a blocked command is re-executed because a key became ready. */
+  reprocessingBlocked = false;
+  /** A command held back by CLIENT PAUSE (arguments copied). */
+  postponed: Uint8Array[] | null = null;
+
+  /**
+   * Commands to log to the AOF/replicas instead of the one executed (set by
+   * handlers that rewrite, e.g. EXPIRE → PEXPIREAT); null = the command as sent.
+   */
+  propagateOverride: Uint8Array[][] | null = null;
+
+  /** Bytes handed to the socket and not yet confirmed written. */
+  private inFlight = 0;
+  private writing: Promise<void> | null = null;
+  private flushScheduled = false;
+  /** When the output first went over the soft limit (0 = not over). */
+  private softLimitSince = 0;
+
+  constructor(
+    readonly server: Server,
+    private readonly conn: Deno.Conn | null,
+    options: { id: number; db: Database; authenticated: boolean },
+  ) {
+    this.id = options.id;
+    this.db = options.db;
+    this.authenticated = options.authenticated;
+    this.createdAt = Date.now();
+    this.lastInteraction = this.createdAt;
+    this.addr = conn ? formatAddr(conn.remoteAddr) : "";
+    this.laddr = conn ? formatAddr(conn.localAddr) : "";
+    this.parser = new RequestParser(server.parserLimitsFor(this));
+  }
+
+  /** Protocol version of the connection. */
+  get proto(): 2 | 3 {
+    return this.out.proto;
+  }
+
+  /** True when subscribed to any channel, pattern or shard channel. */
+  get subscribed(): boolean {
+    return this.channels.size + this.patterns.size + this.shardChannels.size > 0;
+  }
+
+  /** Total subscriptions, as SUBSCRIBE replies count them. */
+  get subscriptionCount(): number {
+    return this.channels.size + this.patterns.size;
+  }
+
+  /** Output bytes waiting (buffered plus in flight). */
+  get pendingOutput(): number {
+    return this.out.length + this.inFlight;
+  }
+
+  /** Reads and executes commands until the connection closes. */
+  async run(): Promise<void> {
+    const conn = this.conn!;
+    try {
+      for (;;) {
+        const region = this.parser.prepareRead();
+        const n = await conn.read(region);
+        if (n === null) break;
+        this.server.stats.totalNetInputBytes += n;
+        this.server.stats.totalReadsProcessed++;
+        this.lastInteraction = this.server.keyspace.now;
+        this.parser.commit(n);
+        this.processInput();
+        if (this.out.length > 0) await this.flush();
+        if (this.closeAfterReply || this.closed) break;
+      }
+    } catch (e) {
+      if (e instanceof QueryBufferLimitError) {
+        this.server.stats.clientQueryBufferLimitDisconnections++;
+        this.server.log.warning(
+          `Closing client that reached max query buffer length: id=${this.id} addr=${this.addr}`,
+        );
+      } else if (!isDisconnect(e)) {
+        this.server.log.warning(`Client id=${this.id} addr=${this.addr} failed: ${e}`);
+      }
+    } finally {
+      this.closed = true;
+      try {
+        conn.close();
+      } catch {
+        // Already closed.
+      }
+      this.server.clientClosed(this);
+    }
+  }
+
+  /**
+   * Executes every complete command in the receive buffer, stopping early
+   * when the client blocks, is paused, or must close.
+   */
+  processInput(): void {
+    if (this.postponed !== null) {
+      if (this.server.isPausedFor(this.postponed)) return;
+      const argv = this.postponed;
+      this.postponed = null;
+      this.server.execute(this, argv);
+    }
+    while (this.blocked === null && !this.closeAfterReply && !this.closed) {
+      let argv: Uint8Array[] | null;
+      try {
+        argv = this.parser.next();
+      } catch (e) {
+        if (!(e instanceof ProtocolError)) throw e;
+        this.out.error("ERR " + e.message);
+        this.server.stats.countError("ERR");
+        this.server.log.verbose(
+          `Protocol error (${e.message}) from client id=${this.id} addr=${this.addr}`,
+        );
+        this.closeAfterReply = true;
+        return;
+      }
+      if (argv === null) return;
+      if (this.server.isPausedFor(argv)) {
+        this.postponed = argv.map((a) => a.slice());
+        return;
+      }
+      this.server.execute(this, argv);
+    }
+  }
+
+  /** Writes all pending output; resolves when the socket took it. */
+  flush(): Promise<void> {
+    if (this.writing !== null) return this.writing;
+    if (this.out.length === 0 || this.conn === null || this.closed) return RESOLVED;
+    this.writing = this.drain();
+    return this.writing;
+  }
+
+  private async drain(): Promise<void> {
+    const conn = this.conn!;
+    try {
+      while (this.out.length > 0 && !this.closed) {
+        const chunk = this.out.take();
+        this.inFlight = chunk.length;
+        let off = 0;
+        while (off < chunk.length) off += await conn.write(chunk.subarray(off));
+        this.server.stats.totalNetOutputBytes += chunk.length;
+        this.server.stats.totalWritesProcessed++;
+        this.inFlight = 0;
+        this.out.release(chunk);
+      }
+    } catch {
+      this.kill();
+    } finally {
+      this.inFlight = 0;
+      this.writing = null;
+    }
+  }
+
+  /**
+   * Flushes soon, for output produced outside this client's own read loop
+   * (pub/sub messages, being unblocked by another client's push).
+   */
+  scheduleFlush(): void {
+    if (this.flushScheduled || this.closed) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      void this.flush().then(() => {
+        if (this.closeAfterReply) this.kill();
+      });
+    });
+  }
+
+  /**
+   * Enforces `client-output-buffer-limit` for this client's class: past the
+   * hard limit, or over the soft limit for longer than its seconds, the
+   * client is disconnected. Returns true when it was.
+   */
+  checkOutputLimits(): boolean {
+    const limits = this.server.outputLimitsFor(this);
+    if (limits === null) return false;
+    const pending = this.pendingOutput;
+    let over = limits.hard > 0 && pending > limits.hard;
+    if (!over && limits.soft > 0 && pending > limits.soft) {
+      const now = this.server.keyspace.now;
+      if (this.softLimitSince === 0) this.softLimitSince = now;
+      else if (now - this.softLimitSince > limits.softSeconds * 1000) over = true;
+    } else if (!over) {
+      this.softLimitSince = 0;
+    }
+    if (over) {
+      this.server.stats.clientOutputBufferLimitDisconnections++;
+      this.server.log.warning(
+        `Client id=${this.id} addr=${this.addr} scheduled to be closed ASAP for overcoming of output buffer limits.`,
+      );
+      this.kill();
+    }
+    return over;
+  }
+
+  /** Closes the connection at once, dropping pending output. */
+  kill(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.conn?.close();
+    } catch {
+      // Already closed.
+    }
+  }
+
+  /** Closes after pending output is written (bounded by `timeoutMs`). */
+  async closeGracefully(timeoutMs: number): Promise<void> {
+    if (this.closed) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      this.flush(),
+      new Promise<void>((resolve) => timer = setTimeout(resolve, timeoutMs)),
+    ]);
+    clearTimeout(timer);
+    this.kill();
+  }
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+function formatAddr(addr: Deno.Addr): string {
+  if (addr.transport === "tcp" || addr.transport === "udp") {
+    const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
+    return `${host}:${addr.port}`;
+  }
+  return "path" in addr ? String(addr.path) : "";
+}
+
+function isDisconnect(e: unknown): boolean {
+  return e instanceof Deno.errors.BadResource || e instanceof Deno.errors.ConnectionReset ||
+    e instanceof Deno.errors.BrokenPipe || e instanceof Deno.errors.Interrupted ||
+    e instanceof Deno.errors.ConnectionAborted || e instanceof Deno.errors.NotConnected;
+}

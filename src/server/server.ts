@@ -1,0 +1,474 @@
+/**
+ * The server: listeners and accepted clients, the keyspace, the command
+ * table, and the services every command relies on (statistics, pub/sub,
+ * WATCH, blocking, propagation to persistence, background cron).
+ *
+ * Concurrency model: one event loop, and every command handler runs to
+ * completion synchronously, so commands are atomic without locks (see
+ * docs/adr/0001-concurrency-model.md). Only network and file I/O await.
+ *
+ * @module
+ */
+
+import { Config } from "../config/config.ts";
+import type { OutputBufferLimit } from "../config/directives.ts";
+import type { ParserLimits } from "../resp/parser.ts";
+import { type Clock, systemClock } from "../store/clock.ts";
+import type { Database } from "../store/database.ts";
+import { Keyspace } from "../store/keyspace.ts";
+import { ALL_COMMANDS } from "../commands/mod.ts";
+import { call as callCommand, execute as executeCommand } from "../commands/dispatch.ts";
+import type { CommandSpec } from "../commands/spec.ts";
+import { CommandTable } from "../commands/table.ts";
+import { BlockingRegistry } from "./blocking.ts";
+import { Client } from "./client.ts";
+import { Logger, type LogLevel } from "./log.ts";
+import { NOTIFY_EXPIRED, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE } from "./notify_flags.ts";
+import { PubSub } from "./pubsub.ts";
+import { Stats } from "./stats.ts";
+import { WatchRegistry } from "./watch.ts";
+import { concatBytes, latin1Bytes, utf8 } from "../util/bytes.ts";
+import { VERSION } from "../version.ts";
+
+/** Options for creating a server. */
+export interface ServerOptions {
+  /** Time source for expiry (tests pass a ManualClock). */
+  clock?: Clock;
+  /** Logger; by default one is built from `loglevel`/`logfile`. */
+  logger?: Logger;
+}
+
+/** A command to write to the AOF (and, one day, replicas). */
+export interface Propagated {
+  db: number;
+  argv: Uint8Array[];
+}
+
+/** Receives propagated commands in batches (one batch per top-level command). */
+export type PropagationSink = (batch: Propagated[]) => void;
+
+/** A check run before a command executes; returns an error reply to reject it. */
+export type AdmissionCheck = (c: Client, spec: CommandSpec) => string | null;
+
+/** Called after each executed command (slow log, MONITOR, latency). */
+export type CommandObserver = (c: Client, argv: Uint8Array[], name: string, micros: number) => void;
+
+/** Called at shutdown before clients are closed; may throw to abort the shutdown. */
+export type ShutdownHook = (options: ShutdownOptions) => Promise<void>;
+
+/** How to shut down. */
+export interface ShutdownOptions {
+  /** `SHUTDOWN SAVE` (true), `NOSAVE` (false) or the configured default (undefined). */
+  save?: boolean;
+  /** Exit even if saving fails (`SHUTDOWN FORCE`, signals after a retry). */
+  force?: boolean;
+}
+
+const MULTI = utf8("MULTI");
+const EXEC = utf8("EXEC");
+const DEL = utf8("DEL");
+
+/** A Rift server instance. */
+export class Server {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly keyspace: Keyspace;
+  readonly commands: CommandTable;
+  readonly stats = new Stats();
+  readonly pubsub = new PubSub();
+  readonly watch: WatchRegistry;
+  readonly blocking: BlockingRegistry;
+  readonly clients = new Map<number, Client>();
+  /** Changes since the last save (save points, propagation). */
+  dirty = 0;
+  /** True while a dataset is being loaded: most commands get `-LOADING`. */
+  loading = false;
+  /** Server start time in ms. */
+  readonly startTime = Date.now();
+  /** Random 40-hex-digit id of this run (`INFO server run_id`). */
+  readonly runId: string;
+  /** TCP port actually listened on (after binding port 0). */
+  port = 0;
+  /** Addresses listened on. */
+  readonly boundAddresses: string[] = [];
+
+  readonly admissionChecks: AdmissionCheck[] = [];
+  readonly commandObservers: CommandObserver[] = [];
+  readonly propagationSinks: PropagationSink[] = [];
+  readonly cronHooks: (() => void)[] = [];
+  readonly shutdownHooks: ShutdownHook[] = [];
+  /** Extra INFO sections contributed by other modules: name → lines. */
+  readonly infoSections = new Map<string, () => string[]>();
+
+  private listeners: Deno.Listener[] = [];
+  private pendingPropagation: Propagated[] = [];
+  private nextClientId = 1;
+  private cronTimer: ReturnType<typeof setInterval> | undefined;
+  private pauseUntil = 0;
+  private pauseWritesOnly = false;
+  private pauseTimer: ReturnType<typeof setTimeout> | undefined;
+  private shuttingDown = false;
+  private stopped = false;
+  private resolveClosed!: () => void;
+  /** Resolves when the server has shut down (SHUTDOWN, signal or {@link shutdown}). */
+  readonly closed: Promise<void> = new Promise((resolve) => this.resolveClosed = resolve);
+  private cronRuns = 0;
+
+  constructor(config: Config = new Config(), options: ServerOptions = {}) {
+    this.config = config;
+    this.log = options.logger ??
+      new Logger(config.str("loglevel") as LogLevel, config.str("logfile"));
+    config.onChange("loglevel", (v) => this.log.level = v as LogLevel);
+    const databases = config.int("databases");
+    this.keyspace = new Keyspace(options.clock ?? systemClock, databases);
+    this.keyspace.expiredHandler = (db, key) => this.keyExpired(db, key);
+    this.watch = new WatchRegistry(databases);
+    this.commands = new CommandTable(ALL_COMMANDS);
+    for (const [from, to] of config.renamedCommands) {
+      if (!this.commands.rename(from, to)) {
+        throw new Error(`rename-command: no such command '${from}'`);
+      }
+    }
+    this.blocking = new BlockingRegistry({
+      databases,
+      call: (c, spec, argv) => callCommand(this, c, spec, argv),
+    });
+    this.runId = Array.from(
+      crypto.getRandomValues(new Uint8Array(20)),
+      (b) => b.toString(16).padStart(2, "0"),
+    ).join("");
+    config.onChange("hz", () => this.startCron());
+  }
+
+  /** The database with this index. */
+  db(index: number): Database {
+    return this.keyspace.dbs[index];
+  }
+
+  // ------------------------------------------------------------ networking
+
+  /** Binds the configured addresses and starts accepting clients. */
+  listen(): void {
+    const port = this.config.int("port");
+    const binds = this.config.get("bind") as string[];
+    for (const raw of binds) {
+      const optional = raw.startsWith("-");
+      let host = optional ? raw.slice(1) : raw;
+      if (host === "*") host = "0.0.0.0";
+      if (host === "::*") host = "::";
+      try {
+        const listener = Deno.listen({ hostname: host, port: this.port || port });
+        this.listeners.push(listener);
+        this.port = (listener.addr as Deno.NetAddr).port;
+        this.boundAddresses.push(host);
+        void this.acceptLoop(listener);
+      } catch (e) {
+        if (optional) continue;
+        for (const l of this.listeners) l.close();
+        throw new Error(
+          `Could not create server TCP listening socket ${host}:${port}: ${(e as Error).message}`,
+        );
+      }
+    }
+    this.startCron();
+  }
+
+  private async acceptLoop(listener: Deno.Listener): Promise<void> {
+    try {
+      for await (const conn of listener) this.accept(conn as Deno.TcpConn);
+    } catch (e) {
+      if (!this.stopped) this.log.warning(`Accept loop ended: ${e}`);
+    }
+  }
+
+  private accept(conn: Deno.TcpConn): void {
+    try {
+      conn.setNoDelay(true);
+      conn.setKeepAlive(this.config.int("tcp-keepalive") > 0);
+    } catch {
+      // Options are best effort (the peer may already be gone).
+    }
+    if (this.shuttingDown) {
+      conn.close();
+      return;
+    }
+    this.stats.totalConnectionsReceived++;
+    if (this.clients.size >= this.config.int("maxclients")) {
+      this.stats.rejectedConnections++;
+      void conn.write(utf8("-ERR max number of clients reached\r\n")).catch(() => {}).finally(
+        () => {
+          try {
+            conn.close();
+          } catch {
+            // Already closed.
+          }
+        },
+      );
+      return;
+    }
+    const c = this.createClient(conn);
+    void c.run();
+  }
+
+  /** Creates and registers a client (conn null for internal clients such as AOF replay). */
+  createClient(conn: Deno.Conn | null): Client {
+    const c = new Client(this, conn, {
+      id: this.nextClientId++,
+      db: this.db(0),
+      authenticated: !this.authRequired(),
+    });
+    c.out.errorSink = (text) => this.stats.countError(text);
+    if (conn !== null) this.clients.set(c.id, c);
+    return c;
+  }
+
+  /** Cleans up after a client disconnects. */
+  clientClosed(c: Client): void {
+    this.clients.delete(c.id);
+    this.blocking.forget(c);
+    this.watch.unwatchAll(c);
+    this.pubsub.removeClient(c);
+    c.multi = null;
+  }
+
+  /** Parser limits for a client, read live from the configuration. */
+  parserLimitsFor(c: Client): ParserLimits {
+    const config = this.config;
+    const authRequired = () => this.authRequired();
+    return {
+      get protoMaxBulkLen() {
+        return config.int("proto-max-bulk-len");
+      },
+      get queryBufferLimit() {
+        return config.int("client-query-buffer-limit");
+      },
+      get authRequired() {
+        return !c.authenticated && authRequired();
+      },
+    };
+  }
+
+  /** The output buffer limits of a client's class, or null when unlimited. */
+  outputLimitsFor(c: Client): OutputBufferLimit | null {
+    const limits = this.config.get("client-output-buffer-limit") as Record<
+      string,
+      OutputBufferLimit
+    >;
+    const l = c.subscribed ? limits.pubsub : limits.normal;
+    return l && (l.hard > 0 || l.soft > 0) ? l : null;
+  }
+
+  /** True when a password is configured. */
+  authRequired(): boolean {
+    return this.config.str("requirepass") !== "";
+  }
+
+  // -------------------------------------------------------------- commands
+
+  /** Executes a command line for a client (the dispatcher entry point). */
+  execute(c: Client, argv: Uint8Array[]): void {
+    executeCommand(this, c, argv);
+  }
+
+  /** Runs admission checks (memory limit...); returns an error reply or null. */
+  admissionCheck(c: Client, spec: CommandSpec): string | null {
+    for (const check of this.admissionChecks) {
+      const error = check(c, spec);
+      if (error !== null) return error;
+    }
+    return null;
+  }
+
+  /** Tells observers a command finished. */
+  commandExecuted(c: Client, argv: Uint8Array[], name: string, micros: number): void {
+    for (const observer of this.commandObservers) observer(c, argv, name, micros);
+  }
+
+  /** Queues a command for the AOF; batches go out after the top-level command. */
+  propagate(db: number, argv: Uint8Array[]): void {
+    if (this.propagationSinks.length === 0) return;
+    this.pendingPropagation.push({ db, argv: argv.map((a) => a.slice()) });
+  }
+
+  /**
+   * Hands the commands propagated by the last top-level command to the
+   * sinks, wrapped in MULTI/EXEC when there are several, as Redis 7 does.
+   */
+  flushPropagation(): void {
+    if (this.pendingPropagation.length === 0) return;
+    let batch = this.pendingPropagation;
+    this.pendingPropagation = [];
+    if (batch.length > 1) {
+      const db = batch[0].db;
+      batch = [{ db, argv: [MULTI] }, ...batch, { db: batch[batch.length - 1].db, argv: [EXEC] }];
+    }
+    for (const sink of this.propagationSinks) sink(batch);
+  }
+
+  // ------------------------------------------------------- keyspace events
+
+  /**
+   * The one path every write takes: invalidates WATCHes on the key, sends
+   * the keyspace notification and counts the change for save points.
+   */
+  wrote(db: Database, key: Uint8Array, notifyClass: number, event: string, dirty = 1): void {
+    this.watch.touch(db.index, key);
+    this.notify(notifyClass, event, key, db.index);
+    this.dirty += dirty;
+  }
+
+  /** Wakes clients blocked on `key` after the current command (list/zset pushes). */
+  signalKeyAsReady(db: Database, key: Uint8Array): void {
+    this.blocking.signalKeyAsReady(db, key);
+  }
+
+  /**
+   * Publishes a keyspace notification when its class is enabled by
+   * `notify-keyspace-events`.
+   */
+  notify(notifyClass: number, event: string, key: Uint8Array, db: number): void {
+    const flags = this.config.int("notify-keyspace-events");
+    if (flags === 0 || (flags & notifyClass) === 0) return;
+    const eventBytes = latin1Bytes(event);
+    if (flags & NOTIFY_KEYSPACE) {
+      const channel = concatBytes([latin1Bytes(`__keyspace@${db}__:`), key]);
+      this.pubsub.publish(channel, eventBytes);
+    }
+    if (flags & NOTIFY_KEYEVENT) {
+      const channel = latin1Bytes(`__keyevent@${db}__:${event}`);
+      this.pubsub.publish(channel, key);
+    }
+  }
+
+  private keyExpired(db: Database, key: Uint8Array): void {
+    this.stats.expiredKeys++;
+    this.watch.touch(db.index, key);
+    this.notify(NOTIFY_EXPIRED, "expired", key, db.index);
+    this.propagate(db.index, [DEL, key]);
+  }
+
+  /** Empties one database (FLUSHDB) or all (FLUSHALL), invalidating WATCHes. */
+  flush(db: Database | null): void {
+    const targets = db === null ? this.keyspace.dbs : [db];
+    for (const target of targets) {
+      this.watch.touchAll(target.index, (k) => target.findRaw(latin1Bytes(k)) >= 0);
+    }
+    if (db === null) this.keyspace.flushAll();
+    else db.clear();
+  }
+
+  // ----------------------------------------------------------- pause, cron
+
+  /** `CLIENT PAUSE`: holds commands (all, or only writes) until `untilMs`. */
+  pause(untilMs: number, writesOnly: boolean): void {
+    if (untilMs > this.pauseUntil || !writesOnly) {
+      this.pauseUntil = Math.max(this.pauseUntil, untilMs);
+      this.pauseWritesOnly = writesOnly && (this.pauseWritesOnly || this.pauseUntil === untilMs);
+    }
+    clearTimeout(this.pauseTimer);
+    this.pauseTimer = setTimeout(() => this.unpause(), Math.max(0, this.pauseUntil - Date.now()));
+  }
+
+  /** `CLIENT UNPAUSE`: releases held commands. */
+  unpause(): void {
+    this.pauseUntil = 0;
+    clearTimeout(this.pauseTimer);
+    this.pauseTimer = undefined;
+    this.resumeClients();
+  }
+
+  private resumeClients(): void {
+    for (const c of this.clients.values()) {
+      if (c.postponed !== null || c.parser.pendingBytes > 0) {
+        c.processInput();
+        c.scheduleFlush();
+      }
+    }
+  }
+
+  /** True when a command must wait (CLIENT PAUSE, shutdown in progress). */
+  isPausedFor(argv: Uint8Array[]): boolean {
+    if (this.shuttingDown) return true;
+    if (this.pauseUntil === 0 || Date.now() >= this.pauseUntil) return false;
+    if (!this.pauseWritesOnly) return true;
+    const spec = this.commands.lookup(argv[0]);
+    if (spec === undefined) return false;
+    return spec.flags.includes("write") || spec.flags.includes("may_replicate");
+  }
+
+  private startCron(): void {
+    clearInterval(this.cronTimer);
+    if (this.listeners.length === 0 && this.cronTimer === undefined && this.stopped) return;
+    const hz = this.config.int("hz");
+    this.cronTimer = setInterval(() => this.cron(), Math.max(1, Math.floor(1000 / hz)));
+  }
+
+  /** Periodic work, `hz` times a second: active expiry, timeouts, stats, hooks. */
+  cron(): void {
+    const hz = this.config.int("hz");
+    const budget = (1000 / hz) * 0.25 * this.config.int("active-expire-effort");
+    const { stalePercent } = this.keyspace.activeExpireCycle(
+      budget,
+      this.config.int("active-expire-effort"),
+    );
+    this.stats.expiredStalePercent = stalePercent * 100;
+    this.flushPropagation();
+    this.cronRuns++;
+    const now = this.keyspace.now;
+    if (this.cronRuns % Math.max(1, Math.floor(hz / 10)) === 0) this.stats.sampleRates(now);
+    const timeout = this.config.int("timeout");
+    if (timeout > 0) {
+      for (const c of this.clients.values()) {
+        if (c.subscribed || c.blocked !== null) continue;
+        if (now - c.lastInteraction > timeout * 1000) {
+          this.log.verbose(`Closing idle client id=${c.id}`);
+          c.kill();
+        }
+      }
+    }
+    for (const hook of this.cronHooks) hook();
+  }
+
+  // -------------------------------------------------------------- shutdown
+
+  /**
+   * Shuts down: stops accepting, runs shutdown hooks (final save), writes
+   * pending replies to every client within the drain timeout, closes them.
+   * Throws (and keeps serving) when a hook fails without `force`.
+   */
+  async shutdown(options: ShutdownOptions = {}): Promise<void> {
+    if (this.stopped) return;
+    if (this.shuttingDown) return await this.closed;
+    this.shuttingDown = true;
+    this.log.warning("User requested shutdown...");
+    try {
+      for (const hook of this.shutdownHooks) await hook(options);
+    } catch (e) {
+      if (!options.force) {
+        this.shuttingDown = false;
+        this.log.warning(`Errors trying to shut down the server: ${(e as Error).message}`);
+        this.resumeClients();
+        throw e;
+      }
+    }
+    this.stopped = true;
+    for (const l of this.listeners) {
+      try {
+        l.close();
+      } catch {
+        // Already closed.
+      }
+    }
+    clearInterval(this.cronTimer);
+    clearTimeout(this.pauseTimer);
+    const drainMs = this.config.int("shutdown-timeout") * 1000;
+    await Promise.all([...this.clients.values()].map((c) => c.closeGracefully(drainMs)));
+    this.log.warning(`Rift ${VERSION} is now ready to exit, bye bye...`);
+    this.resolveClosed();
+  }
+
+  /** True once shutdown has begun. */
+  get isShuttingDown(): boolean {
+    return this.shuttingDown;
+  }
+}

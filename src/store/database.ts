@@ -1,0 +1,733 @@
+/**
+ * One Redis database: a hash table from binary keys to typed values with
+ * millisecond expiry, built on typed arrays and the {@link Slab} instead of
+ * one JS object per key (see docs/adr/0002-keyspace-representation.md).
+ *
+ * Every key is an *entry* with a number. Per-entry data lives in parallel
+ * typed arrays; the key bytes (and a small string value) live in one slab
+ * record `[varint keyLen][varint valueLen][key][value]`; collections and
+ * large strings live in `objects[entry]`. Entry numbers are stable while the
+ * key exists, so a handler can look a key up once and use the number.
+ *
+ * Views returned by {@link Database.keyView} and
+ * {@link Database.stringView} point into shared memory: use them before the
+ * next write to the store, or copy them.
+ *
+ * @module
+ */
+
+import { hashBytes } from "../util/bytes.ts";
+import { nextCursor } from "./scan_cursor.ts";
+import { Slab } from "./slab.ts";
+
+/** Value types, numbered as Redis's `OBJ_*` constants. */
+export const TYPE_STRING = 0;
+/** A list value. */
+export const TYPE_LIST = 1;
+/** A set value. */
+export const TYPE_SET = 2;
+/** A sorted set value. */
+export const TYPE_ZSET = 3;
+/** A hash value. */
+export const TYPE_HASH = 4;
+/** A stream value. */
+export const TYPE_STREAM = 6;
+
+/** Names as `TYPE` reports them. */
+export const TYPE_NAMES: Record<number, string> = {
+  [TYPE_STRING]: "string",
+  [TYPE_LIST]: "list",
+  [TYPE_SET]: "set",
+  [TYPE_ZSET]: "zset",
+  [TYPE_HASH]: "hash",
+  [TYPE_STREAM]: "stream",
+};
+
+const KIND_TYPE_MASK = 0x0f;
+/** Set on every live entry, so a free entry (kind 0) is recognisable. */
+const KIND_LIVE = 0x80;
+/** The string value sits in the slab record after the key. */
+const KIND_INLINE = 0x20;
+/** The string was modified in place (APPEND, SETRANGE...): Redis reports `raw`. */
+const KIND_RAW = 0x40;
+
+/** String values up to this size are stored inline in the slab. */
+const INLINE_VALUE_MAX = 4096;
+const MIN_BUCKETS = 16;
+
+/** What a database needs from its surroundings. */
+export interface StoreEnv {
+  /** The shared slab for key records. */
+  readonly slab: Slab;
+  /** Current time in ms, fixed for the duration of one command like Redis's `mstime` cache. */
+  now: number;
+  /** LRU clock in seconds (for `OBJECT IDLETIME` and eviction). */
+  lruClock: number;
+  /** Called with a copy of the key just before an expired key is removed. */
+  onExpired(db: Database, key: Uint8Array): void;
+  /** True while keys must not be expired (loading, replaying). */
+  expiryPaused: boolean;
+}
+
+function varintSize(n: number): number {
+  let size = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 128);
+    size++;
+  }
+  return size;
+}
+
+function writeVarint(buf: Uint8Array, off: number, n: number): number {
+  while (n >= 0x80) {
+    buf[off++] = (n & 0x7f) | 0x80;
+    n = Math.floor(n / 128);
+  }
+  buf[off++] = n;
+  return off;
+}
+
+/** A database of the keyspace. */
+export class Database {
+  /** Position of this database (`SELECT` index). */
+  readonly index: number;
+  private readonly env: StoreEnv;
+  private readonly slab: Slab;
+
+  // Per-entry columns.
+  private hashes = new Int32Array(0);
+  private next = new Int32Array(0);
+  private refs = new Int32Array(0);
+  private kinds = new Uint8Array(0);
+  private expires = new Float64Array(0);
+  private volatilePos = new Int32Array(0);
+  /** Last access, in LRU-clock seconds. */
+  access = new Uint32Array(0);
+  /** Logarithmic access counter for LFU eviction and `OBJECT FREQ`. */
+  lfu = new Uint8Array(0);
+  private objects: unknown[] = [];
+
+  private freeIds: number[] = [];
+  private highWater = 0;
+  private buckets = new Int32Array(MIN_BUCKETS).fill(-1);
+  private mask = MIN_BUCKETS - 1;
+  private count = 0;
+  private volatileIds = new Int32Array(0);
+  private volatileCount = 0;
+
+  /** Hash computed by the last {@link findRaw}, reused when the key is then created. */
+  private lastHash = 0;
+  // Scratch for decoding a record header.
+  private recKeyOff = 0;
+  private recKeyLen = 0;
+  private recValLen = 0;
+
+  constructor(index: number, env: StoreEnv) {
+    this.index = index;
+    this.env = env;
+    this.slab = env.slab;
+  }
+
+  /** Number of keys (including expired keys not yet reclaimed). */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Number of keys with an expiry. */
+  get expiresCount(): number {
+    return this.volatileCount;
+  }
+
+  // ---------------------------------------------------------------- records
+
+  /** Decodes the header of an entry's record into the scratch fields. */
+  private decode(id: number): Uint8Array {
+    const ref = this.refs[id];
+    const page = this.slab.page(ref);
+    let off = this.slab.offset(ref);
+    let klen = 0;
+    let shift = 1;
+    let b: number;
+    do {
+      b = page[off++];
+      klen += (b & 0x7f) * shift;
+      shift *= 128;
+    } while (b & 0x80);
+    let vlen = 0;
+    shift = 1;
+    do {
+      b = page[off++];
+      vlen += (b & 0x7f) * shift;
+      shift *= 128;
+    } while (b & 0x80);
+    this.recKeyOff = off;
+    this.recKeyLen = klen;
+    this.recValLen = vlen;
+    return page;
+  }
+
+  /** Allocates a record holding `key` and an inline value of `valueLen` bytes. */
+  private allocRecord(key: Uint8Array, valueLen: number): number {
+    const klen = key.length;
+    const size = varintSize(klen) + varintSize(valueLen) + klen + valueLen;
+    const ref = this.slab.alloc(size);
+    const page = this.slab.page(ref);
+    let off = this.slab.offset(ref);
+    off = writeVarint(page, off, klen);
+    off = writeVarint(page, off, valueLen);
+    if (klen < 32) {
+      for (let i = 0; i < klen; i++) page[off + i] = key[i];
+    } else {
+      page.set(key, off);
+    }
+    return ref;
+  }
+
+  /** Byte offset of an entry's inline value (after {@link decode}). */
+  private valueOffset(): number {
+    return this.recKeyOff + this.recKeyLen;
+  }
+
+  private keyEquals(id: number, key: Uint8Array): boolean {
+    const page = this.decode(id);
+    const n = key.length;
+    if (this.recKeyLen !== n) return false;
+    const off = this.recKeyOff;
+    for (let i = 0; i < n; i++) if (page[off + i] !== key[i]) return false;
+    return true;
+  }
+
+  // ----------------------------------------------------------------- lookup
+
+  /** Finds a key without looking at its expiry. Returns the entry or -1. */
+  findRaw(key: Uint8Array): number {
+    const h = hashBytes(key);
+    this.lastHash = h;
+    let id = this.buckets[h & this.mask];
+    while (id >= 0) {
+      if (this.hashes[id] === h && this.keyEquals(id, key)) return id;
+      id = this.next[id];
+    }
+    return -1;
+  }
+
+  /**
+   * Finds a live key: an expired key is removed on the spot (lazy expiry)
+   * and reported missing. Returns the entry or -1.
+   */
+  find(key: Uint8Array): number {
+    const id = this.findRaw(key);
+    if (id < 0) return -1;
+    const at = this.expires[id];
+    if (at !== 0 && at <= this.env.now && !this.env.expiryPaused) {
+      this.expireEntry(id);
+      return -1;
+    }
+    return id;
+  }
+
+  /** True when the entry's expiry time has passed. */
+  isExpired(id: number): boolean {
+    const at = this.expires[id];
+    return at !== 0 && at <= this.env.now;
+  }
+
+  /** Removes an expired entry, telling the environment first. */
+  expireEntry(id: number): void {
+    const hash = this.lastHash;
+    this.env.onExpired(this, this.keyCopy(id));
+    this.deleteEntry(id);
+    this.lastHash = hash;
+  }
+
+  /** Marks an entry as accessed now (LRU clock). */
+  touch(id: number): void {
+    this.access[id] = this.env.lruClock;
+  }
+
+  /** The type of an entry (`TYPE_*`). */
+  typeOf(id: number): number {
+    return this.kinds[id] & KIND_TYPE_MASK;
+  }
+
+  /** True when a string entry was modified in place (reported as `raw`). */
+  isRawString(id: number): boolean {
+    return (this.kinds[id] & KIND_RAW) !== 0;
+  }
+
+  /** A view of the key bytes (valid until the next write). */
+  keyView(id: number): Uint8Array {
+    const page = this.decode(id);
+    return page.subarray(this.recKeyOff, this.recKeyOff + this.recKeyLen);
+  }
+
+  /** A copy of the key bytes. */
+  keyCopy(id: number): Uint8Array {
+    return this.keyView(id).slice();
+  }
+
+  /** Length of a string entry's value. */
+  stringLength(id: number): number {
+    if (this.kinds[id] & KIND_INLINE) {
+      this.decode(id);
+      return this.recValLen;
+    }
+    return (this.objects[id] as Uint8Array).length;
+  }
+
+  /** A view of a string entry's value (valid until the next write). */
+  stringView(id: number): Uint8Array {
+    if (this.kinds[id] & KIND_INLINE) {
+      const page = this.decode(id);
+      const off = this.valueOffset();
+      return page.subarray(off, off + this.recValLen);
+    }
+    return this.objects[id] as Uint8Array;
+  }
+
+  /** Location of an inline value: the page, with offset/length in {@link lastOffset}/{@link lastLength}. */
+  stringSource(id: number): Uint8Array {
+    if (this.kinds[id] & KIND_INLINE) {
+      const page = this.decode(id);
+      this.lastOffset = this.valueOffset();
+      this.lastLength = this.recValLen;
+      return page;
+    }
+    const v = this.objects[id] as Uint8Array;
+    this.lastOffset = 0;
+    this.lastLength = v.length;
+    return v;
+  }
+
+  /** Offset set by {@link stringSource}. */
+  lastOffset = 0;
+  /** Length set by {@link stringSource}. */
+  lastLength = 0;
+
+  /** The object of a collection entry (list, hash, set, zset). */
+  object<T>(id: number): T {
+    return this.objects[id] as T;
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  /** Creates an entry for a key whose hash is `h` (the key bytes go in a record next). */
+  private newEntry(h: number): number {
+    let id: number;
+    if (this.freeIds.length > 0) {
+      id = this.freeIds.pop()!;
+    } else {
+      id = this.highWater++;
+      if (id >= this.hashes.length) this.growEntries();
+    }
+    this.hashes[id] = h;
+    const b = h & this.mask;
+    this.next[id] = this.buckets[b];
+    this.buckets[b] = id;
+    this.expires[id] = 0;
+    this.volatilePos[id] = -1;
+    this.access[id] = this.env.lruClock;
+    this.lfu[id] = 5; // Redis's LFU_INIT_VAL
+    this.count++;
+    if (this.count > this.buckets.length) this.rehash(this.buckets.length * 2);
+    return id;
+  }
+
+  /** Releases whatever value storage an entry holds, keeping the key. */
+  private dropValue(id: number): Uint8Array {
+    const key = this.keyCopy(id);
+    this.slab.free(this.refs[id]);
+    this.objects[id] = undefined;
+    return key;
+  }
+
+  /**
+   * Sets a string value, creating the key or overwriting any value of any
+   * type. The TTL is cleared unless `keepTtl`. Returns the entry.
+   */
+  setString(key: Uint8Array, value: Uint8Array, keepTtl = false): number {
+    let id = this.find(key);
+    const inline = value.length <= INLINE_VALUE_MAX;
+    if (id < 0) {
+      id = this.newEntry(this.lastHash);
+      this.refs[id] = this.allocRecord(key, inline ? value.length : 0);
+    } else {
+      if (!keepTtl) this.setExpire(id, 0);
+      const page = this.decode(id);
+      const klen = this.recKeyLen;
+      const vlen = inline ? value.length : 0;
+      const need = varintSize(klen) + varintSize(vlen) + klen + vlen;
+      const ref = this.refs[id];
+      const cap = this.slab.capacity(ref);
+      if (need <= cap && need * 2 > cap) {
+        // Same slot: rewrite the value length, moving the key only if the header size changed.
+        const start = this.slab.offset(ref);
+        const oldKeyOff = this.recKeyOff;
+        const headerEnd = writeVarint(page, start + varintSize(klen), vlen);
+        if (headerEnd !== oldKeyOff) page.copyWithin(headerEnd, oldKeyOff, oldKeyOff + klen);
+        this.objects[id] = undefined;
+      } else {
+        const k = this.dropValue(id);
+        this.refs[id] = this.allocRecord(k, vlen);
+      }
+    }
+    if (inline) {
+      this.kinds[id] = KIND_LIVE | TYPE_STRING | KIND_INLINE;
+      const page = this.decode(id);
+      const off = this.valueOffset();
+      const n = value.length;
+      if (n < 32) {
+        for (let i = 0; i < n; i++) page[off + i] = value[i];
+      } else {
+        page.set(value, off);
+      }
+    } else {
+      this.kinds[id] = KIND_LIVE | TYPE_STRING;
+      this.objects[id] = value.slice();
+    }
+    return id;
+  }
+
+  /**
+   * Stores a collection object (or replaces the value of an existing key
+   * with it). The TTL is cleared unless `keepTtl`. Returns the entry.
+   */
+  setObject(key: Uint8Array, type: number, value: unknown, keepTtl = false): number {
+    let id = this.find(key);
+    if (id < 0) {
+      id = this.newEntry(this.lastHash);
+      this.refs[id] = this.allocRecord(key, 0);
+    } else {
+      if (!keepTtl) this.setExpire(id, 0);
+      if (this.kinds[id] & KIND_INLINE) {
+        const k = this.dropValue(id);
+        this.refs[id] = this.allocRecord(k, 0);
+      }
+    }
+    this.kinds[id] = KIND_LIVE | type;
+    this.objects[id] = value;
+    return id;
+  }
+
+  /**
+   * Grows a string entry to at least `minLength` bytes (zero-filled) and
+   * returns a writable view of the whole value. The entry is marked `raw`,
+   * as Redis does for in-place modification (SETRANGE, SETBIT, APPEND).
+   */
+  writableString(id: number, minLength: number): Uint8Array {
+    const current = this.stringLength(id);
+    const length = Math.max(current, minLength);
+    if (length <= INLINE_VALUE_MAX && this.kinds[id] & KIND_INLINE) {
+      if (length !== current) {
+        const old = this.stringView(id).slice();
+        const key = this.dropValue(id);
+        this.refs[id] = this.allocRecord(key, length);
+        const page = this.decode(id);
+        const off = this.valueOffset();
+        page.set(old, off);
+        page.fill(0, off + old.length, off + length);
+      }
+      this.kinds[id] = KIND_LIVE | TYPE_STRING | KIND_INLINE | KIND_RAW;
+      return this.stringView(id);
+    }
+    let value: Uint8Array;
+    if (this.kinds[id] & KIND_INLINE) {
+      const old = this.stringView(id).slice();
+      const key = this.dropValue(id);
+      this.refs[id] = this.allocRecord(key, 0);
+      value = new Uint8Array(growCapacity(length)).subarray(0, length);
+      value.set(old);
+    } else {
+      const old = this.objects[id] as Uint8Array;
+      if (old.byteOffset + length <= old.buffer.byteLength) {
+        value = new Uint8Array(old.buffer, old.byteOffset, length);
+        value.fill(0, old.length);
+      } else {
+        value = new Uint8Array(growCapacity(length)).subarray(0, length);
+        value.set(old);
+      }
+    }
+    this.kinds[id] = KIND_LIVE | TYPE_STRING | KIND_RAW;
+    this.objects[id] = value;
+    return value;
+  }
+
+  /** Appends bytes to a string entry (amortised O(1) growth) and returns the new length. */
+  appendString(id: number, suffix: Uint8Array): number {
+    const before = this.stringLength(id);
+    const copy = suffix.slice();
+    const view = this.writableString(id, before + copy.length);
+    view.set(copy, before);
+    return view.length;
+  }
+
+  /** Replaces the object of a collection entry. */
+  replaceObject(id: number, value: unknown): void {
+    this.objects[id] = value;
+  }
+
+  /** Deletes a key (lazily expiring it first). Returns true when it existed. */
+  delete(key: Uint8Array): boolean {
+    const id = this.find(key);
+    if (id < 0) return false;
+    this.deleteEntry(id);
+    return true;
+  }
+
+  /** Deletes an entry. */
+  deleteEntry(id: number): void {
+    const h = this.hashes[id];
+    const b = h & this.mask;
+    let prev = -1;
+    let cur = this.buckets[b];
+    while (cur >= 0 && cur !== id) {
+      prev = cur;
+      cur = this.next[cur];
+    }
+    if (cur < 0) throw new Error("Database entry is not in its bucket");
+    if (prev < 0) this.buckets[b] = this.next[id];
+    else this.next[prev] = this.next[id];
+    if (this.volatilePos[id] >= 0) this.removeVolatile(id);
+    this.slab.free(this.refs[id]);
+    this.objects[id] = undefined;
+    this.kinds[id] = 0;
+    this.freeIds.push(id);
+    this.count--;
+    if (this.buckets.length > MIN_BUCKETS && this.count * 8 < this.buckets.length) {
+      this.rehash(this.buckets.length / 2);
+    }
+  }
+
+  /**
+   * Removes every key. `releaseRecords` can be false when the caller resets
+   * the whole slab right after (FLUSHALL), which saves walking every key.
+   */
+  clear(releaseRecords = true): void {
+    if (releaseRecords) {
+      for (let b = 0; b < this.buckets.length; b++) {
+        for (let id = this.buckets[b]; id >= 0; id = this.next[id]) this.slab.free(this.refs[id]);
+      }
+    }
+    this.hashes = new Int32Array(0);
+    this.next = new Int32Array(0);
+    this.refs = new Int32Array(0);
+    this.kinds = new Uint8Array(0);
+    this.expires = new Float64Array(0);
+    this.volatilePos = new Int32Array(0);
+    this.access = new Uint32Array(0);
+    this.lfu = new Uint8Array(0);
+    this.objects = [];
+    this.freeIds = [];
+    this.highWater = 0;
+    this.buckets = new Int32Array(MIN_BUCKETS).fill(-1);
+    this.mask = MIN_BUCKETS - 1;
+    this.count = 0;
+    this.volatileIds = new Int32Array(0);
+    this.volatileCount = 0;
+  }
+
+  /** Exchanges the contents of two databases (SWAPDB); their indexes stay. */
+  swapContents(other: Database): void {
+    const fields = [
+      "hashes",
+      "next",
+      "refs",
+      "kinds",
+      "expires",
+      "volatilePos",
+      "access",
+      "lfu",
+      "objects",
+      "freeIds",
+      "highWater",
+      "buckets",
+      "mask",
+      "count",
+      "volatileIds",
+      "volatileCount",
+    ] as const;
+    const a = this as unknown as Record<string, unknown>;
+    const b = other as unknown as Record<string, unknown>;
+    for (const f of fields) {
+      const t = a[f];
+      a[f] = b[f];
+      b[f] = t;
+    }
+  }
+
+  /**
+   * Gives an entry a new key in this database or another one (RENAME,
+   * MOVE, COPY's target side), keeping its value, type and expiry. Any
+   * existing value under the new key must have been deleted by the caller.
+   * Returns the entry number in the target database.
+   */
+  moveEntry(id: number, target: Database, newKey: Uint8Array): number {
+    const kind = this.kinds[id];
+    const expire = this.expires[id];
+    let inlineValue: Uint8Array | null = null;
+    if (kind & KIND_INLINE) inlineValue = this.stringView(id).slice();
+    const object = this.objects[id];
+    const access = this.access[id];
+    const lfu = this.lfu[id];
+    this.objects[id] = undefined;
+    this.deleteEntry(id);
+    const nid = target.newEntry(hashBytes(newKey));
+    target.refs[nid] = target.allocRecord(newKey, inlineValue ? inlineValue.length : 0);
+    if (inlineValue) {
+      const page = target.decode(nid);
+      page.set(inlineValue, target.valueOffset());
+    }
+    target.kinds[nid] = kind;
+    target.objects[nid] = object;
+    target.access[nid] = access;
+    target.lfu[nid] = lfu;
+    if (expire !== 0) target.setExpire(nid, expire);
+    return nid;
+  }
+
+  // ----------------------------------------------------------------- expiry
+
+  /** Absolute expiry in ms since the epoch, or 0 when the key does not expire. */
+  getExpire(id: number): number {
+    return this.expires[id];
+  }
+
+  /** Sets (or with 0 removes) an entry's absolute expiry time in ms. */
+  setExpire(id: number, at: number): void {
+    this.expires[id] = at;
+    if (at === 0) {
+      if (this.volatilePos[id] >= 0) this.removeVolatile(id);
+    } else if (this.volatilePos[id] < 0) {
+      if (this.volatileCount >= this.volatileIds.length) {
+        const grown = new Int32Array(Math.max(16, this.volatileIds.length * 2));
+        grown.set(this.volatileIds);
+        this.volatileIds = grown;
+      }
+      this.volatilePos[id] = this.volatileCount;
+      this.volatileIds[this.volatileCount++] = id;
+    }
+  }
+
+  private removeVolatile(id: number): void {
+    const pos = this.volatilePos[id];
+    const last = this.volatileIds[--this.volatileCount];
+    this.volatileIds[pos] = last;
+    this.volatilePos[last] = pos;
+    this.volatilePos[id] = -1;
+  }
+
+  /** A random key with an expiry (entry number), or -1. For the active expiry cycle. */
+  randomVolatile(): number {
+    if (this.volatileCount === 0) return -1;
+    return this.volatileIds[(Math.random() * this.volatileCount) | 0];
+  }
+
+  // -------------------------------------------------------------- iteration
+
+  /**
+   * Visits one bucket chain per step from `cursor` until `count` buckets'
+   * worth of keys were visited; returns the next cursor (0 = done). See
+   * scan_cursor.ts for the guarantee. `visit` must not modify the database.
+   */
+  scan(cursor: number, count: number, visit: (id: number) => void): number {
+    let v = cursor >>> 0;
+    let steps = 0;
+    const maxSteps = count * 10;
+    let visited = 0;
+    do {
+      for (let id = this.buckets[v & this.mask]; id >= 0; id = this.next[id]) {
+        visit(id);
+        visited++;
+      }
+      v = nextCursor(v, this.mask);
+      steps++;
+    } while (v !== 0 && visited < count && steps < maxSteps);
+    return v;
+  }
+
+  /** Visits every entry. `visit` must not modify the database. */
+  forEach(visit: (id: number) => void): void {
+    const buckets = this.buckets;
+    for (let b = 0; b < buckets.length; b++) {
+      for (let id = buckets[b]; id >= 0; id = this.next[id]) visit(id);
+    }
+  }
+
+  /** All live entry numbers (a snapshot that tolerates later modification). */
+  entryIds(): Int32Array {
+    const out = new Int32Array(this.count);
+    let n = 0;
+    this.forEach((id) => out[n++] = id);
+    return out;
+  }
+
+  /** A random entry, or -1 when empty. */
+  randomEntry(): number {
+    if (this.count === 0) return -1;
+    if (this.highWater <= this.count * 2) {
+      for (;;) {
+        const id = (Math.random() * this.highWater) | 0;
+        if (this.kinds[id] !== 0) return id;
+      }
+    }
+    for (;;) {
+      let id = this.buckets[(Math.random() * this.buckets.length) | 0];
+      if (id < 0) continue;
+      let len = 0;
+      for (let j = id; j >= 0; j = this.next[j]) len++;
+      let pick = (Math.random() * len) | 0;
+      while (pick-- > 0) id = this.next[id];
+      return id;
+    }
+  }
+
+  // ----------------------------------------------------------------- sizing
+
+  private growEntries(): void {
+    const cap = Math.max(16, Math.ceil(this.hashes.length * 1.5));
+    const grow = <T extends Int32Array | Uint8Array | Float64Array | Uint32Array>(
+      old: T,
+      make: (n: number) => T,
+    ): T => {
+      const next = make(cap);
+      next.set(old as unknown as ArrayLike<number>);
+      return next;
+    };
+    this.hashes = grow(this.hashes, (n) => new Int32Array(n));
+    this.next = grow(this.next, (n) => new Int32Array(n));
+    this.refs = grow(this.refs, (n) => new Int32Array(n));
+    this.kinds = grow(this.kinds, (n) => new Uint8Array(n));
+    this.expires = grow(this.expires, (n) => new Float64Array(n));
+    this.volatilePos = grow(this.volatilePos, (n) => new Int32Array(n));
+    this.access = grow(this.access, (n) => new Uint32Array(n));
+    this.lfu = grow(this.lfu, (n) => new Uint8Array(n));
+  }
+
+  private rehash(size: number): void {
+    const old = this.buckets;
+    const buckets = new Int32Array(size).fill(-1);
+    const mask = size - 1;
+    for (let b = 0; b < old.length; b++) {
+      let id = old[b];
+      while (id >= 0) {
+        const nextId = this.next[id];
+        const nb = this.hashes[id] & mask;
+        this.next[id] = buckets[nb];
+        buckets[nb] = id;
+        id = nextId;
+      }
+    }
+    this.buckets = buckets;
+    this.mask = mask;
+  }
+
+  /** Approximate bytes used by this database's tables (for INFO memory). */
+  tableBytes(): number {
+    return this.buckets.byteLength + this.hashes.length * (4 + 4 + 4 + 1 + 8 + 4 + 4 + 1 + 8);
+  }
+}
+
+function growCapacity(length: number): number {
+  // Like sds's greedy growth: double small strings, add 1 MiB to large ones.
+  return length < 1024 * 1024 ? Math.max(16, length * 2) : length + 1024 * 1024;
+}

@@ -1,0 +1,229 @@
+/**
+ * A hash table keyed by latin1 strings, used inside collection values
+ * (hash fields, set members, sorted-set members).
+ *
+ * Unlike a JS `Map` it supports what Redis's `dict` does and the commands
+ * need: a SCAN cursor with Redis's guarantee (every element present for the
+ * whole iteration is returned), and fair random element selection for
+ * `SRANDMEMBER`/`SPOP`/`HRANDFIELD`/`ZRANDMEMBER`.
+ *
+ * Layout: parallel arrays indexed by entry number, chains threaded through
+ * `next`, power-of-two bucket array. Entries are appended and never reused;
+ * holes left by deletes are squeezed out when they outnumber live entries.
+ * So iteration follows insertion order, which is the order Redis gives for
+ * small (listpack-encoded) hashes and that clients come to rely on.
+ *
+ * @module
+ */
+
+import { hashLatin1 } from "../util/bytes.ts";
+import { nextCursor } from "./scan_cursor.ts";
+
+const MIN_BUCKETS = 4;
+
+/** A string-keyed hash table with Redis-style SCAN and random sampling. */
+export class Dict<V> {
+  private keysById: (string | undefined)[] = [];
+  private valuesById: (V | undefined)[] = [];
+  private hashes = new Int32Array(MIN_BUCKETS);
+  private next = new Int32Array(MIN_BUCKETS);
+  private buckets = new Int32Array(MIN_BUCKETS).fill(-1);
+  private mask = MIN_BUCKETS - 1;
+  private holes = 0;
+  private count = 0;
+
+  /** Number of elements. */
+  get size(): number {
+    return this.count;
+  }
+
+  private find(key: string, h: number): number {
+    let id = this.buckets[h & this.mask];
+    while (id >= 0) {
+      if (this.hashes[id] === h && this.keysById[id] === key) return id;
+      id = this.next[id];
+    }
+    return -1;
+  }
+
+  /** True when `key` is present. */
+  has(key: string): boolean {
+    return this.find(key, hashLatin1(key)) >= 0;
+  }
+
+  /** The value stored under `key`, or undefined. */
+  get(key: string): V | undefined {
+    const id = this.find(key, hashLatin1(key));
+    return id >= 0 ? this.valuesById[id] : undefined;
+  }
+
+  /** Stores `value` under `key`; returns true when the key is new. */
+  set(key: string, value: V): boolean {
+    const h = hashLatin1(key);
+    const found = this.find(key, h);
+    if (found >= 0) {
+      this.valuesById[found] = value;
+      return false;
+    }
+    const id = this.keysById.length;
+    if (id >= this.hashes.length) this.growEntries();
+    this.keysById.push(key);
+    this.valuesById.push(value);
+    this.hashes[id] = h;
+    const b = h & this.mask;
+    this.next[id] = this.buckets[b];
+    this.buckets[b] = id;
+    this.count++;
+    if (this.count > this.buckets.length) this.rehash(this.buckets.length * 2);
+    return true;
+  }
+
+  /** Removes `key`; returns true when it was present. */
+  delete(key: string): boolean {
+    const h = hashLatin1(key);
+    const b = h & this.mask;
+    let prev = -1;
+    let id = this.buckets[b];
+    while (id >= 0) {
+      if (this.hashes[id] === h && this.keysById[id] === key) {
+        if (prev < 0) this.buckets[b] = this.next[id];
+        else this.next[prev] = this.next[id];
+        this.keysById[id] = undefined;
+        this.valuesById[id] = undefined;
+        this.holes++;
+        this.count--;
+        if (this.holes > 16 && this.holes > this.count) this.compact();
+        if (this.buckets.length > MIN_BUCKETS && this.count * 8 < this.buckets.length) {
+          this.rehash(this.buckets.length / 2);
+        }
+        return true;
+      }
+      prev = id;
+      id = this.next[id];
+    }
+    return false;
+  }
+
+  /** Removes every element. */
+  clear(): void {
+    this.keysById = [];
+    this.valuesById = [];
+    this.hashes = new Int32Array(MIN_BUCKETS);
+    this.next = new Int32Array(MIN_BUCKETS);
+    this.buckets = new Int32Array(MIN_BUCKETS).fill(-1);
+    this.mask = MIN_BUCKETS - 1;
+    this.holes = 0;
+    this.count = 0;
+  }
+
+  /** Iterates keys (do not mutate the dict while iterating). */
+  *keys(): IterableIterator<string> {
+    for (const k of this.keysById) if (k !== undefined) yield k;
+  }
+
+  /** Iterates `[key, value]` pairs (do not mutate while iterating). */
+  *entries(): IterableIterator<[string, V]> {
+    const keys = this.keysById;
+    for (let id = 0; id < keys.length; id++) {
+      const k = keys[id];
+      if (k !== undefined) yield [k, this.valuesById[id] as V];
+    }
+  }
+
+  /** Calls `visit` for every element (do not mutate while iterating). */
+  forEach(visit: (key: string, value: V) => void): void {
+    const keys = this.keysById;
+    for (let id = 0; id < keys.length; id++) {
+      const k = keys[id];
+      if (k !== undefined) visit(k, this.valuesById[id] as V);
+    }
+  }
+
+  /**
+   * Visits one bucket chain per step starting at `cursor` until at least
+   * `count` elements were visited or the iteration ends. Returns the next
+   * cursor (0 = done).
+   */
+  scan(cursor: number, count: number, visit: (key: string, value: V) => void): number {
+    let visited = 0;
+    let v = cursor >>> 0;
+    do {
+      let id = this.buckets[v & this.mask];
+      while (id >= 0) {
+        visit(this.keysById[id]!, this.valuesById[id] as V);
+        visited++;
+        id = this.next[id];
+      }
+      v = nextCursor(v, this.mask);
+    } while (v !== 0 && visited < count);
+    return v;
+  }
+
+  /**
+   * A random key, close to uniform: pick a random non-empty bucket, then a
+   * random element of its chain (Redis's `dictGetFairRandomKey` idea).
+   */
+  randomKey(): string | undefined {
+    if (this.count === 0) return undefined;
+    // Sparse tables: pick a random live entry slot directly instead.
+    const slots = this.keysById.length;
+    if (slots <= this.count * 2) {
+      for (;;) {
+        const k = this.keysById[(Math.random() * slots) | 0];
+        if (k !== undefined) return k;
+      }
+    }
+    for (;;) {
+      let id = this.buckets[(Math.random() * this.buckets.length) | 0];
+      if (id < 0) continue;
+      let len = 0;
+      for (let j = id; j >= 0; j = this.next[j]) len++;
+      let pick = (Math.random() * len) | 0;
+      while (pick-- > 0) id = this.next[id];
+      return this.keysById[id];
+    }
+  }
+
+  private growEntries(): void {
+    const cap = Math.max(MIN_BUCKETS, this.hashes.length * 2);
+    const hashes = new Int32Array(cap);
+    hashes.set(this.hashes);
+    const next = new Int32Array(cap);
+    next.set(this.next);
+    this.hashes = hashes;
+    this.next = next;
+  }
+
+  /** Removes holes, keeping order, then rebuilds the chains. */
+  private compact(): void {
+    const keys: (string | undefined)[] = [];
+    const values: (V | undefined)[] = [];
+    const hashes = new Int32Array(Math.max(MIN_BUCKETS, this.count * 2));
+    for (let id = 0; id < this.keysById.length; id++) {
+      if (this.keysById[id] === undefined) continue;
+      hashes[keys.length] = this.hashes[id];
+      keys.push(this.keysById[id]);
+      values.push(this.valuesById[id]);
+    }
+    this.keysById = keys;
+    this.valuesById = values;
+    this.hashes = hashes;
+    this.next = new Int32Array(hashes.length);
+    this.holes = 0;
+    this.rehash(this.buckets.length);
+  }
+
+  private rehash(size: number): void {
+    const buckets = new Int32Array(size).fill(-1);
+    const mask = size - 1;
+    const keys = this.keysById;
+    for (let id = 0; id < keys.length; id++) {
+      if (keys[id] === undefined) continue;
+      const b = this.hashes[id] & mask;
+      this.next[id] = buckets[b];
+      buckets[b] = id;
+    }
+    this.buckets = buckets;
+    this.mask = mask;
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * Byte helpers. Keys and values are bytes everywhere in Rift; where a JS
+ * string is needed (map keys, collection members) we use "latin1 strings":
+ * one UTF-16 code unit per byte, 0..255. V8 stores them as one-byte strings,
+ * so they cost one byte per character and round-trip any byte sequence.
+ *
+ * @module
+ */
+
+const encoder = new TextEncoder();
+
+/** An empty byte array shared by callers that need "no bytes". */
+export const EMPTY_BYTES: Uint8Array = new Uint8Array(0);
+
+/** Encodes an ASCII/UTF-8 JS string (program text, not user data) as bytes. */
+export function utf8(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+const utf8Decoder = new TextDecoder();
+
+/** Decodes bytes as UTF-8 for human-facing text such as log lines. */
+export function utf8Text(bytes: Uint8Array): string {
+  return utf8Decoder.decode(bytes);
+}
+
+/** Converts bytes to a latin1 string (one char per byte). */
+export function latin1(bytes: Uint8Array): string {
+  const n = bytes.length;
+  if (n < 64) {
+    let s = "";
+    for (let i = 0; i < n; i++) s += String.fromCharCode(bytes[i]);
+    return s;
+  }
+  let s = "";
+  const CHUNK = 8192;
+  for (let i = 0; i < n; i += CHUNK) {
+    s += String.fromCharCode.apply(
+      null,
+      bytes.subarray(i, Math.min(n, i + CHUNK)) as unknown as number[],
+    );
+  }
+  return s;
+}
+
+/** Converts a latin1 string (chars 0..255) back to bytes. */
+export function latin1Bytes(text: string): Uint8Array {
+  const n = text.length;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
+
+/** Lower-cases ASCII letters of a short token, returning a plain JS string. */
+export function lowerAscii(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i++) {
+    let b = bytes[i];
+    if (b >= 65 && b <= 90) b += 32;
+    s += String.fromCharCode(b);
+  }
+  return s;
+}
+
+/** True when two byte arrays hold the same bytes. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  const n = a.length;
+  if (n !== b.length) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Case-insensitive comparison of an argument with a lower-case ASCII keyword,
+ * without allocating. Used for option parsing (`EX`, `NX`, `WITHSCORES`...).
+ */
+export function isKeyword(arg: Uint8Array, lowerKeyword: string): boolean {
+  const n = lowerKeyword.length;
+  if (arg.length !== n) return false;
+  for (let i = 0; i < n; i++) {
+    let b = arg[i];
+    if (b >= 65 && b <= 90) b += 32;
+    if (b !== lowerKeyword.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** Lexicographic byte comparison like memcmp followed by length, as Redis sorts. */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = a[i] - b[i];
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
+/** Compares two latin1 strings byte-wise (JS `<` on one-byte strings agrees). */
+export function compareLatin1(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Concatenates byte arrays into one new array. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+/** Copies a view so it survives reuse of the buffer it points into. */
+export function copyBytes(bytes: Uint8Array): Uint8Array {
+  return bytes.slice();
+}
+
+/**
+ * Renders bytes the way redis-cli and Redis logs quote strings
+ * (sdscatrepr): printable ASCII as is, `\n`, `\r`, `\t`, `\a`, `\b`,
+ * `\\`, `\"`, and `\xHH` for everything else, wrapped in double quotes.
+ */
+export function quoteBytes(bytes: Uint8Array): string {
+  let s = '"';
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    switch (b) {
+      case 0x5c:
+        s += "\\\\";
+        break;
+      case 0x22:
+        s += '\\"';
+        break;
+      case 0x0a:
+        s += "\\n";
+        break;
+      case 0x0d:
+        s += "\\r";
+        break;
+      case 0x09:
+        s += "\\t";
+        break;
+      case 0x07:
+        s += "\\a";
+        break;
+      case 0x08:
+        s += "\\b";
+        break;
+      default:
+        if (b >= 0x20 && b <= 0x7e) s += String.fromCharCode(b);
+        else s += "\\x" + b.toString(16).padStart(2, "0");
+    }
+  }
+  return s + '"';
+}
+
+/**
+ * Per-process random seed so that a client cannot precompute keys that all
+ * land in one hash bucket (hash flooding).
+ */
+const HASH_SEED = (Math.random() * 0x100000000) | 0;
+
+/** FNV-1a-style 32-bit hash over bytes with good spread (murmur finalizer). */
+export function hashBytes(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  let h = 0x811c9dc5 ^ HASH_SEED;
+  for (let i = start; i < end; i++) {
+    h ^= bytes[i];
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h;
+}
+
+/** The same hash over a latin1 string, so bytes and their latin1 form agree. */
+export function hashLatin1(text: string): number {
+  let h = 0x811c9dc5 ^ HASH_SEED;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h;
+}

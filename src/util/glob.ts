@@ -1,0 +1,99 @@
+/**
+ * Glob matching over bytes with the rules Redis uses for `KEYS`, `SCAN
+ * MATCH`, `PSUBSCRIBE` and `CONFIG GET`: `*`, `?`, `[abc]`, `[^abc]`,
+ * `[a-z]` (reversed ranges allowed), `\` escapes, optional case folding.
+ *
+ * @module
+ */
+
+function fold(b: number, nocase: boolean): number {
+  return nocase && b >= 65 && b <= 90 ? b + 32 : b;
+}
+
+/**
+ * Matches `subject` against `pattern`. Backtracking only happens at the most
+ * recent `*`, which keeps the cost O(pattern × subject) even for hostile
+ * patterns such as `a*a*a*a*b`.
+ */
+export function globMatch(pattern: Uint8Array, subject: Uint8Array, nocase = false): boolean {
+  const plen = pattern.length;
+  const slen = subject.length;
+  let p = 0;
+  let s = 0;
+  let starP = -1;
+  let starS = 0;
+  while (s < slen) {
+    if (p < plen) {
+      const c = pattern[p];
+      if (c === 42 /* * */) {
+        while (p < plen && pattern[p] === 42) p++;
+        if (p === plen) return true;
+        starP = p;
+        starS = s;
+        continue;
+      }
+      if (c === 63 /* ? */) {
+        p++;
+        s++;
+        continue;
+      }
+      if (c === 91 /* [ */) {
+        const end = matchClass(pattern, p, subject[s], nocase);
+        if (end >= 0) {
+          p = end;
+          s++;
+          continue;
+        }
+      } else {
+        let lit = c;
+        let next = p + 1;
+        if (c === 92 /* \ */ && p + 1 < plen) {
+          lit = pattern[p + 1];
+          next = p + 2;
+        }
+        if (fold(lit, nocase) === fold(subject[s], nocase)) {
+          p = next;
+          s++;
+          continue;
+        }
+      }
+    }
+    if (starP < 0) return false;
+    starS++;
+    s = starS;
+    p = starP;
+  }
+  while (p < plen && pattern[p] === 42) p++;
+  return p === plen;
+}
+
+/**
+ * Tries the bracket class starting at `pattern[start] === '['` against one
+ * byte. Returns the index after the class when it matches, or -1.
+ */
+function matchClass(pattern: Uint8Array, start: number, byte: number, nocase: boolean): number {
+  const plen = pattern.length;
+  let p = start + 1;
+  const negate = p < plen && pattern[p] === 94; /* ^ */
+  if (negate) p++;
+  let matched = false;
+  const b = fold(byte, nocase);
+  while (p < plen && pattern[p] !== 93 /* ] */) {
+    if (pattern[p] === 92 && p + 1 < plen) {
+      if (fold(pattern[p + 1], nocase) === b) matched = true;
+      p += 2;
+    } else if (p + 2 < plen && pattern[p + 1] === 45 /* - */) {
+      let lo = fold(pattern[p], nocase);
+      let hi = fold(pattern[p + 2], nocase);
+      if (lo > hi) [lo, hi] = [hi, lo];
+      if (b >= lo && b <= hi) matched = true;
+      p += 3;
+    } else {
+      if (fold(pattern[p], nocase) === b) matched = true;
+      p++;
+    }
+  }
+  // An unterminated class ends at the end of the pattern, as in Redis.
+  const after = p < plen ? p + 1 : p;
+  return matched !== negate ? after : -1;
+}

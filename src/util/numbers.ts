@@ -1,0 +1,175 @@
+/**
+ * Number parsing and formatting with Redis's exact rules: strict 64-bit
+ * integers (no `+`, no leading zeros, no spaces), `strtod`-style doubles
+ * (hex floats, `inf`, overflow rejected) and `%.17g` output.
+ *
+ * @module
+ */
+
+const LLONG_MAX = 9223372036854775807n;
+const LLONG_MIN = -9223372036854775808n;
+
+/** Largest magnitude a JS number holds exactly. */
+const SAFE_DIGITS = 15;
+
+/**
+ * Parses a signed 64-bit integer exactly as Redis's `string2ll` does and
+ * returns it as a JS number (exact up to 2^53, rounded beyond, which is fine
+ * for counts, indexes and offsets). Returns NaN when the bytes are not a
+ * canonical integer or fall outside the signed 64-bit range.
+ */
+export function parseInteger(bytes: Uint8Array): number {
+  const n = bytes.length;
+  if (n === 0 || n > 20) return NaN;
+  let i = 0;
+  let negative = false;
+  if (bytes[0] === 45 /* - */) {
+    if (n === 1) return NaN;
+    negative = true;
+    i = 1;
+  }
+  const first = bytes[i];
+  if (first === 48 /* 0 */) return n === 1 ? 0 : NaN;
+  if (first < 49 || first > 57) return NaN;
+  if (n - i <= SAFE_DIGITS) {
+    let v = 0;
+    for (; i < n; i++) {
+      const d = bytes[i] - 48;
+      if (d < 0 || d > 9) return NaN;
+      v = v * 10 + d;
+    }
+    return negative ? -v : v;
+  }
+  const big = parseBigInteger(bytes);
+  return big === null ? NaN : Number(big);
+}
+
+/**
+ * Parses a signed 64-bit integer exactly (for `INCR` and friends, whose
+ * results must not lose precision beyond 2^53). Returns null when invalid.
+ */
+export function parseBigInteger(bytes: Uint8Array): bigint | null {
+  const n = bytes.length;
+  if (n === 0 || n > 20) return null;
+  let i = 0;
+  if (bytes[0] === 45) {
+    if (n === 1) return null;
+    i = 1;
+  }
+  const first = bytes[i];
+  if (first === 48) return n === 1 ? 0n : null;
+  if (first < 49 || first > 57) return null;
+  let text = "";
+  for (let j = 0; j < n; j++) {
+    const b = bytes[j];
+    if (j >= i && (b < 48 || b > 57)) return null;
+    text += String.fromCharCode(b);
+  }
+  const v = BigInt(text);
+  if (v > LLONG_MAX || v < LLONG_MIN) return null;
+  return v;
+}
+
+/** True when a bigint fits Redis's signed 64-bit integers. */
+export function fitsInt64(v: bigint): boolean {
+  return v <= LLONG_MAX && v >= LLONG_MIN;
+}
+
+/** Signed 64-bit bounds as bigints, for overflow checks. */
+export const INT64_MAX: bigint = LLONG_MAX;
+/** Signed 64-bit lower bound as a bigint. */
+export const INT64_MIN: bigint = LLONG_MIN;
+
+const DECIMAL_FLOAT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const HEX_FLOAT = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?$/;
+const INFINITY = /^([+-]?)inf(?:inity)?$/i;
+
+/**
+ * Parses a double the way Redis does with `strtod`: decimal and hex forms,
+ * `inf`/`infinity` (any case), no leading or trailing space, no NaN, and a
+ * finite literal that overflows or underflows to zero is rejected (ERANGE).
+ * Returns NaN when the input is rejected.
+ */
+export function parseDouble(bytes: Uint8Array): number {
+  const n = bytes.length;
+  if (n === 0 || n > 5000) return NaN;
+  let text = "";
+  for (let i = 0; i < n; i++) text += String.fromCharCode(bytes[i]);
+  return parseDoubleText(text);
+}
+
+/** {@link parseDouble} over a JS string. */
+export function parseDoubleText(text: string): number {
+  if (DECIMAL_FLOAT.test(text)) {
+    const v = Number(text);
+    if (!Number.isFinite(v)) return NaN; // overflow: ERANGE
+    if (v === 0 && /[1-9]/.test(text.replace(/[eE].*$/, ""))) return NaN; // underflow to zero
+    return v;
+  }
+  const inf = INFINITY.exec(text);
+  if (inf) return inf[1] === "-" ? -Infinity : Infinity;
+  const hex = HEX_FLOAT.exec(text);
+  if (hex && (hex[2].length > 0 || (hex[3] ?? "").length > 0)) {
+    const digits = hex[2] + (hex[3] ?? "");
+    const exp = Number(hex[4] ?? "0") - 4 * (hex[3] ?? "").length;
+    let v = Number("0x" + (digits.replace(/^0+/, "") || "0"));
+    if (digits.length > 13) {
+      // Exact for long mantissas: rebuild through BigInt to keep rounding right.
+      v = Number(BigInt("0x" + digits));
+    }
+    v = v * Math.pow(2, exp);
+    if (!Number.isFinite(v)) return NaN;
+    if (v === 0 && /[1-9a-fA-F]/.test(digits)) return NaN;
+    return hex[1] === "-" ? -v : v;
+  }
+  return NaN;
+}
+
+/**
+ * Formats a double like C's `printf("%.17g")`, which is what Redis 7.0 uses
+ * for double replies (`ZSCORE`, `WITHSCORES`, `ZINCRBY`, RESP3 doubles).
+ */
+export function formatDouble(d: number): string {
+  if (d === Infinity) return "inf";
+  if (d === -Infinity) return "-inf";
+  if (Number.isNaN(d)) return "nan";
+  if (d === 0) return Object.is(d, -0) ? "-0" : "0";
+  return formatG(d, 17);
+}
+
+/**
+ * Redis's `d2string`: integers in ±2^52 print without a fraction, other
+ * values with `%.17g`. Used where Redis converts doubles for storage or text.
+ */
+export function doubleToString(d: number): string {
+  if (Number.isInteger(d) && d > -4503599627370495 && d < 4503599627370496) {
+    return Object.is(d, -0) ? "-0" : String(d);
+  }
+  return formatDouble(d);
+}
+
+/** `%.<precision>g` for finite non-zero doubles. */
+export function formatG(d: number, precision: number): string {
+  const exponential = d.toExponential(precision - 1);
+  const ePos = exponential.indexOf("e");
+  const exp = Number(exponential.slice(ePos + 1));
+  const negative = d < 0;
+  let mantissa = exponential.slice(negative ? 1 : 0, ePos);
+  if (exp < -4 || exp >= precision) {
+    if (mantissa.includes(".")) mantissa = mantissa.replace(/0+$/, "").replace(/\.$/, "");
+    const absExp = Math.abs(exp);
+    return (negative ? "-" : "") + mantissa + "e" + (exp < 0 ? "-" : "+") +
+      (absExp < 10 ? "0" : "") + absExp;
+  }
+  const digits = mantissa.replace(".", "");
+  let out: string;
+  if (exp >= 0) {
+    const intPart = digits.slice(0, exp + 1);
+    const frac = digits.slice(exp + 1).replace(/0+$/, "");
+    out = frac.length > 0 ? intPart + "." + frac : intPart;
+  } else {
+    const frac = ("0".repeat(-exp - 1) + digits).replace(/0+$/, "");
+    out = "0." + frac;
+  }
+  return (negative ? "-" : "") + out;
+}
