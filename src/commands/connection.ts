@@ -104,7 +104,7 @@ function hello(c: Client, argv: Uint8Array[]): void {
   if (authUser !== null && !checkPassword(c, authUser, authPass!)) return;
   if (!c.authenticated && c.server.authRequired()) {
     c.out.error(
-      "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time",
+      "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time",
     );
     return;
   }

@@ -174,10 +174,10 @@ export function call(
   const dirtyBefore = server.dirty;
   const errorsBefore = c.out.errorCount;
   c.propagateOverride = null;
+  c.lastCommand = name;
   const start = performance.now();
   spec.handler!(c, argv);
   const micros = Math.round((performance.now() - start) * 1000);
-  c.lastCommand = name;
   if (c.blocked !== null && !c.reprocessingBlocked) return; // counted when it completes
   const stat = server.stats.command(name);
   stat.calls++;

@@ -259,7 +259,7 @@ export const INTROSPECTION_COMMANDS: CommandSpec[] = [
           for (let i = 2; i < argv.length; i++) {
             const found = findByName(c.server, latin1(argv[i]));
             if (found) writeInfo(c, found.spec, found.parent);
-            else c.out.nullArray();
+            else c.out.nullBulk();
           }
         },
       }),
@@ -301,7 +301,7 @@ export const INTROSPECTION_COMMANDS: CommandSpec[] = [
       }),
       command({
         name: "getkeys",
-        arity: -3,
+        arity: -4,
         flags: [...INTROSPECTION_FLAGS],
         group: "server",
         since: "2.8.13",
@@ -313,7 +313,7 @@ export const INTROSPECTION_COMMANDS: CommandSpec[] = [
       }),
       command({
         name: "getkeysandflags",
-        arity: -3,
+        arity: -4,
         flags: [...INTROSPECTION_FLAGS],
         group: "server",
         since: "7.0.0",

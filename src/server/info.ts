@@ -222,6 +222,7 @@ function section(server: Server, name: string): string[] | null {
 
 /** Title line of a section (`# Server`, `# Commandstats`...). */
 function title(name: string): string {
+  if (name === "cpu") return "CPU";
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
