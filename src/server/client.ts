@@ -197,6 +197,7 @@ export class Client {
    * when the client blocks, is paused, or must close.
    */
   processInput(): void {
+    this.server.beginBatch();
     if (this.postponed !== null) {
       if (this.server.isPausedFor(this.postponed)) return;
       const argv = this.postponed;

@@ -97,6 +97,10 @@ export class Server {
   readonly propagationSinks: PropagationSink[] = [];
   readonly cronHooks: (() => void)[] = [];
   readonly shutdownHooks: ShutdownHook[] = [];
+  /** `performance.now()` when the last command ended or the current batch began. */
+  clockMark = performance.now();
+  /** `notify-keyspace-events` flags, cached: read on every write. */
+  notifyFlags = 0;
   /** Extra INFO sections contributed by other modules: name → lines. */
   readonly infoSections = new Map<string, () => string[]>();
 
@@ -138,6 +142,21 @@ export class Server {
       (b) => b.toString(16).padStart(2, "0"),
     ).join("");
     config.onChange("hz", () => this.startCron());
+    this.notifyFlags = config.int("notify-keyspace-events");
+    config.onChange("notify-keyspace-events", (v) => this.notifyFlags = v as number);
+    this.requirePass = config.str("requirepass");
+    config.onChange("requirepass", (v) => this.requirePass = v as string);
+    const limits = this.limits;
+    limits.protoMaxBulkLen = config.int("proto-max-bulk-len");
+    limits.queryBufferLimit = config.int("client-query-buffer-limit");
+    config.onChange("proto-max-bulk-len", (v) => limits.protoMaxBulkLen = v as number);
+    config.onChange("client-query-buffer-limit", (v) => limits.queryBufferLimit = v as number);
+  }
+
+  /** Starts a batch of commands: refreshes the cached time and the timing mark. */
+  beginBatch(): void {
+    this.keyspace.updateTime();
+    this.clockMark = performance.now();
   }
 
   /** The database with this index. */
@@ -233,20 +252,23 @@ export class Server {
 
   /** Parser limits for a client, read live from the configuration. */
   parserLimitsFor(c: Client): ParserLimits {
-    const config = this.config;
+    const limits = this.limits;
     const authRequired = () => this.authRequired();
     return {
       get protoMaxBulkLen() {
-        return config.int("proto-max-bulk-len");
+        return limits.protoMaxBulkLen;
       },
       get queryBufferLimit() {
-        return config.int("client-query-buffer-limit");
+        return limits.queryBufferLimit;
       },
       get authRequired() {
         return !c.authenticated && authRequired();
       },
     };
   }
+
+  /** Protocol limits shared by all parsers, kept in step with CONFIG SET. */
+  private readonly limits = { protoMaxBulkLen: 0, queryBufferLimit: 0 };
 
   /** The output buffer limits of a client's class, or null when unlimited. */
   outputLimitsFor(c: Client): OutputBufferLimit | null {
@@ -260,8 +282,11 @@ export class Server {
 
   /** True when a password is configured. */
   authRequired(): boolean {
-    return this.config.str("requirepass") !== "";
+    return this.requirePass !== "";
   }
+
+  /** `requirepass`, cached: checked for every client's parser limits. */
+  private requirePass = "";
 
   // -------------------------------------------------------------- commands
 
@@ -327,7 +352,7 @@ export class Server {
    * `notify-keyspace-events`.
    */
   notify(notifyClass: number, event: string, key: Uint8Array, db: number): void {
-    const flags = this.config.int("notify-keyspace-events");
+    const flags = this.notifyFlags;
     if (flags === 0 || (flags & notifyClass) === 0) return;
     const eventBytes = latin1Bytes(event);
     if (flags & NOTIFY_KEYSPACE) {

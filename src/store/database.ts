@@ -352,7 +352,7 @@ export class Database {
       id = this.newEntry(this.lastHash);
       this.refs[id] = this.allocRecord(key, inline ? value.length : 0);
     } else {
-      if (!keepTtl) this.setExpire(id, 0);
+      if (!keepTtl && this.expires[id] !== 0) this.setExpire(id, 0);
       const page = this.decode(id);
       const klen = this.recKeyLen;
       const vlen = inline ? value.length : 0;
