@@ -1,0 +1,268 @@
+/**
+ * Decoders (and the listpack encoder) for Redis's compact serialized
+ * containers found inside RDB files: listpack (Redis 7), ziplist (Redis
+ * ≤ 6.2), intset and zipmap (Redis ≤ 2.4). Elements come out as latin1
+ * strings; integers as their decimal text, as Redis converts them.
+ *
+ * @module
+ */
+
+import { RdbFormatError } from "./rdb_encoding.ts";
+
+function latin1Of(bytes: Uint8Array, start: number, end: number): string {
+  let s = "";
+  for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]);
+  return s;
+}
+
+function check(cond: boolean, what: string): void {
+  if (!cond) throw new RdbFormatError(`Corrupt ${what}`);
+}
+
+/** Decodes a listpack into its elements. */
+export function decodeListpack(lp: Uint8Array): string[] {
+  check(lp.length >= 7, "listpack header");
+  const view = new DataView(lp.buffer, lp.byteOffset, lp.byteLength);
+  const total = view.getUint32(0, true);
+  check(total === lp.length, "listpack size");
+  const out: string[] = [];
+  let p = 6;
+  for (;;) {
+    check(p < lp.length, "listpack entry");
+    const b = lp[p];
+    if (b === 0xff) break;
+    let size: number;
+    if ((b & 0x80) === 0) {
+      out.push(String(b & 0x7f));
+      size = 1;
+    } else if ((b & 0xc0) === 0x80) {
+      const len = b & 0x3f;
+      check(p + 1 + len <= lp.length, "listpack string");
+      out.push(latin1Of(lp, p + 1, p + 1 + len));
+      size = 1 + len;
+    } else if ((b & 0xe0) === 0xc0) {
+      let v = ((b & 0x1f) << 8) | lp[p + 1];
+      if (v >= 1 << 12) v -= 1 << 13;
+      out.push(String(v));
+      size = 2;
+    } else if ((b & 0xf0) === 0xe0) {
+      const len = ((b & 0x0f) << 8) | lp[p + 1];
+      check(p + 2 + len <= lp.length, "listpack string");
+      out.push(latin1Of(lp, p + 2, p + 2 + len));
+      size = 2 + len;
+    } else if (b === 0xf0) {
+      const len = view.getUint32(p + 1, true);
+      check(p + 5 + len <= lp.length, "listpack string");
+      out.push(latin1Of(lp, p + 5, p + 5 + len));
+      size = 5 + len;
+    } else if (b === 0xf1) {
+      out.push(String(view.getInt16(p + 1, true)));
+      size = 3;
+    } else if (b === 0xf2) {
+      let v = lp[p + 1] | (lp[p + 2] << 8) | (lp[p + 3] << 16);
+      if (v & 0x800000) v -= 1 << 24;
+      out.push(String(v));
+      size = 4;
+    } else if (b === 0xf3) {
+      out.push(String(view.getInt32(p + 1, true)));
+      size = 5;
+    } else if (b === 0xf4) {
+      out.push(String(view.getBigInt64(p + 1, true)));
+      size = 9;
+    } else {
+      throw new RdbFormatError(`Corrupt listpack encoding byte ${b}`);
+    }
+    p += size + backlenSize(size);
+  }
+  return out;
+}
+
+/** Bytes of an entry's back-length, with listpack's exact thresholds. */
+function backlenSize(entrySize: number): number {
+  if (entrySize <= 127) return 1;
+  if (entrySize < 16383) return 2;
+  if (entrySize < 2097151) return 3;
+  if (entrySize < 268435455) return 4;
+  return 5;
+}
+
+/**
+ * Writes an entry's back-length: 7-bit groups, most significant first; every
+ * byte but the first carries the 0x80 "more" flag, as read right to left.
+ */
+function writeBacklen(out: number[], size: number): void {
+  const n = backlenSize(size);
+  for (let i = n - 1; i >= 0; i--) {
+    const group = Math.floor(size / 2 ** (7 * i)) & 0x7f;
+    out.push(i === n - 1 ? group : group | 0x80);
+  }
+}
+
+/**
+ * Encodes elements as a listpack. Integers in canonical form are stored as
+ * integers like Redis does; other elements as strings.
+ */
+export function encodeListpack(elements: string[]): Uint8Array {
+  const out: number[] = [0, 0, 0, 0, 0, 0];
+  for (const el of elements) {
+    const start = out.length;
+    const asInt = canonicalInt(el);
+    if (asInt !== null && asInt >= 0 && asInt <= 127) {
+      out.push(asInt);
+    } else if (asInt !== null && asInt >= -4096 && asInt <= 4095) {
+      const v = asInt < 0 ? asInt + (1 << 13) : asInt;
+      out.push(0xc0 | (v >> 8), v & 0xff);
+    } else if (asInt !== null && asInt >= -32768 && asInt <= 32767) {
+      out.push(0xf1, asInt & 0xff, (asInt >> 8) & 0xff);
+    } else if (asInt !== null && asInt >= -8388608 && asInt <= 8388607) {
+      out.push(0xf2, asInt & 0xff, (asInt >> 8) & 0xff, (asInt >> 16) & 0xff);
+    } else if (asInt !== null && asInt >= -2147483648 && asInt <= 2147483647) {
+      out.push(
+        0xf3,
+        asInt & 0xff,
+        (asInt >> 8) & 0xff,
+        (asInt >> 16) & 0xff,
+        (asInt >>> 24) & 0xff,
+      );
+    } else if (asInt !== null) {
+      let v = BigInt.asUintN(64, BigInt(el));
+      out.push(0xf4);
+      for (let i = 0; i < 8; i++) {
+        out.push(Number(v & 0xffn));
+        v >>= 8n;
+      }
+    } else if (el.length < 64) {
+      out.push(0x80 | el.length);
+      for (let i = 0; i < el.length; i++) out.push(el.charCodeAt(i));
+    } else if (el.length < 4096) {
+      out.push(0xe0 | (el.length >> 8), el.length & 0xff);
+      for (let i = 0; i < el.length; i++) out.push(el.charCodeAt(i));
+    } else {
+      const n = el.length;
+      out.push(0xf0, n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff);
+      for (let i = 0; i < n; i++) out.push(el.charCodeAt(i));
+    }
+    writeBacklen(out, out.length - start);
+  }
+  out.push(0xff);
+  const bytes = Uint8Array.from(out);
+  const view = new DataView(bytes.buffer);
+  view.setUint32(0, bytes.length, true);
+  view.setUint16(4, elements.length < 65535 ? elements.length : 65535, true);
+  return bytes;
+}
+
+/**
+ * The value of a canonical decimal integer that fits 64 bits, else null
+ * (values beyond 32 bits are only compared by range, so precision is moot).
+ */
+function canonicalInt(text: string): number | null {
+  if (text.length === 0 || text.length > 20) return null;
+  if (!/^(0|-?[1-9][0-9]*)$/.test(text)) return null;
+  const big = BigInt(text);
+  if (big > 9223372036854775807n || big < -9223372036854775808n) return null;
+  return Number(big);
+}
+
+/** Decodes a ziplist into its elements. */
+export function decodeZiplist(zl: Uint8Array): string[] {
+  check(zl.length >= 11, "ziplist header");
+  const view = new DataView(zl.buffer, zl.byteOffset, zl.byteLength);
+  check(view.getUint32(0, true) === zl.length, "ziplist size");
+  const out: string[] = [];
+  let p = 10;
+  for (;;) {
+    check(p < zl.length, "ziplist entry");
+    if (zl[p] === 0xff) break;
+    p += zl[p] < 254 ? 1 : 5; // previous entry length
+    const b = zl[p];
+    const kind = b >> 6;
+    if (kind === 0) {
+      const len = b & 0x3f;
+      out.push(latin1Of(zl, p + 1, p + 1 + len));
+      p += 1 + len;
+    } else if (kind === 1) {
+      const len = ((b & 0x3f) << 8) | zl[p + 1];
+      out.push(latin1Of(zl, p + 2, p + 2 + len));
+      p += 2 + len;
+    } else if (b === 0x80) {
+      const len = view.getUint32(p + 1, false);
+      out.push(latin1Of(zl, p + 5, p + 5 + len));
+      p += 5 + len;
+    } else if (b === 0xc0) {
+      out.push(String(view.getInt16(p + 1, true)));
+      p += 3;
+    } else if (b === 0xd0) {
+      out.push(String(view.getInt32(p + 1, true)));
+      p += 5;
+    } else if (b === 0xe0) {
+      out.push(String(view.getBigInt64(p + 1, true)));
+      p += 9;
+    } else if (b === 0xf0) {
+      let v = zl[p + 1] | (zl[p + 2] << 8) | (zl[p + 3] << 16);
+      if (v & 0x800000) v -= 1 << 24;
+      out.push(String(v));
+      p += 4;
+    } else if (b === 0xfe) {
+      out.push(String((zl[p + 1] << 24) >> 24));
+      p += 2;
+    } else if (b >= 0xf1 && b <= 0xfd) {
+      out.push(String((b & 0x0f) - 1));
+      p += 1;
+    } else {
+      throw new RdbFormatError(`Corrupt ziplist encoding byte ${b}`);
+    }
+    check(p <= zl.length, "ziplist entry");
+  }
+  return out;
+}
+
+/** Decodes an intset into its members (ascending). */
+export function decodeIntset(is: Uint8Array): string[] {
+  check(is.length >= 8, "intset header");
+  const view = new DataView(is.buffer, is.byteOffset, is.byteLength);
+  const width = view.getUint32(0, true);
+  const count = view.getUint32(4, true);
+  check(width === 2 || width === 4 || width === 8, "intset encoding");
+  check(8 + width * count === is.length, "intset size");
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const off = 8 + i * width;
+    if (width === 2) out.push(String(view.getInt16(off, true)));
+    else if (width === 4) out.push(String(view.getInt32(off, true)));
+    else out.push(String(view.getBigInt64(off, true)));
+  }
+  return out;
+}
+
+/** Decodes a zipmap (old hash encoding) into `[field, value]` pairs. */
+export function decodeZipmap(zm: Uint8Array): [string, string][] {
+  const view = new DataView(zm.buffer, zm.byteOffset, zm.byteLength);
+  const out: [string, string][] = [];
+  let p = 1;
+  const readLen = (): number => {
+    const b = zm[p];
+    if (b < 254) {
+      p += 1;
+      return b;
+    }
+    check(b === 254, "zipmap length");
+    const v = view.getUint32(p + 1, true);
+    p += 5;
+    return v;
+  };
+  for (;;) {
+    check(p < zm.length, "zipmap entry");
+    if (zm[p] === 0xff) break;
+    const klen = readLen();
+    const field = latin1Of(zm, p, p + klen);
+    p += klen;
+    const vlen = readLen();
+    const free = zm[p++];
+    const value = latin1Of(zm, p, p + vlen);
+    p += vlen + free;
+    check(p <= zm.length, "zipmap entry");
+    out.push([field, value]);
+  }
+  return out;
+}
