@@ -312,23 +312,39 @@ Deno.test("COMMAND introspection is rendered from the spec table", async () => {
   });
 });
 
-Deno.test("ioredis and node-redis connect in RESP2 and RESP3", async () => {
+Deno.test("ioredis and node-redis connect in RESP2 and RESP3 with their handshakes", async () => {
   const { Redis } = await import("ioredis");
   const { createClient } = await import("redis");
   await withRift(async (rift) => {
-    const io = new Redis({ port: rift.port, host: "127.0.0.1", lazyConnect: true });
-    await io.connect();
-    assertEquals(await io.set("io", "1"), "OK");
-    assertEquals(await io.get("io"), "1");
-    io.disconnect();
+    for (const protocol of [2, 3] as const) {
+      const io = new Redis({
+        port: rift.port,
+        host: "127.0.0.1",
+        lazyConnect: true,
+        protocol,
+        replyMapping: protocol === 3 ? "resp3" : undefined,
+      });
+      await io.connect();
+      assertEquals(await io.set(`io${protocol}`, "1"), "OK");
+      assertEquals(await io.get(`io${protocol}`), "1");
+      const config = await io.call("CONFIG", "GET", "maxclients");
+      assertEquals(config, protocol === 3 ? { maxclients: "10000" } : ["maxclients", "10000"]);
+      io.disconnect();
+    }
     for (const RESP of [2, 3] as const) {
       const client = createClient({ url: `redis://127.0.0.1:${rift.port}`, RESP });
       await client.connect();
       assertEquals(await client.set(`nr${RESP}`, "x"), "OK");
       assertEquals(await client.get(`nr${RESP}`), "x");
       assertEquals(await client.ping(), "PONG");
+      assertEquals(await client.configGet("maxclients"), { maxclients: "10000" });
       await client.quit();
     }
+    // The handshakes reached the server: HELLO for RESP3, CLIENT SETINFO from node-redis.
+    const c = await rift.client();
+    const stats = await c.value("INFO", "commandstats") as string;
+    assertMatch(stats, /cmdstat_hello:calls=[1-9]/);
+    assertMatch(stats, /cmdstat_client\|setinfo:calls=[1-9]/);
   });
 });
 
