@@ -13,6 +13,7 @@ import { ReplyMode } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import type { CommandSpec } from "./spec.ts";
 import { fullName } from "./table.ts";
+import { discardTransaction } from "./transactions.ts";
 
 /** Commands a RESP2 client may send while subscribed. */
 const ALLOWED_WHILE_SUBSCRIBED = new Set([
@@ -103,11 +104,22 @@ export function resolveCommand(
   return { spec, name: spec.name };
 }
 
-/** Writes an error for a command that was not executed and counts it as rejected. */
+/**
+ * Writes an error for a command that was not executed and counts it as
+ * rejected. A rejected command flags an open transaction; a rejected EXEC
+ * discards it and says why, as Redis's `execCommandAbort` does (its own
+ * texts carry no `ERR ` prefix there).
+ */
 function reject(server: Server, c: Client, name: string | null, error: string): void {
-  c.out.error(error);
+  if (name === "exec") {
+    discardTransaction(c);
+    const reason = error.startsWith("ERR ") ? error.slice(4) : error;
+    c.out.error(`EXECABORT Transaction discarded because of: ${reason}`);
+  } else {
+    c.out.error(error);
+    if (c.multi !== null) c.multiFailed = true;
+  }
   if (name !== null) server.stats.command(name).rejectedCalls++;
-  if (c.multi !== null) c.multiFailed = true;
 }
 
 /** Runs one command line received from a client. */
@@ -129,6 +141,10 @@ function dispatch(server: Server, c: Client, argv: Uint8Array[]): void {
     reject(server, c, name, "NOAUTH Authentication required.");
     return;
   }
+  if (c.multi !== null && flags.includes("no_multi")) {
+    reject(server, c, name, "ERR Command not allowed inside a transaction");
+    return;
+  }
   if (c.proto === 2 && c.subscribed && !ALLOWED_WHILE_SUBSCRIBED.has(spec.name)) {
     reject(
       server,
@@ -148,17 +164,22 @@ function dispatch(server: Server, c: Client, argv: Uint8Array[]): void {
     return;
   }
   if (c.multi !== null && !TRANSACTION_CONTROL.has(spec.name)) {
-    if (flags.includes("no_multi")) {
-      reject(server, c, name, "ERR Command not allowed inside a transaction");
-      return;
+    // A transaction already doomed to abort keeps no more commands.
+    if (!c.multiFailed && !c.watchDirty) {
+      const queued: QueuedCommand = { spec, argv: argv.map((a) => a.slice()) };
+      c.multi.push(queued);
     }
-    const queued: QueuedCommand = { spec, argv: argv.map((a) => a.slice()) };
-    c.multi.push(queued);
     c.out.queued();
     return;
   }
   call(server, c, spec, argv, name);
 }
+
+/**
+ * Errors replied by the commands a running command executed itself (EXEC's
+ * queued commands): they count as failures of those, not of EXEC.
+ */
+let nestedErrors = 0;
 
 /**
  * Executes a resolved command: runs the handler, updates command and error
@@ -173,16 +194,21 @@ export function call(
 ): void {
   const dirtyBefore = server.dirty;
   const errorsBefore = c.out.errorCount;
+  const outerNestedErrors = nestedErrors;
+  nestedErrors = 0;
   c.propagateOverride = null;
   const start = performance.now();
   spec.handler!(c, argv);
   const micros = Math.round((performance.now() - start) * 1000);
   c.lastCommand = name;
+  const errors = c.out.errorCount - errorsBefore;
+  const ownErrors = errors - nestedErrors;
+  nestedErrors = outerNestedErrors + errors;
   if (c.blocked !== null && !c.reprocessingBlocked) return; // counted when it completes
   const stat = server.stats.command(name);
   stat.calls++;
   stat.usec += micros;
-  if (c.out.errorCount > errorsBefore) stat.failedCalls++;
+  if (ownErrors > 0) stat.failedCalls++;
   server.stats.totalCommandsProcessed++;
   if (server.dirty > dirtyBefore) {
     const commands = c.propagateOverride ?? [argv];

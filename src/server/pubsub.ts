@@ -10,6 +10,16 @@ import type { Client } from "./client.ts";
 import { globMatch } from "../util/glob.ts";
 import { latin1, latin1Bytes } from "../util/bytes.ts";
 
+/**
+ * Redis's pattern match for channels (PSUBSCRIBE, PUBSUB CHANNELS): the glob
+ * rules of KEYS, except that an empty channel matches only the empty
+ * pattern (Redis's matcher never enters its loop for an empty subject, so
+ * even `*` does not match it).
+ */
+export function channelMatches(pattern: Uint8Array, channel: Uint8Array): boolean {
+  return channel.length === 0 ? pattern.length === 0 : globMatch(pattern, channel);
+}
+
 interface PatternSubscription {
   bytes: Uint8Array;
   clients: Set<Client>;
@@ -74,7 +84,9 @@ export class PubSub {
 
   /**
    * Delivers a message to subscribers of `channel` and of matching
-   * patterns. Returns the number of clients that received it.
+   * patterns. Returns the number of deliveries (a client subscribed both
+   * ways counts twice). A client being disconnected still counts, as in
+   * Redis until it is freed, but gets nothing written.
    */
   publish(channel: Uint8Array, message: Uint8Array): number {
     let receivers = 0;
@@ -82,25 +94,27 @@ export class PubSub {
       const set = this.channels.get(latin1(channel));
       if (set) {
         for (const c of set) {
+          receivers++;
+          if (c.closed) continue;
           c.out.push(3);
           c.out.bulkLatin1("message");
           c.out.bulk(channel);
           c.out.bulk(message);
           deliver(c);
-          receivers++;
         }
       }
     }
     for (const [pattern, sub] of this.patterns) {
-      if (!globMatch(sub.bytes, channel)) continue;
+      if (!channelMatches(sub.bytes, channel)) continue;
       for (const c of sub.clients) {
+        receivers++;
+        if (c.closed) continue;
         c.out.push(4);
         c.out.bulkLatin1("pmessage");
         c.out.bulkLatin1(pattern);
         c.out.bulk(channel);
         c.out.bulk(message);
         deliver(c);
-        receivers++;
       }
     }
     return receivers;
@@ -111,6 +125,7 @@ export class PubSub {
     const set = this.shardChannels.get(latin1(channel));
     if (!set) return 0;
     for (const c of set) {
+      if (c.closed) continue;
       c.out.push(3);
       c.out.bulkLatin1("smessage");
       c.out.bulk(channel);
@@ -128,6 +143,7 @@ export class PubSub {
   }
 }
 
+/** Enforces the output buffer limit after a delivery, or flushes soon. */
 function deliver(c: Client): void {
   if (!c.checkOutputLimits()) c.scheduleFlush();
 }
