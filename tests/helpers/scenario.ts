@@ -12,7 +12,7 @@
  */
 
 import { assertEquals } from "./assert.ts";
-import { type Arg, latin1, type RespClient, toValue } from "./client.ts";
+import { type Arg, latin1, type RespClient, toValue, type Value } from "./client.ts";
 import { describe, type Pair } from "./differential.ts";
 import { ReplyParser } from "../../src/resp/reply_parser.ts";
 
@@ -102,11 +102,16 @@ export async function barrier(c: RespClient): Promise<string[]> {
   }
 }
 
-/** An array frame's elements, sorted, as text (other frames unchanged). */
-export function sortedElements(raw: string): string {
+/** Decodes one raw frame (as returned by {@link barrier}) into a JS value. */
+export function decodeFrame(raw: string): Value {
   const parser = new ReplyParser();
   parser.feed(Uint8Array.from(raw, (ch) => ch.charCodeAt(0)));
-  const value = toValue(parser.next()!.reply);
+  return toValue(parser.next()!.reply);
+}
+
+/** An array frame's elements, sorted, as text (other frames unchanged). */
+export function sortedElements(raw: string): string {
+  const value = decodeFrame(raw);
   return Array.isArray(value) ? JSON.stringify(value.map((v) => JSON.stringify(v)).sort()) : raw;
 }
 
