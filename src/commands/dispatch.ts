@@ -122,6 +122,18 @@ function reject(server: Server, c: Client, name: string | null, error: string): 
   if (name !== null) server.stats.command(name).rejectedCalls++;
 }
 
+/**
+ * What admission checks judge: the command itself, except that EXEC carries
+ * the flags of everything it queued (Redis's `mstate.cmd_flags`), so a
+ * transaction of writes is refused as a write would be (OOM, read-only...).
+ */
+function admittedAs(server: Server, c: Client, spec: CommandSpec): CommandSpec {
+  if (spec.name !== "exec" || c.multi === null || server.admissionChecks.length === 0) return spec;
+  const flags = new Set(spec.flags);
+  for (const queued of c.multi) for (const flag of queued.spec.flags) flags.add(flag);
+  return { ...spec, flags: [...flags] };
+}
+
 /** Runs one command line received from a client. */
 export function execute(server: Server, c: Client, argv: Uint8Array[]): void {
   server.keyspace.updateTime();
@@ -158,7 +170,7 @@ function dispatch(server: Server, c: Client, argv: Uint8Array[]): void {
     reject(server, c, name, "LOADING Redis is loading the dataset in memory");
     return;
   }
-  const denial = server.admissionCheck(c, spec);
+  const denial = server.admissionCheck(c, admittedAs(server, c, spec));
   if (denial !== null) {
     reject(server, c, name, denial);
     return;

@@ -54,7 +54,10 @@ export class WatchRegistry {
     this.total++;
   }
 
-  /** Forgets every key a client watches and clears its dirty flag (UNWATCH, EXEC, DISCARD, RESET, disconnect). */
+  /**
+   * Forgets every key a client watches and clears its dirty flag (UNWATCH,
+   * EXEC, DISCARD, RESET, disconnect).
+   */
   unwatchAll(c: Client): void {
     this.forget(c);
     c.watchDirty = false;
@@ -122,15 +125,6 @@ export class WatchRegistry {
       if (!w.expired && this.isExpired(w.db, w.bytes)) return true;
     }
     return false;
-  }
-
-  /** Number of clients with at least one watched key. */
-  watchingClients(): number {
-    const clients = new Set<Client>();
-    for (const m of this.byDb) {
-      for (const set of m.values()) for (const w of set) clients.add(w.client);
-    }
-    return clients.size;
   }
 
   /** Number of distinct watched keys. */

@@ -480,3 +480,41 @@ Deno.test("transactions: commandstats charge errors to the failing command, not 
     }
   });
 });
+
+Deno.test("transactions: EXEC is judged by the flags of what it queued (OOM like Redis)", async () => {
+  await withPair(async (p) => {
+    // Rift has no eviction in this suite: an admission check plays Redis's
+    // maxmemory rule (deny denyoom commands, and anything queued in MULTI).
+    let outOfMemory = false;
+    p.riftServer.admissionChecks.push((c, spec) => {
+      if (!outOfMemory) return null;
+      const control = ["exec", "discard", "quit", "reset"].includes(spec.name);
+      const denied = spec.flags.includes("denyoom") || (c.multi !== null && !control);
+      return denied ? "OOM command not allowed when used memory > 'maxmemory'." : null;
+    });
+    const oom = async (on: boolean) => {
+      outOfMemory = on;
+      assertEquals(await p.redis.raw("CONFIG", "SET", "maxmemory", on ? "1" : "0"), "+OK\r\n");
+    };
+    const other = { rift: await p.open("rift"), redis: await p.open("redis") };
+    const both = async (...cmd: string[]) => {
+      const [a, b] = await Promise.all([other.rift.raw(...cmd), other.redis.raw(...cmd)]);
+      assertEquals(a, b, cmd.join(" "));
+    };
+    await both("MULTI");
+    await both("SET", "a", "1");
+    await both("GET", "a");
+    await oom(true);
+    await both("EXEC"); // EXECABORT ... because of: OOM ...
+    await both("MULTI");
+    await oom(false);
+    await both("GET", "a");
+    await oom(true);
+    await both("EXEC"); // reads only: runs
+    await both("MULTI");
+    await both("GET", "a"); // refused while queuing
+    await both("EXEC");
+    await oom(false);
+    await both("GET", "a");
+  });
+});
