@@ -518,3 +518,81 @@ Deno.test("transactions: EXEC is judged by the flags of what it queued (OOM like
     await both("GET", "a");
   });
 });
+
+/** Deterministic PRNG (mulberry32). */
+function prng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+Deno.test("transactions: random multi-client sequences match Redis byte for byte", async () => {
+  await withPair(async (p) => {
+    const random = prng(20240607);
+    const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)];
+    const key = () => pick(["k1", "k2", "k3"]);
+    const value = () => pick(["v", "", "x".repeat(20), "\x00\r\n"]);
+    // Clients a and b run data and transaction commands; s1 and s2 also
+    // (un)subscribe and receive keyspace events, checked after every step.
+    const dataCommand = (): string[] =>
+      pick([
+        () => ["SET", key(), value()],
+        () => ["SET", key(), value(), pick(["NX", "XX", "GET", "KEEPTTL"])],
+        () => ["SET", key(), value(), "EX", "1000"],
+        () => ["SETNX", key(), value()],
+        () => ["SETEX", key(), pick(["100", "0", "x"]), value()],
+        () => ["GET", key()],
+        () => ["DEL", key(), key()],
+        () => ["EXISTS", key()],
+        () => ["TYPE", key()],
+        () => ["PUBLISH", pick(["c1", "c2"]), value()],
+        () => ["SELECT", pick(["0", "1"])],
+        () => ["SWAPDB", "0", "1"],
+        () => [pick(["FLUSHDB", "FLUSHALL"])],
+        () => ["NOSUCH", key()],
+        () => ["GET"],
+      ])();
+    const transactionCommand = (): string[] =>
+      pick([
+        () => ["MULTI"],
+        () => ["EXEC"],
+        () => ["DISCARD"],
+        () => ["WATCH", key()],
+        () => ["WATCH", key(), key()],
+        () => ["UNWATCH"],
+      ])();
+    const subscriptionCommand = (): string[] =>
+      pick([
+        () => ["SUBSCRIBE", pick(["c1", "c2"])],
+        () => ["UNSUBSCRIBE", pick(["c1", "c2"])],
+        () => ["PSUBSCRIBE", pick(["c*", "__key*__:*"])],
+        () => ["PUNSUBSCRIBE", pick(["c*", "__key*__:*"])],
+        () => ["PUBSUB", "NUMSUB", "c1", "c2"],
+        () => ["PUBSUB", "NUMPAT"],
+        () => ["PING"],
+      ])();
+    await p.same("CONFIG", "SET", "notify-keyspace-events", "KEA");
+    const steps: Step[] = [];
+    const total = 600;
+    while (steps.length < total) {
+      const on = pick(["a", "a", "b", "b", "s1", "s2"]);
+      const r = random();
+      const cmd = on.startsWith("s") && r < 0.3
+        ? subscriptionCommand()
+        : r < 0.6
+        ? transactionCommand()
+        : dataCommand();
+      steps.push({ on, cmd });
+    }
+    const transcript = await sameScenario(p, steps);
+    assertEquals(transcript.filter((line) => / -> /.test(line)).length, total);
+    // The sequence exercised what it is meant to.
+    const joined = transcript.join("\n");
+    for (const seen of ["*-1\r\n", "EXECABORT", "QUEUED", "pmessage", "message", "subscribe"]) {
+      assertTrue(joined.includes(seen), `never saw ${JSON.stringify(seen)}`);
+    }
+  });
+});
