@@ -13,6 +13,7 @@ import { ReplyMode } from "../server/client.ts";
 import type { Server } from "../server/server.ts";
 import type { CommandSpec } from "./spec.ts";
 import { fullName } from "./table.ts";
+import { discardTransaction } from "./transactions.ts";
 
 /** Commands a RESP2 client may send while subscribed. */
 const ALLOWED_WHILE_SUBSCRIBED = new Set([
@@ -103,11 +104,34 @@ export function resolveCommand(
   return { spec, name: spec.name };
 }
 
-/** Writes an error for a command that was not executed and counts it as rejected. */
+/**
+ * Writes an error for a command that was not executed and counts it as
+ * rejected. A rejected command flags an open transaction; a rejected EXEC
+ * discards it and says why, as Redis's `execCommandAbort` does (its own
+ * texts carry no `ERR ` prefix there).
+ */
 function reject(server: Server, c: Client, name: string | null, error: string): void {
-  c.out.error(error);
+  if (name === "exec") {
+    discardTransaction(c);
+    const reason = error.startsWith("ERR ") ? error.slice(4) : error;
+    c.out.error(`EXECABORT Transaction discarded because of: ${reason}`);
+  } else {
+    c.out.error(error);
+    if (c.multi !== null) c.multiFailed = true;
+  }
   if (name !== null) server.stats.command(name).rejectedCalls++;
-  if (c.multi !== null) c.multiFailed = true;
+}
+
+/**
+ * What admission checks judge: the command itself, except that EXEC carries
+ * the flags of everything it queued (Redis's `mstate.cmd_flags`), so a
+ * transaction of writes is refused as a write would be (OOM, read-only...).
+ */
+function admittedAs(server: Server, c: Client, spec: CommandSpec): CommandSpec {
+  if (spec.name !== "exec" || c.multi === null || server.admissionChecks.length === 0) return spec;
+  const flags = new Set(spec.flags);
+  for (const queued of c.multi) for (const flag of queued.spec.flags) flags.add(flag);
+  return { ...spec, flags: [...flags] };
 }
 
 /**
@@ -132,6 +156,10 @@ function dispatch(server: Server, c: Client, argv: Uint8Array[]): void {
     reject(server, c, name, "NOAUTH Authentication required.");
     return;
   }
+  if (c.multi !== null && flags.includes("no_multi")) {
+    reject(server, c, name, "ERR Command not allowed inside a transaction");
+    return;
+  }
   if (c.proto === 2 && c.subscribed && !ALLOWED_WHILE_SUBSCRIBED.has(spec.name)) {
     reject(
       server,
@@ -145,23 +173,28 @@ function dispatch(server: Server, c: Client, argv: Uint8Array[]): void {
     reject(server, c, name, "LOADING Redis is loading the dataset in memory");
     return;
   }
-  const denial = server.admissionCheck(c, spec);
+  const denial = server.admissionCheck(c, admittedAs(server, c, spec));
   if (denial !== null) {
     reject(server, c, name, denial);
     return;
   }
   if (c.multi !== null && !TRANSACTION_CONTROL.has(spec.name)) {
-    if (flags.includes("no_multi")) {
-      reject(server, c, name, "ERR Command not allowed inside a transaction");
-      return;
+    // A transaction already doomed to abort keeps no more commands.
+    if (!c.multiFailed && !c.watchDirty) {
+      const queued: QueuedCommand = { spec, argv: argv.map((a) => a.slice()) };
+      c.multi.push(queued);
     }
-    const queued: QueuedCommand = { spec, argv: argv.map((a) => a.slice()) };
-    c.multi.push(queued);
     c.out.queued();
     return;
   }
   call(server, c, spec, argv, name);
 }
+
+/**
+ * Errors replied by the commands a running command executed itself (EXEC's
+ * queued commands): they count as failures of those, not of EXEC.
+ */
+let nestedErrors = 0;
 
 /**
  * Executes a resolved command: runs the handler, updates command and error
@@ -176,6 +209,8 @@ export function call(
 ): void {
   const dirtyBefore = server.dirty;
   const errorsBefore = c.out.errorCount;
+  const outerNestedErrors = nestedErrors;
+  nestedErrors = 0;
   c.propagateOverride = null;
   c.lastCommand = name;
   // One clock read per command: a command's duration runs from the end of the
@@ -185,11 +220,14 @@ export function call(
   const end = performance.now();
   server.clockMark = end;
   const micros = Math.round((end - start) * 1000);
+  const errors = c.out.errorCount - errorsBefore;
+  const ownErrors = errors - nestedErrors;
+  nestedErrors = outerNestedErrors + errors;
   if (c.blocked !== null && !c.reprocessingBlocked) return; // counted when it completes
   const stat = server.stats.command(name);
   stat.calls++;
   stat.usec += micros;
-  if (c.out.errorCount > errorsBefore) stat.failedCalls++;
+  if (ownErrors > 0) stat.failedCalls++;
   server.stats.totalCommandsProcessed++;
   if (server.dirty > dirtyBefore) {
     const commands = c.propagateOverride ?? [argv];

@@ -9,8 +9,10 @@ import type { CommandSpec } from "./spec.ts";
 import { CONNECTION_COMMANDS } from "./connection.ts";
 import { INTROSPECTION_COMMANDS } from "./introspection.ts";
 import { KEY_COMMANDS } from "./keys.ts";
+import { PUBSUB_COMMANDS } from "./pubsub.ts";
 import { SERVER_COMMANDS } from "./server_admin.ts";
 import { STRING_COMMANDS } from "./strings.ts";
+import { TRANSACTION_COMMANDS } from "./transactions.ts";
 
 /** All command specs. */
 export const ALL_COMMANDS: readonly CommandSpec[] = [
@@ -19,4 +21,6 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...SERVER_COMMANDS,
   ...KEY_COMMANDS,
   ...STRING_COMMANDS,
+  ...TRANSACTION_COMMANDS,
+  ...PUBSUB_COMMANDS,
 ];

@@ -60,15 +60,10 @@ function swapdb(c: Client, argv: Uint8Array[]): void {
   }
   const server = c.server;
   if (a !== b) {
-    // Watchers of keys present in either database before or after see a change.
     const dbA = dbs[a];
     const dbB = dbs[b];
-    for (const [x, y] of [[dbA, dbB], [dbB, dbA]]) {
-      server.watch.touchAll(x.index, (k) => {
-        const bytes = Uint8Array.from(k, (ch) => ch.charCodeAt(0));
-        return x.findRaw(bytes) >= 0 || y.findRaw(bytes) >= 0;
-      });
-    }
+    server.watch.touchDatabase(dbA, dbB);
+    server.watch.touchDatabase(dbB, dbA);
     dbA.swapContents(dbB);
     server.blocking.signalDatabase(dbA);
     server.blocking.signalDatabase(dbB);

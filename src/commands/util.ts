@@ -7,6 +7,7 @@
 
 import type { Client } from "../server/client.ts";
 import { parseDouble, parseInteger } from "../util/numbers.ts";
+import { NOTIFY_KEY_MISS } from "../server/notify_flags.ts";
 
 /** `WRONGTYPE` error text. */
 export const WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
@@ -66,8 +67,9 @@ export function floatArg(c: Client, arg: Uint8Array, error: string = NOT_FLOAT):
 }
 
 /**
- * Looks up a key for reading: counts a keyspace hit or miss and updates
- * the key's access time (unless `CLIENT NO-TOUCH`). Returns the entry or -1.
+ * Looks up a key for reading: counts a keyspace hit or miss (a miss also
+ * sends the `keymiss` notification) and updates the key's access time
+ * (unless `CLIENT NO-TOUCH`). Returns the entry or -1.
  */
 export function lookupRead(c: Client, key: Uint8Array): number {
   const db = c.db;
@@ -75,6 +77,7 @@ export function lookupRead(c: Client, key: Uint8Array): number {
   const stats = c.server.stats;
   if (id < 0) {
     stats.keyspaceMisses++;
+    c.server.notify(NOTIFY_KEY_MISS, "keymiss", key, db.index);
     return -1;
   }
   stats.keyspaceHits++;
@@ -111,7 +114,7 @@ export function helpReply(c: Client, command: string, lines: string[]): void {
     `${command} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`,
     ...lines,
     "HELP",
-    "    Print this help.",
+    "    Prints this help.",
   ];
   c.out.array(all.length);
   for (const line of all) c.out.simple(line);

@@ -16,6 +16,7 @@ import { ReplyWriter } from "../resp/writer.ts";
 import type { Database } from "../store/database.ts";
 import type { CommandSpec } from "../commands/spec.ts";
 import type { Server } from "./server.ts";
+import type { WatchedKey } from "./watch.ts";
 
 /** A command queued by `MULTI` (arguments copied). */
 export interface QueuedCommand {
@@ -89,8 +90,8 @@ export class Client {
   multiFailed = false;
   /** True while EXEC runs this client's queued commands. */
   inExec = false;
-  /** Watched keys: `dbIndex` + key (latin1). */
-  readonly watched: { db: number; key: string }[] = [];
+  /** Keys this client watches (see WatchRegistry). */
+  readonly watched: WatchedKey[] = [];
   /** A watched key was modified: EXEC returns a null array. */
   watchDirty = false;
 

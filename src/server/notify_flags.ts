@@ -68,13 +68,16 @@ export function parseNotifyFlags(text: string): number {
 
 /**
  * Formats flags as Redis 7.0's `CONFIG GET` does: `A` when every class of
- * `A` is on, otherwise the class letters, then `K`, `E`, `m`. (Redis 7.0
- * does not print `n`; we match it.)
+ * `A` is on, otherwise the class letters followed by `n`; then `K`, `E`,
+ * `m`. (So `n` is not shown next to `A`: `KEAn` reads back as `AKE`.)
  */
 export function formatNotifyFlags(flags: number): string {
   let out = "";
   if ((flags & NOTIFY_ALL) === NOTIFY_ALL) out = "A";
-  else for (const [letter, bit] of LETTERS) if (flags & bit) out += letter;
+  else {
+    for (const [letter, bit] of LETTERS) if (flags & bit) out += letter;
+    if (flags & NOTIFY_NEW) out += "n";
+  }
   if (flags & NOTIFY_KEYSPACE) out += "K";
   if (flags & NOTIFY_KEYEVENT) out += "E";
   if (flags & NOTIFY_KEY_MISS) out += "m";

@@ -74,7 +74,9 @@ export class PubSub {
 
   /**
    * Delivers a message to subscribers of `channel` and of matching
-   * patterns. Returns the number of clients that received it.
+   * patterns. Returns the number of deliveries (a client subscribed both
+   * ways counts twice). A client being disconnected still counts, as in
+   * Redis until it is freed, but gets nothing written.
    */
   publish(channel: Uint8Array, message: Uint8Array): number {
     let receivers = 0;
@@ -82,25 +84,27 @@ export class PubSub {
       const set = this.channels.get(latin1(channel));
       if (set) {
         for (const c of set) {
+          receivers++;
+          if (c.closed) continue;
           c.out.push(3);
           c.out.bulkLatin1("message");
           c.out.bulk(channel);
           c.out.bulk(message);
           deliver(c);
-          receivers++;
         }
       }
     }
     for (const [pattern, sub] of this.patterns) {
       if (!globMatch(sub.bytes, channel)) continue;
       for (const c of sub.clients) {
+        receivers++;
+        if (c.closed) continue;
         c.out.push(4);
         c.out.bulkLatin1("pmessage");
         c.out.bulkLatin1(pattern);
         c.out.bulk(channel);
         c.out.bulk(message);
         deliver(c);
-        receivers++;
       }
     }
     return receivers;
@@ -111,6 +115,7 @@ export class PubSub {
     const set = this.shardChannels.get(latin1(channel));
     if (!set) return 0;
     for (const c of set) {
+      if (c.closed) continue;
       c.out.push(3);
       c.out.bulkLatin1("smessage");
       c.out.bulk(channel);
@@ -128,6 +133,7 @@ export class PubSub {
   }
 }
 
+/** Enforces the output buffer limit after a delivery, or flushes soon. */
 function deliver(c: Client): void {
   if (!c.checkOutputLimits()) c.scheduleFlush();
 }

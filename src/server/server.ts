@@ -23,7 +23,7 @@ import { CommandTable } from "../commands/table.ts";
 import { BlockingRegistry } from "./blocking.ts";
 import { Client } from "./client.ts";
 import { Logger, type LogLevel } from "./log.ts";
-import { NOTIFY_EXPIRED, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE } from "./notify_flags.ts";
+import { NOTIFY_EXPIRED, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_NEW } from "./notify_flags.ts";
 import { PubSub } from "./pubsub.ts";
 import { Stats } from "./stats.ts";
 import { WatchRegistry } from "./watch.ts";
@@ -126,7 +126,12 @@ export class Server {
     const databases = config.int("databases");
     this.keyspace = new Keyspace(options.clock ?? systemClock, databases);
     this.keyspace.expiredHandler = (db, key) => this.keyExpired(db, key);
-    this.watch = new WatchRegistry(databases);
+    this.keyspace.createdHandler = (db, key) => {
+      if (this.notifyFlags & NOTIFY_NEW) this.notify(NOTIFY_NEW, "new", key, db.index);
+    };
+    this.notifyFlags = config.int("notify-keyspace-events");
+    config.onChange("notify-keyspace-events", (v) => this.notifyFlags = v as number);
+    this.watch = new WatchRegistry(this.keyspace);
     this.commands = new CommandTable(ALL_COMMANDS);
     for (const [from, to] of config.renamedCommands) {
       if (!this.commands.rename(from, to)) {
@@ -142,8 +147,6 @@ export class Server {
       (b) => b.toString(16).padStart(2, "0"),
     ).join("");
     config.onChange("hz", () => this.startCron());
-    this.notifyFlags = config.int("notify-keyspace-events");
-    config.onChange("notify-keyspace-events", (v) => this.notifyFlags = v as number);
     this.requirePass = config.str("requirepass");
     config.onChange("requirepass", (v) => this.requirePass = v as string);
     const limits = this.limits;
@@ -337,7 +340,7 @@ export class Server {
    * the keyspace notification and counts the change for save points.
    */
   wrote(db: Database, key: Uint8Array, notifyClass: number, event: string, dirty = 1): void {
-    this.watch.touch(db.index, key);
+    this.watch.touch(db, key);
     this.notify(notifyClass, event, key, db.index);
     this.dirty += dirty;
   }
@@ -367,7 +370,7 @@ export class Server {
 
   private keyExpired(db: Database, key: Uint8Array): void {
     this.stats.expiredKeys++;
-    this.watch.touch(db.index, key);
+    this.watch.touch(db, key, true);
     this.notify(NOTIFY_EXPIRED, "expired", key, db.index);
     this.propagate(db.index, [DEL, key]);
   }
@@ -375,9 +378,7 @@ export class Server {
   /** Empties one database (FLUSHDB) or all (FLUSHALL), invalidating WATCHes. */
   flush(db: Database | null): void {
     const targets = db === null ? this.keyspace.dbs : [db];
-    for (const target of targets) {
-      this.watch.touchAll(target.index, (k) => target.findRaw(latin1Bytes(k)) >= 0);
-    }
+    for (const target of targets) this.watch.touchDatabase(target, null);
     if (db === null) this.keyspace.flushAll();
     else db.clear();
   }

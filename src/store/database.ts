@@ -65,6 +65,8 @@ export interface StoreEnv {
   lruClock: number;
   /** Called with a copy of the key just before an expired key is removed. */
   onExpired(db: Database, key: Uint8Array): void;
+  /** Called when a key is added (Redis's `dbAdd`: keyspace `new` events). */
+  onCreated?(db: Database, key: Uint8Array): void;
   /** True while keys must not be expired (loading, replaying). */
   expiryPaused: boolean;
 }
@@ -348,7 +350,8 @@ export class Database {
   setString(key: Uint8Array, value: Uint8Array, keepTtl = false): number {
     let id = this.find(key);
     const inline = value.length <= INLINE_VALUE_MAX;
-    if (id < 0) {
+    const created = id < 0;
+    if (created) {
       id = this.newEntry(this.lastHash);
       this.refs[id] = this.allocRecord(key, inline ? value.length : 0);
     } else {
@@ -385,6 +388,7 @@ export class Database {
       this.kinds[id] = KIND_LIVE | TYPE_STRING;
       this.objects[id] = value.slice();
     }
+    if (created) this.env.onCreated?.(this, key);
     return id;
   }
 
@@ -394,7 +398,8 @@ export class Database {
    */
   setObject(key: Uint8Array, type: number, value: unknown, keepTtl = false): number {
     let id = this.find(key);
-    if (id < 0) {
+    const created = id < 0;
+    if (created) {
       id = this.newEntry(this.lastHash);
       this.refs[id] = this.allocRecord(key, 0);
     } else {
@@ -406,6 +411,7 @@ export class Database {
     }
     this.kinds[id] = KIND_LIVE | type;
     this.objects[id] = value;
+    if (created) this.env.onCreated?.(this, key);
     return id;
   }
 
@@ -582,6 +588,7 @@ export class Database {
     target.access[nid] = access;
     target.lfu[nid] = lfu;
     if (expire !== 0) target.setExpire(nid, expire);
+    target.env.onCreated?.(target, newKey);
     return nid;
   }
 

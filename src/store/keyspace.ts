@@ -23,6 +23,8 @@ export class Keyspace implements StoreEnv {
   expiryPaused = false;
   /** Set by the server: called before an expired key is removed. */
   expiredHandler: (db: Database, key: Uint8Array) => void = () => {};
+  /** Set by the server: called when a key is added to a database (`new` events). */
+  createdHandler: (db: Database, key: Uint8Array) => void = () => {};
   /** Database to resume the next active expiry cycle from. */
   private nextExpireDb = 0;
 
@@ -40,6 +42,10 @@ export class Keyspace implements StoreEnv {
 
   onExpired(db: Database, key: Uint8Array): void {
     this.expiredHandler(db, key);
+  }
+
+  onCreated(db: Database, key: Uint8Array): void {
+    this.createdHandler(db, key);
   }
 
   /** Total number of keys in all databases. */

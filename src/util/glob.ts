@@ -18,6 +18,9 @@ function fold(b: number, nocase: boolean): number {
 export function globMatch(pattern: Uint8Array, subject: Uint8Array, nocase = false): boolean {
   const plen = pattern.length;
   const slen = subject.length;
+  // Redis's matcher stops as soon as either side is empty, so an empty
+  // subject matches only an empty pattern (not even `*`).
+  if (slen === 0) return plen === 0;
   let p = 0;
   let s = 0;
   let starP = -1;

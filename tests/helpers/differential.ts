@@ -8,7 +8,7 @@
 import { assertEquals } from "./assert.ts";
 import { type Arg, latin1, RespClient } from "./client.ts";
 import { HAS_REDIS, type RedisProcess, startRedis, startRift } from "./server.ts";
-import type { StartOptions } from "../../src/mod.ts";
+import type { Server, StartOptions } from "../../src/mod.ts";
 
 /** Readable form of a command for failure messages. */
 export function describe(args: Arg[]): string {
@@ -26,6 +26,10 @@ export interface Pair {
   same(...args: Arg[]): Promise<string>;
   /** Sends to both and returns both raw replies without asserting. */
   both(...args: Arg[]): Promise<[string, string]>;
+  /** Opens one more connection to one of the servers (closed when the pair stops). */
+  open(server: "rift" | "redis"): Promise<RespClient>;
+  /** The embedded Rift server (clock, cron, propagation sinks...). */
+  riftServer: Server;
 }
 
 /**
@@ -58,6 +62,8 @@ export async function withPair(
       async both(...args) {
         return await Promise.all([a.raw(...args), b.raw(...args)]);
       },
+      open: (server) => server === "rift" ? rift.client() : redis!.client(),
+      riftServer: rift.server,
     };
     await fn(pair);
   } finally {
