@@ -11,6 +11,8 @@ import { INTROSPECTION_COMMANDS } from "./introspection.ts";
 import { KEY_COMMANDS } from "./keys.ts";
 import { SERVER_COMMANDS } from "./server_admin.ts";
 import { STRING_COMMANDS } from "./strings.ts";
+import { HASH_COMMANDS } from "./hashes.ts";
+import { SET_COMMANDS } from "./sets.ts";
 
 /** All command specs. */
 export const ALL_COMMANDS: readonly CommandSpec[] = [
@@ -19,4 +21,6 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...SERVER_COMMANDS,
   ...KEY_COMMANDS,
   ...STRING_COMMANDS,
+  ...HASH_COMMANDS,
+  ...SET_COMMANDS,
 ];
