@@ -77,14 +77,12 @@ function hset(c: Client, argv: Uint8Array[], name: string): void {
 function hsetnx(c: Client, argv: Uint8Array[]): void {
   const hash = hashForWrite(c, argv[1]);
   if (hash === null) return;
-  const limits = hashLimits(c);
-  hash.fitArgumentLength(Math.max(argv[2].length, argv[3].length), limits);
   const field = latin1(argv[2]);
   if (hash.has(field)) {
     c.out.integer(0);
     return;
   }
-  hash.set(field, latin1(argv[3]), limits);
+  hash.set(field, latin1(argv[3]), hashLimits(c));
   c.server.wrote(c.db, argv[1], NOTIFY_HASH, "hset");
   c.out.integer(1);
 }

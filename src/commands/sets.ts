@@ -256,16 +256,15 @@ function spopWithCount(c: Client, argv: Uint8Array[]): void {
 
   if (count >= size) {
     // Everything goes: reply as SUNION of the set would, log a DEL.
-    c.server.wrote(db, key, NOTIFY_SET, "spop", count);
+    c.server.wrote(db, key, NOTIFY_SET, "spop", size);
     replyMembers(c, unionOf([set], setLimits(c)));
     db.deleteEntry(id);
-    c.server.wrote(db, key, NOTIFY_GENERIC, "del");
+    c.server.wrote(db, key, NOTIFY_GENERIC, "del", 0);
     c.propagateOverride = [[DEL, key]];
     return;
   }
 
-  // Redis counts `count` changes plus one for the key.
-  c.server.wrote(db, key, NOTIFY_SET, "spop", count + 1);
+  c.server.wrote(db, key, NOTIFY_SET, "spop", count);
   const propagated: Uint8Array[][] = [];
   const popped = (m: string) => {
     c.out.bulkLatin1(m);

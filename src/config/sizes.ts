@@ -18,8 +18,11 @@ const OUT_OF_RANGE = `argument must be between 0 and ${LONG_MAX_TEXT} inclusive`
 
 /** Strict decimal integer as Redis's `string2ll` accepts it: no `+`, no leading zeros. */
 const STRICT_INTEGER = /^(?:0|-?[1-9]\d*)$/;
-/** Memory value as Redis's `memtoull` accepts it: digits (leading zeros allowed) and a unit. */
-const MEMORY_VALUE = /^(\d+)(b|k|kb|m|mb|g|gb)?$/i;
+/**
+ * Memory value as Redis's `memtoull` accepts it: digits (leading zeros
+ * allowed, none at all meaning 0) and an optional unit.
+ */
+const MEMORY_VALUE = /^(\d*)(b|k|kb|m|mb|g|gb)?$/i;
 const UNITS: Record<string, bigint> = {
   "": 1n,
   b: 1n,
@@ -73,7 +76,7 @@ export function sizeBytes(spec: Common & { default: number }): Directive {
     parse(text) {
       const m = MEMORY_VALUE.exec(text);
       if (!m) return { ok: false, error: "argument must be a memory value" };
-      return inRange(BigInt(m[1]) * UNITS[(m[2] ?? "").toLowerCase()]);
+      return inRange(BigInt(m[1] || "0") * UNITS[(m[2] ?? "").toLowerCase()]);
     },
     format: formatSize,
   };

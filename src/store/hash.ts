@@ -98,15 +98,6 @@ export class HashValue implements Collection {
     return created;
   }
 
-  /**
-   * Converts a listpack to a hash table when an argument of `length` bytes
-   * would not fit, before anything is written. Redis checks the arguments
-   * of HSETNX this way even when the field exists and nothing is set.
-   */
-  fitArgumentLength(length: number, limits: HashLimits): void {
-    if (this.listpack && length > limits.maxListpackValue) this.listpack = false;
-  }
-
   /** Removes a field; returns true when it existed. */
   delete(field: string): boolean {
     const old = this.dict.get(field);

@@ -183,11 +183,20 @@ export function redisAofReader(dir: string): { take(): Promise<string[]> } {
   let offset = 0;
   return {
     async take() {
-      const path = `${dir}/appendonlydir/appendonly.aof.1.incr.aof`;
-      const data = await Deno.readFile(path);
+      const file = await Deno.open(`${dir}/appendonlydir/appendonly.aof.1.incr.aof`);
+      const chunks: Uint8Array[] = [];
+      try {
+        await file.seek(offset, Deno.SeekMode.Start);
+        const buf = new Uint8Array(64 * 1024);
+        for (let n = await file.read(buf); n !== null; n = await file.read(buf)) {
+          chunks.push(buf.slice(0, n));
+          offset += n;
+        }
+      } finally {
+        file.close();
+      }
       const parser = new ReplyParser();
-      parser.feed(data.subarray(offset));
-      offset = data.length;
+      for (const chunk of chunks) parser.feed(chunk);
       const out: string[] = [];
       for (let r = parser.next(); r !== undefined; r = parser.next()) {
         const line = flatten(r.reply).join(" ");

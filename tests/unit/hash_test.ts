@@ -53,12 +53,6 @@ Deno.test("HashValue converts to hashtable on long fields, long values or too ma
   assertEquals(nothingFits.encoding(), "listpack", "empty strings fit a zero limit");
   nothingFits.set("a", "", { maxListpackEntries: 512, maxListpackValue: 0 });
   assertEquals(nothingFits.encoding(), "hashtable");
-
-  const nx = HashValue.empty();
-  nx.fitArgumentLength(64, LIMITS);
-  assertEquals(nx.encoding(), "listpack");
-  nx.fitArgumentLength(65, LIMITS);
-  assertEquals(nx.encoding(), "hashtable");
 });
 
 Deno.test("HashValue.fromEntries picks the encoding Redis picks on load", () => {
