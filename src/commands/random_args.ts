@@ -40,12 +40,16 @@ export function randomCountArg(c: Client, arg: Uint8Array): bigint | null {
 /** Elements written between two output-limit checks in a long random reply. */
 export const BUDGET_CHECK_INTERVAL = 1024;
 
-/** Output a single reply may reach before the client is dropped, whatever the limits say. */
-const MAX_REPLY_BYTES = 1024 * 1024 * 1024;
+/**
+ * Output a single reply may reach before the client is dropped, whatever
+ * the limits say (the default `proto-max-bulk-len`, the largest argument a
+ * client may send, seems a fair bound for a reply it asks to be repeated).
+ */
+const MAX_REPLY_BYTES = 512 * 1024 * 1024;
 
 /**
  * Checks a growing reply against the client's output buffer limits (and a
- * hard 1 GiB ceiling that keeps a `-9223372036854775807` count from
+ * hard 512 MiB ceiling that keeps a `-9223372036854775807` count from
  * exhausting memory). Returns true when the client was disconnected and the
  * caller must stop writing, as Redis stops once a client is marked
  * close-ASAP.

@@ -3,10 +3,10 @@
  * keyspace events and propagation (SPOP is logged as SREMs, or as DEL when
  * it empties the set).
  *
- * Result sets of SUNION/SDIFF (and SPOP/SRANDMEMBER returning everything)
- * are built the way Redis builds them, starting from an empty intset, so
- * they come out in the same order: ascending when every member is an
- * integer, unspecified otherwise.
+ * Result sets of SUNION/SDIFF (and of SPOP taking everything) are built the
+ * way Redis builds them, starting from an empty intset, so they come out in
+ * the same order and, when stored, with the same encoding: ascending when
+ * every member is an integer, unspecified otherwise.
  *
  * @module
  */
@@ -62,7 +62,10 @@ function lookupSets(c: Client, keys: Uint8Array[], forWrite: boolean): (SetValue
   return sets;
 }
 
-/** Copies a set the way Redis's SUNION of one set does, so the copy has Redis's order. */
+/**
+ * The union of `sets` (null for missing keys), built as Redis builds it:
+ * from an empty intset, converting as members arrive.
+ */
 function unionOf(sets: readonly (SetValue | null)[], limits: SetLimits): SetValue {
   const result = SetValue.empty();
   for (const set of sets) set?.forEach((m) => result.add(m, limits));
