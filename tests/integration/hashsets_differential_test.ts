@@ -311,6 +311,11 @@ const EDGE_CASES: Arg[][] = [
   ["SPOP"],
   ["SRANDMEMBER"],
   ["SSCAN", "s"],
+  // Key positions.
+  ["COMMAND", "GETKEYS", "SMOVE", "a", "b", "m"],
+  ["COMMAND", "GETKEYS", "SINTERSTORE", "d", "a", "b"],
+  ["COMMAND", "GETKEYS", "SINTERCARD", "2", "a", "b", "LIMIT", "1"],
+  ["COMMAND", "GETKEYS", "HSET", "h", "f", "v"],
 ];
 
 for (const proto of [2, 3]) {
@@ -845,7 +850,12 @@ async function randomHashCommand(run: Run): Promise<void> {
       const { replies } = await p.run("HRANDFIELD", key, n, ...withValues);
       const [a, b] = replies.map((raw) => parse(raw));
       assertEquals(a.length, b.length);
-      const fields = withValues.length ? a.filter((_, i) => i % 2 === 0) : a;
+      // Pairs come flat in RESP2 and nested in RESP3.
+      const fields = !withValues.length
+        ? a
+        : a.some(Array.isArray)
+        ? a.map((pair) => (pair as string[])[0])
+        : a.filter((_, i) => i % 2 === 0);
       for (const f of fields) assertTrue(hash.has(f as string), `not a field: ${f}`);
       return;
     }
@@ -869,10 +879,15 @@ for (
       "hash-max-listpack-value": 70,
       "set-max-intset-entries": 20,
     }],
+    ["RESP3, small limits", 4, {
+      "hash-max-listpack-entries": 10,
+      "hash-max-listpack-value": 64,
+      "set-max-intset-entries": 12,
+    }],
   ] as const
 ) {
   Deno.test(`differential: random hash and set sequence (${name})`, async () => {
-    const steps = 1500;
+    const steps = 2500;
     let done = 0;
     const stats = new Map<string, number>();
     const ran = await withObservedPair(async (p) => {
@@ -889,6 +904,10 @@ for (
         },
         stats,
       };
+      if (name.startsWith("RESP3")) {
+        await p.rift.raw("HELLO", "3");
+        await p.redis.raw("HELLO", "3");
+      }
       await p.same("SET", "str", "x");
       for (let i = 0; i < steps; i++) {
         if (run.rng.chance(0.5)) await randomSetCommand(run);
