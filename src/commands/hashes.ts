@@ -8,7 +8,7 @@
 
 import type { Client } from "../server/client.ts";
 import { TYPE_HASH } from "../store/database.ts";
-import { type HashLimits, HashValue } from "../store/hash.ts";
+import { type HashLimits, hashLimitsFrom, HashValue } from "../store/hash.ts";
 import { isInt64Text } from "../store/set.ts";
 import { NOTIFY_GENERIC, NOTIFY_HASH } from "../server/notify_flags.ts";
 import { isKeyword, latin1 } from "../util/bytes.ts";
@@ -27,11 +27,7 @@ const HALF_LONG_MAX = 9223372036854775807n / 2n;
 
 /** The current `hash-max-listpack-*` settings. */
 function hashLimits(c: Client): HashLimits {
-  const config = c.server.config;
-  return {
-    maxListpackEntries: config.int("hash-max-listpack-entries"),
-    maxListpackValue: config.int("hash-max-listpack-value"),
-  };
+  return hashLimitsFrom(c.server.config);
 }
 
 /**

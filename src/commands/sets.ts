@@ -13,7 +13,7 @@
 
 import type { Client } from "../server/client.ts";
 import { TYPE_SET } from "../store/database.ts";
-import { type SetLimits, SetValue } from "../store/set.ts";
+import { type SetLimits, setLimitsFrom, SetValue } from "../store/set.ts";
 import { NOTIFY_GENERIC, NOTIFY_SET } from "../server/notify_flags.ts";
 import { isKeyword, latin1, latin1Bytes, utf8 } from "../util/bytes.ts";
 import { parseInteger } from "../util/numbers.ts";
@@ -38,7 +38,7 @@ const SRANDMEMBER_SUB_STRATEGY_MUL = 3;
 
 /** The current `set-max-intset-entries`. */
 function setLimits(c: Client): SetLimits {
-  return { maxIntsetEntries: c.server.config.int("set-max-intset-entries") };
+  return setLimitsFrom(c.server.config);
 }
 
 /** Writes a set-typed reply (`~` in RESP3) of all members in the set's order. */

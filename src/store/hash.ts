@@ -27,6 +27,17 @@ export interface HashLimits {
   readonly maxListpackValue: number;
 }
 
+/**
+ * Reads the current limits from a configuration (`hash-max-listpack-*`),
+ * for building hashes outside a command (loading a dataset).
+ */
+export function hashLimitsFrom(config: { int(name: string): number }): HashLimits {
+  return {
+    maxListpackEntries: config.int("hash-max-listpack-entries"),
+    maxListpackValue: config.int("hash-max-listpack-value"),
+  };
+}
+
 /** Rough per-field cost in bytes of each encoding, for memory accounting. */
 const LISTPACK_FIELD_OVERHEAD = 48;
 const TABLE_FIELD_OVERHEAD = 80;

@@ -24,6 +24,14 @@ export interface SetLimits {
   readonly maxIntsetEntries: number;
 }
 
+/**
+ * Reads the current limit from a configuration (`set-max-intset-entries`),
+ * for building sets outside a command (loading a dataset).
+ */
+export function setLimitsFrom(config: { int(name: string): number }): SetLimits {
+  return { maxIntsetEntries: config.int("set-max-intset-entries") };
+}
+
 /** Rough per-member cost in bytes of each encoding, for memory accounting. */
 const INTSET_MEMBER_OVERHEAD = 24;
 const TABLE_MEMBER_OVERHEAD = 56;

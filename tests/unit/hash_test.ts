@@ -1,5 +1,6 @@
 import { assertEquals, assertTrue } from "../helpers/assert.ts";
-import { HashValue } from "../../src/store/hash.ts";
+import { hashLimitsFrom, HashValue } from "../../src/store/hash.ts";
+import { Config } from "../../src/config/config.ts";
 import { randomMember, Rng } from "../helpers/hashsets.ts";
 
 const LIMITS = { maxListpackEntries: 512, maxListpackValue: 64 };
@@ -159,4 +160,12 @@ Deno.test("HashValue random fields, clone and memory accounting", () => {
   assertEquals(h.memoryUsage(), grown - 999, "an update accounts for the value's new length");
   h.delete("big");
   assertTrue(h.memoryUsage() < grown - 1000);
+});
+
+Deno.test("hashLimitsFrom reads the listpack limits (and their ziplist aliases)", () => {
+  const config = new Config();
+  assertEquals(hashLimitsFrom(config), { maxListpackEntries: 512, maxListpackValue: 64 });
+  config.applyStartup("hash-max-ziplist-entries", ["2"], "test");
+  config.applyStartup("hash-max-ziplist-value", ["1kb"], "test");
+  assertEquals(hashLimitsFrom(config), { maxListpackEntries: 2, maxListpackValue: 1024 });
 });

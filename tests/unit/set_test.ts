@@ -1,5 +1,6 @@
 import { assertEquals, assertTrue } from "../helpers/assert.ts";
-import { compareInt64Text, isInt64Text, SetValue } from "../../src/store/set.ts";
+import { compareInt64Text, isInt64Text, setLimitsFrom, SetValue } from "../../src/store/set.ts";
+import { Config } from "../../src/config/config.ts";
 import { EDGE_INTEGERS, NEAR_INTEGERS, randomMember, Rng } from "../helpers/hashsets.ts";
 
 const LIMITS = { maxIntsetEntries: 512 };
@@ -216,4 +217,12 @@ Deno.test("SetValue clone is deep and keeps encoding and order; memory grows wit
   assertTrue(a.memoryUsage() >= before + 1000);
   a.remove("x".repeat(1000));
   assertEquals(a.memoryUsage(), before);
+});
+
+Deno.test("setLimitsFrom reads set-max-intset-entries from a configuration", () => {
+  const config = new Config();
+  assertEquals(setLimitsFrom(config), { maxIntsetEntries: 512 });
+  config.applyStartup("set-max-intset-entries", ["3"], "test");
+  const set = SetValue.fromMembers(["1", "2", "3", "4"], setLimitsFrom(config));
+  assertEquals(set.encoding(), "hashtable");
 });
