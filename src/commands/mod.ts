@@ -13,6 +13,8 @@ import { PUBSUB_COMMANDS } from "./pubsub.ts";
 import { SERVER_COMMANDS } from "./server_admin.ts";
 import { STRING_COMMANDS } from "./strings.ts";
 import { TRANSACTION_COMMANDS } from "./transactions.ts";
+import { HASH_COMMANDS } from "./hashes.ts";
+import { SET_COMMANDS } from "./sets.ts";
 
 /** All command specs. */
 export const ALL_COMMANDS: readonly CommandSpec[] = [
@@ -23,4 +25,6 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...STRING_COMMANDS,
   ...TRANSACTION_COMMANDS,
   ...PUBSUB_COMMANDS,
+  ...HASH_COMMANDS,
+  ...SET_COMMANDS,
 ];

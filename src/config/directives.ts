@@ -9,6 +9,7 @@
 import { bool, int, memory, oneOf, text } from "./kinds.ts";
 import type { ConfigValue, Directive, ParseResult } from "./types.ts";
 import { formatNotifyFlags, parseNotifyFlags } from "../server/notify_flags.ts";
+import { sizeBytes, sizeCount } from "./sizes.ts";
 
 const INT_MAX = 2147483647;
 const UINT_MAX = 4294967295;
@@ -251,12 +252,34 @@ const PROCESS: Directive[] = [
 /** Persistence. */
 const PERSISTENCE: Directive[] = [save];
 
+/** Encoding thresholds of hashes and sets (Redis 7.0 names, aliases and defaults). */
+const HASH_SET_ENCODINGS: Directive[] = [
+  sizeCount({
+    name: "hash-max-listpack-entries",
+    aliases: ["hash-max-ziplist-entries"],
+    default: 512,
+    help: "hashes with more fields use a hash table",
+  }),
+  sizeBytes({
+    name: "hash-max-listpack-value",
+    aliases: ["hash-max-ziplist-value"],
+    default: 64,
+    help: "hashes with a longer field or value use a hash table",
+  }),
+  sizeCount({
+    name: "set-max-intset-entries",
+    default: 512,
+    help: "integer sets with more members use a hash table",
+  }),
+];
+
 /** Every directive, in the order `--help` lists them. */
 export const DIRECTIVES: readonly Directive[] = [
   ...NETWORK,
   ...KEYSPACE,
   ...PROCESS,
   ...PERSISTENCE,
+  ...HASH_SET_ENCODINGS,
 ];
 
 /** Re-exported for the config machinery. */

@@ -1,0 +1,273 @@
+/**
+ * The set value type, with Redis 7.0's two encodings and their conversion
+ * rules, so `OBJECT ENCODING` and every order Redis guarantees come out the
+ * same:
+ *
+ * - `intset` while every member is a canonical 64-bit integer (as Redis's
+ *   `string2ll` accepts it) and there are at most `set-max-intset-entries`
+ *   members. Members are kept sorted by numeric value, which is the order
+ *   Redis iterates an intset in (SMEMBERS, SSCAN, SUNION results...).
+ * - `hashtable` otherwise, for good: a set never converts back. Iteration
+ *   order is unspecified, as in Redis (here: insertion order).
+ *
+ * Members are bytes held as latin1 strings (see util/bytes.ts).
+ *
+ * @module
+ */
+
+import type { Collection } from "./collection.ts";
+import { Dict } from "./dict.ts";
+
+/** The setting that decides when an intset becomes a hash table. */
+export interface SetLimits {
+  /** `set-max-intset-entries`. */
+  readonly maxIntsetEntries: number;
+}
+
+/**
+ * Reads the current limit from a configuration (`set-max-intset-entries`),
+ * for building sets outside a command (loading a dataset).
+ */
+export function setLimitsFrom(config: { int(name: string): number }): SetLimits {
+  return { maxIntsetEntries: config.int("set-max-intset-entries") };
+}
+
+/** Rough per-member cost in bytes of each encoding, for memory accounting. */
+const INTSET_MEMBER_OVERHEAD = 24;
+const TABLE_MEMBER_OVERHEAD = 56;
+const SET_BASE_BYTES = 64;
+
+const INT64_MAX_DIGITS = "9223372036854775807";
+const INT64_MIN_DIGITS = "9223372036854775808";
+
+/**
+ * True when `s` is an integer Redis would store in an intset: canonical
+ * decimal (no `+`, no leading zeros, no `-0`, no spaces) within the signed
+ * 64-bit range.
+ */
+export function isInt64Text(s: string): boolean {
+  const n = s.length;
+  if (n === 0 || n > 20) return false;
+  let start = 0;
+  if (s.charCodeAt(0) === 45 /* - */) {
+    if (n === 1) return false;
+    start = 1;
+  }
+  const first = s.charCodeAt(start);
+  if (first === 48 /* 0 */) return n === 1;
+  if (first < 49 || first > 57) return false;
+  for (let i = start + 1; i < n; i++) {
+    const d = s.charCodeAt(i);
+    if (d < 48 || d > 57) return false;
+  }
+  const digits = n - start;
+  if (digits !== 19) return digits < 19;
+  const limit = start === 1 ? INT64_MIN_DIGITS : INT64_MAX_DIGITS;
+  for (let i = 0; i < 19; i++) {
+    const d = s.charCodeAt(start + i) - limit.charCodeAt(i);
+    if (d !== 0) return d < 0;
+  }
+  return true;
+}
+
+/** Numeric order of two strings accepted by {@link isInt64Text}. */
+export function compareInt64Text(a: string, b: string): number {
+  const aNeg = a.charCodeAt(0) === 45;
+  const bNeg = b.charCodeAt(0) === 45;
+  if (aNeg !== bNeg) return aNeg ? -1 : 1;
+  if (a === b) return 0;
+  // Same sign: more digits means larger magnitude; equal lengths compare as text.
+  const smallerMagnitude = a.length !== b.length ? a.length < b.length : a < b;
+  return smallerMagnitude !== aNeg ? -1 : 1;
+}
+
+/** A Redis set value. */
+export class SetValue implements Collection {
+  /** Members sorted numerically while `intset`-encoded, otherwise null. */
+  private ints: string[] | null;
+  /** Members once `hashtable`-encoded, otherwise null. */
+  private table: Dict<true> | null;
+  /** Sum of member lengths, for {@link memoryUsage}. */
+  private payloadBytes = 0;
+
+  private constructor(ints: string[] | null, table: Dict<true> | null) {
+    this.ints = ints;
+    this.table = table;
+  }
+
+  /**
+   * An empty `intset`-encoded set, the way Redis starts the result of
+   * SINTERSTORE/SUNIONSTORE/SDIFFSTORE: it converts as members are added.
+   */
+  static empty(): SetValue {
+    return new SetValue([], null);
+  }
+
+  /**
+   * An empty set encoded for its first member, as SADD and SMOVE create
+   * one: `intset` when that member is an integer, else `hashtable`.
+   */
+  static forFirstMember(member: string): SetValue {
+    return isInt64Text(member) ? SetValue.empty() : new SetValue(null, new Dict<true>());
+  }
+
+  /**
+   * Builds a set from members (duplicates are ignored), choosing the
+   * encoding Redis 7.0 picks when it loads a set: `intset` when every member
+   * is an integer and they fit `set-max-intset-entries`, else `hashtable`.
+   * Sorting once keeps this O(n log n) even for large intset limits.
+   */
+  static fromMembers(members: Iterable<string>, limits: SetLimits): SetValue {
+    const list = Array.isArray(members) ? members as string[] : [...members];
+    if (list.length <= limits.maxIntsetEntries && list.every(isInt64Text)) {
+      const sorted = [...list].sort(compareInt64Text);
+      const unique: string[] = [];
+      for (const m of sorted) if (unique[unique.length - 1] !== m) unique.push(m);
+      const set = new SetValue(unique, null);
+      for (const m of unique) set.payloadBytes += m.length;
+      return set;
+    }
+    const set = new SetValue(null, new Dict<true>());
+    for (const m of list) set.add(m, limits);
+    return set;
+  }
+
+  /** Number of members. */
+  get size(): number {
+    return this.ints !== null ? this.ints.length : this.table!.size;
+  }
+
+  /** `intset` or `hashtable`, as `OBJECT ENCODING` reports it. */
+  encoding(): string {
+    return this.ints !== null ? "intset" : "hashtable";
+  }
+
+  /** True while `intset`-encoded (members iterate in ascending numeric order). */
+  get isIntset(): boolean {
+    return this.ints !== null;
+  }
+
+  /** True when `member` is in the set. */
+  has(member: string): boolean {
+    if (this.ints !== null) return isInt64Text(member) && this.search(member) >= 0;
+    return this.table!.has(member);
+  }
+
+  /**
+   * Adds a member; returns true when it was not there. Converts to
+   * `hashtable` on the first non-integer member or when the intset grows
+   * past `set-max-intset-entries`, as Redis does.
+   */
+  add(member: string, limits: SetLimits): boolean {
+    const ints = this.ints;
+    if (ints !== null) {
+      if (isInt64Text(member)) {
+        const at = this.search(member);
+        if (at >= 0) return false;
+        ints.splice(-at - 1, 0, member);
+        this.payloadBytes += member.length;
+        if (ints.length > limits.maxIntsetEntries) this.convertToTable();
+        return true;
+      }
+      this.convertToTable();
+    }
+    if (!this.table!.set(member, true)) return false;
+    this.payloadBytes += member.length;
+    return true;
+  }
+
+  /** Removes a member; returns true when it was there. */
+  remove(member: string): boolean {
+    const ints = this.ints;
+    if (ints !== null) {
+      if (!isInt64Text(member)) return false;
+      const at = this.search(member);
+      if (at < 0) return false;
+      ints.splice(at, 1);
+    } else if (!this.table!.delete(member)) {
+      return false;
+    }
+    this.payloadBytes -= member.length;
+    return true;
+  }
+
+  /**
+   * Iterates the members in Redis's order for this encoding: ascending
+   * numeric order for `intset`, unspecified for `hashtable`. Do not modify
+   * the set while iterating.
+   */
+  members(): IterableIterator<string> {
+    return this.ints !== null ? this.ints.values() : this.table!.keys();
+  }
+
+  /** Calls `visit` for every member, in {@link members} order. */
+  forEach(visit: (member: string) => void): void {
+    if (this.ints !== null) {
+      for (const m of this.ints) visit(m);
+    } else {
+      this.table!.forEach((m) => visit(m));
+    }
+  }
+
+  /** A uniformly random member (the set must not be empty). */
+  randomMember(): string {
+    if (this.ints !== null) return this.ints[(Math.random() * this.ints.length) | 0];
+    return this.table!.randomKey()!;
+  }
+
+  /**
+   * One SSCAN step. An `intset` is returned whole with cursor 0, as Redis
+   * does for its compact encodings; a `hashtable` is walked with Redis's
+   * reverse-binary cursor, visiting buckets until at least `count` members
+   * were seen. Returns the next cursor (0 = done).
+   */
+  scan(cursor: number, count: number, visit: (member: string) => void): number {
+    if (this.ints !== null) {
+      for (const m of this.ints) visit(m);
+      return 0;
+    }
+    return this.table!.scan(cursor, count, visit);
+  }
+
+  /** A deep copy with the same encoding and iteration order. */
+  clone(): SetValue {
+    let copy: SetValue;
+    if (this.ints !== null) {
+      copy = new SetValue([...this.ints], null);
+    } else {
+      const table = new Dict<true>();
+      this.table!.forEach((m) => table.set(m, true));
+      copy = new SetValue(null, table);
+    }
+    copy.payloadBytes = this.payloadBytes;
+    return copy;
+  }
+
+  /** Approximate bytes used: member bytes plus a per-member cost of the encoding. */
+  memoryUsage(): number {
+    const overhead = this.ints !== null ? INTSET_MEMBER_OVERHEAD : TABLE_MEMBER_OVERHEAD;
+    return SET_BASE_BYTES + this.payloadBytes + this.size * overhead;
+  }
+
+  /** Binary search in the intset: the index, or `-(insertion point) - 1`. */
+  private search(member: string): number {
+    const ints = this.ints!;
+    let lo = 0;
+    let hi = ints.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = compareInt64Text(ints[mid], member);
+      if (c === 0) return mid;
+      if (c < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -lo - 1;
+  }
+
+  private convertToTable(): void {
+    const table = new Dict<true>();
+    for (const m of this.ints!) table.set(m, true);
+    this.table = table;
+    this.ints = null;
+  }
+}

@@ -1,0 +1,171 @@
+import { assertEquals, assertTrue } from "../helpers/assert.ts";
+import { hashLimitsFrom, HashValue } from "../../src/store/hash.ts";
+import { Config } from "../../src/config/config.ts";
+import { randomMember, Rng } from "../helpers/hashsets.ts";
+
+const LIMITS = { maxListpackEntries: 512, maxListpackValue: 64 };
+
+Deno.test("HashValue keeps listpack order: updates stay in place, re-added fields go last", () => {
+  const h = HashValue.empty();
+  assertEquals(h.encoding(), "listpack");
+  assertEquals(h.set("b", "1", LIMITS), true);
+  assertEquals(h.set("a", "2", LIMITS), true);
+  assertEquals(h.set("b", "3", LIMITS), false);
+  assertEquals([...h.entries()], [["b", "3"], ["a", "2"]]);
+  assertEquals(h.delete("b"), true);
+  assertEquals(h.delete("b"), false);
+  h.set("b", "4", LIMITS);
+  assertEquals([...h.entries()], [["a", "2"], ["b", "4"]]);
+  assertEquals([...h.fields()], ["a", "b"]);
+  assertEquals(h.get("a"), "2");
+  assertEquals(h.get("zz"), undefined);
+  assertEquals(h.has(""), false);
+  h.set("", "", LIMITS);
+  assertEquals(h.get(""), "");
+  assertEquals(h.size, 3);
+});
+
+Deno.test("HashValue converts to hashtable on long fields, long values or too many fields, never back", () => {
+  const long = "x".repeat(65);
+  const byField = HashValue.empty();
+  byField.set(long, "v", LIMITS);
+  assertEquals(byField.encoding(), "hashtable");
+  byField.delete(long);
+  byField.set("a", "b", LIMITS);
+  assertEquals(byField.encoding(), "hashtable");
+
+  const byValue = HashValue.empty();
+  byValue.set("f", "x".repeat(64), LIMITS);
+  assertEquals(byValue.encoding(), "listpack", "64 bytes still fit");
+  byValue.set("f", long, LIMITS);
+  assertEquals(byValue.encoding(), "hashtable");
+
+  const small = { maxListpackEntries: 2, maxListpackValue: 64 };
+  const byCount = HashValue.empty();
+  byCount.set("a", "1", small);
+  byCount.set("b", "1", small);
+  byCount.set("b", "2", small);
+  assertEquals(byCount.encoding(), "listpack");
+  byCount.set("c", "1", small);
+  assertEquals(byCount.encoding(), "hashtable");
+
+  const nothingFits = HashValue.empty();
+  nothingFits.set("", "", { maxListpackEntries: 512, maxListpackValue: 0 });
+  assertEquals(nothingFits.encoding(), "listpack", "empty strings fit a zero limit");
+  nothingFits.set("a", "", { maxListpackEntries: 512, maxListpackValue: 0 });
+  assertEquals(nothingFits.encoding(), "hashtable");
+});
+
+Deno.test("HashValue.fromEntries picks the encoding Redis picks on load", () => {
+  const pairs: [string, string][] = [["b", "1"], ["a", "2"]];
+  const h = HashValue.fromEntries(pairs, LIMITS);
+  assertEquals(h.encoding(), "listpack");
+  assertEquals([...h.entries()], pairs);
+  assertEquals(
+    HashValue.fromEntries(pairs, { ...LIMITS, maxListpackEntries: 1 }).encoding(),
+    "hashtable",
+  );
+  assertEquals(HashValue.fromEntries([["a", "x".repeat(65)]], LIMITS).encoding(), "hashtable");
+  assertEquals(HashValue.fromEntries([["a", "1"], ["a", "2"]], LIMITS).get("a"), "2");
+});
+
+Deno.test("HashValue matches a Map model under random operations (property)", () => {
+  let cases = 0;
+  let tables = 0;
+  for (let seed = 1; seed <= 60; seed++) {
+    const rng = new Rng(seed);
+    const limits = {
+      maxListpackEntries: rng.pick([0, 3, 10, 512]),
+      maxListpackValue: rng.pick([0, 8, 64, 100]),
+    };
+    const model = new Map<string, string>();
+    const h = HashValue.empty();
+    let mustBeTable = false;
+    for (let step = 0; step < 300; step++) {
+      const field = randomMember(rng, rng.pick([10, 70]));
+      if (rng.chance(0.65)) {
+        const value = rng.chance(0.8) ? String(rng.int(1000)) : randomMember(rng, 90);
+        assertEquals(h.set(field, value, limits), !model.has(field));
+        model.set(field, value);
+        if (Math.max(field.length, value.length) > limits.maxListpackValue) mustBeTable = true;
+        if (model.size > limits.maxListpackEntries) mustBeTable = true;
+      } else {
+        assertEquals(h.delete(field), model.delete(field));
+      }
+      assertEquals(h.size, model.size);
+      assertEquals(h.get(field), model.get(field));
+      assertEquals(h.encoding(), mustBeTable ? "hashtable" : "listpack");
+      // A Map's order is exactly listpack order: updates in place, new keys last.
+      if (h.isListpack) assertEquals([...h.entries()], [...model]);
+      cases++;
+    }
+    if (mustBeTable) tables++;
+    assertEquals(new Map(h.entries()), model);
+  }
+  assertEquals(cases, 60 * 300);
+  assertTrue(tables > 5 && tables < 60, `tables ${tables}`);
+});
+
+Deno.test("HashValue scan: a listpack whole in one call, a table under SCAN's guarantee", () => {
+  const lp = HashValue.fromEntries([["f", "1"], ["g", "2"]], LIMITS);
+  const seen: string[] = [];
+  assertEquals(lp.scan(999, 1, (f, v) => seen.push(f, v)), 0);
+  assertEquals(seen, ["f", "1", "g", "2"]);
+
+  let runs = 0;
+  for (let seed = 1; seed <= 20; seed++) {
+    const rng = new Rng(200 + seed);
+    const h = HashValue.empty();
+    for (let i = 0; i < 1500; i++) h.set("k" + i, "v" + i, LIMITS);
+    assertEquals(h.encoding(), "hashtable");
+    const returned = new Map<string, string>();
+    let cursor = 0;
+    let calls = 0;
+    do {
+      cursor = h.scan(cursor, rng.range(1, 40), (f, v) => returned.set(f, v));
+      const grow = rng.chance(0.5);
+      for (let i = 0; i < 150; i++) {
+        const k = "t" + rng.int(4000);
+        if (grow) h.set(k, "x", LIMITS);
+        else h.delete(k);
+      }
+      calls++;
+    } while (cursor !== 0 && calls < 100000);
+    for (let i = 0; i < 1500; i++) assertEquals(returned.get("k" + i), "v" + i);
+    runs++;
+  }
+  assertEquals(runs, 20);
+});
+
+Deno.test("HashValue random fields, clone and memory accounting", () => {
+  const h = HashValue.fromEntries([["a", "1"], ["b", "2"], ["c", "3"]], LIMITS);
+  const seen = new Set<string>();
+  for (let i = 0; i < 300; i++) seen.add(h.randomField());
+  assertEquals(seen, new Set(["a", "b", "c"]));
+
+  const copy = h.clone();
+  copy.set("a", "changed", LIMITS);
+  copy.set("z", "new", LIMITS);
+  assertEquals(h.get("a"), "1");
+  assertEquals(h.size, 3);
+  assertEquals([...copy.fields()], ["a", "b", "c", "z"]);
+  const table = HashValue.fromEntries([["a", "x".repeat(100)]], LIMITS);
+  assertEquals(table.clone().encoding(), "hashtable");
+
+  const before = h.memoryUsage();
+  h.set("big", "y".repeat(1000), LIMITS);
+  assertTrue(h.memoryUsage() >= before + 1003);
+  const grown = h.memoryUsage();
+  h.set("big", "y", LIMITS);
+  assertEquals(h.memoryUsage(), grown - 999, "an update accounts for the value's new length");
+  h.delete("big");
+  assertTrue(h.memoryUsage() < grown - 1000);
+});
+
+Deno.test("hashLimitsFrom reads the listpack limits (and their ziplist aliases)", () => {
+  const config = new Config();
+  assertEquals(hashLimitsFrom(config), { maxListpackEntries: 512, maxListpackValue: 64 });
+  config.applyStartup("hash-max-ziplist-entries", ["2"], "test");
+  config.applyStartup("hash-max-ziplist-value", ["1kb"], "test");
+  assertEquals(hashLimitsFrom(config), { maxListpackEntries: 2, maxListpackValue: 1024 });
+});
