@@ -194,6 +194,11 @@ function expireAt(
   return ms;
 }
 
+const replyOk = (c: Client) => c.out.ok();
+const replyNil = (c: Client) => c.out.nullBulk();
+const replyOne = (c: Client) => c.out.integer(1);
+const replyZero = (c: Client) => c.out.integer(0);
+
 /**
  * Redis's `setGenericCommand`: SET with its options, SETNX, SETEX, PSETEX.
  * `okReply`/`abortReply` write the reply for a performed or skipped set
@@ -207,8 +212,8 @@ function setGeneric(
   value: Uint8Array,
   expireArg: Uint8Array | null,
   commandName: string,
-  okReply: (c: Client) => void = (c) => c.out.ok(),
-  abortReply: (c: Client) => void = (c) => c.out.nullBulk(),
+  okReply: (c: Client) => void = replyOk,
+  abortReply: (c: Client) => void = replyNil,
 ): void {
   let when = 0n;
   if (expireArg !== null) {
@@ -260,8 +265,8 @@ function setnx(c: Client, argv: Uint8Array[]): void {
     argv[2],
     null,
     "setnx",
-    (c) => c.out.integer(1),
-    (c) => c.out.integer(0),
+    replyOne,
+    replyZero,
   );
 }
 

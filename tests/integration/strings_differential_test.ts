@@ -16,24 +16,10 @@ import {
   type TestRift,
 } from "../helpers/server.ts";
 import { type FuzzClock, Prng, randomCommand } from "../helpers/strings_random.ts";
-import type { Collection } from "../../src/store/collection.ts";
+import { FakeList } from "../helpers/strings_support.ts";
 import { TYPE_LIST } from "../../src/store/database.ts";
 import { ReplyParser } from "../../src/resp/reply_parser.ts";
 import { utf8 } from "../../src/util/bytes.ts";
-
-/** Stands in for a list on Rift's side (only strings exist in this module). */
-class FakeList implements Collection {
-  readonly size = 1;
-  encoding(): string {
-    return "listpack";
-  }
-  clone(): Collection {
-    return new FakeList();
-  }
-  memoryUsage(): number {
-    return 16;
-  }
-}
 
 const NOTIFY_PATTERN = "__key*__:*";
 const MARK = "__mark__";
