@@ -46,7 +46,7 @@ const PERSIST = utf8("PERSIST");
 const EMPTY_STRING = new Uint8Array(0);
 
 /** Error for strings that would outgrow `proto-max-bulk-len` (APPEND, SETRANGE). */
-export const STRING_TOO_LONG = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+const STRING_TOO_LONG = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 
 /** Largest JS integer that is exact; beyond it range arithmetic switches to bigint. */
 const SAFE = Number.MAX_SAFE_INTEGER;
@@ -55,7 +55,7 @@ const SAFE = Number.MAX_SAFE_INTEGER;
  * Replies with Redis's size error and returns false when a string of
  * `length` bytes would exceed `proto-max-bulk-len`.
  */
-export function checkStringLength(c: Client, length: number): boolean {
+function checkStringLength(c: Client, length: number): boolean {
   if (length > c.server.config.int("proto-max-bulk-len")) {
     c.out.error(STRING_TOO_LONG);
     return false;
@@ -257,17 +257,7 @@ function set(c: Client, argv: Uint8Array[]): void {
 }
 
 function setnx(c: Client, argv: Uint8Array[]): void {
-  setGeneric(
-    c,
-    argv,
-    OPT_NX,
-    argv[1],
-    argv[2],
-    null,
-    "setnx",
-    replyOne,
-    replyZero,
-  );
+  setGeneric(c, argv, OPT_NX, argv[1], argv[2], null, "setnx", replyOne, replyZero);
 }
 
 function setex(c: Client, argv: Uint8Array[], unit: number, name: string): void {
@@ -769,7 +759,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     ...KEY1,
     group: "string",
     since: "1.0.0",
-    summary: "Returns the string value of a key.",
+    summary: "Get the value of a key",
     complexity: "O(1)",
     syntax: "key",
     handler: (c, argv) => void replyString(c, argv[1]),
@@ -781,8 +771,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     ...KEY1,
     group: "string",
     since: "1.0.0",
-    summary:
-      "Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.",
+    summary: "Set the string value of a key",
     complexity: "O(1)",
     syntax:
       "key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]",
@@ -795,7 +784,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     ...KEY1,
     group: "string",
     since: "1.0.0",
-    summary: "Set the string value of a key only when the key doesn't exist.",
+    summary: "Set the value of a key, only if the key does not exist",
     complexity: "O(1)",
     syntax: "key value",
     handler: setnx,
@@ -807,8 +796,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     ...KEY1,
     group: "string",
     since: "2.0.0",
-    summary:
-      "Sets the string value and expiration time of a key. Creates the key if it doesn't exist.",
+    summary: "Set the value and expiration of a key",
     complexity: "O(1)",
     syntax: "key seconds value",
     handler: (c, argv) => setex(c, argv, OPT_EX, "setex"),
@@ -820,8 +808,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     ...KEY1,
     group: "string",
     since: "2.6.0",
-    summary:
-      "Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.",
+    summary: "Set the value and expiration in milliseconds of a key",
     complexity: "O(1)",
     syntax: "key milliseconds value",
     handler: (c, argv) => setex(c, argv, OPT_PX, "psetex"),
@@ -833,7 +820,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     ...KEY1,
     group: "string",
     since: "6.2.0",
-    summary: "Returns the string value of a key after setting its expiration time.",
+    summary: "Get the value of a key and optionally set its expiration",
     complexity: "O(1)",
     syntax:
       "key [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | PERSIST]",
@@ -846,7 +833,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     ...KEY1,
     group: "string",
     since: "6.2.0",
-    summary: "Returns the string value of a key after deleting the key.",
+    summary: "Get the value of a key and delete the key",
     complexity: "O(1)",
     syntax: "key",
     handler: getdel,
@@ -858,7 +845,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     ...KEY1,
     group: "string",
     since: "1.0.0",
-    summary: "Returns the previous string value of a key after setting it to a new value.",
+    summary: "Set the string value of a key and return its old value",
     complexity: "O(1)",
     syntax: "key value",
     handler: getset,
@@ -870,7 +857,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     ...ALL_KEYS,
     group: "string",
     since: "1.0.0",
-    summary: "Atomically returns the string values of one or more keys.",
+    summary: "Get the values of all the given keys",
     complexity: "O(N) where N is the number of keys to retrieve.",
     syntax: "key [key ...]",
     handler: mget,
@@ -884,7 +871,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     step: 2,
     group: "string",
     since: "1.0.1",
-    summary: "Atomically creates or modifies the string values of one or more keys.",
+    summary: "Set multiple keys to multiple values",
     complexity: "O(N) where N is the number of keys to set.",
     syntax: "key value [key value ...]",
     handler: (c, argv) => msetGeneric(c, argv, false),
@@ -898,8 +885,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     step: 2,
     group: "string",
     since: "1.0.1",
-    summary:
-      "Atomically modifies the string values of one or more keys only when all keys don't exist.",
+    summary: "Set multiple keys to multiple values, only if none of the keys exist",
     complexity: "O(N) where N is the number of keys to set.",
     syntax: "key value [key value ...]",
     handler: (c, argv) => msetGeneric(c, argv, true),
@@ -911,7 +897,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     ...KEY1,
     group: "string",
     since: "2.0.0",
-    summary: "Appends a string to the value of a key. Creates the key if it doesn't exist.",
+    summary: "Append a value to a key",
     complexity:
       "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.",
     syntax: "key value",
@@ -924,7 +910,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     ...KEY1,
     group: "string",
     since: "2.2.0",
-    summary: "Returns the length of a string value.",
+    summary: "Get the length of the value stored in a key",
     complexity: "O(1)",
     syntax: "key",
     handler: strlen,
@@ -936,7 +922,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     ...KEY1,
     group: "string",
     since: "2.4.0",
-    summary: "Returns a substring of the string stored at a key.",
+    summary: "Get a substring of the string stored at a key",
     complexity:
       "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.",
     syntax: "key start end",
@@ -949,7 +935,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     ...KEY1,
     group: "string",
     since: "1.0.0",
-    summary: "Returns a substring from a string value.",
+    summary: "Get a substring of the string stored at a key",
     complexity:
       "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.",
     syntax: "key start end",
@@ -962,8 +948,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     ...KEY1,
     group: "string",
     since: "2.2.0",
-    summary:
-      "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.",
+    summary: "Overwrite part of a string at key starting at the specified offset",
     complexity:
       "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.",
     syntax: "key offset value",
@@ -976,8 +961,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     ...KEY1,
     group: "string",
     since: "1.0.0",
-    summary:
-      "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.",
+    summary: "Increment the integer value of a key by one",
     complexity: "O(1)",
     syntax: "key",
     handler: (c, argv) => incrBy(c, argv[1], 1, 1n),
@@ -989,8 +973,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     ...KEY1,
     group: "string",
     since: "1.0.0",
-    summary:
-      "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.",
+    summary: "Decrement the integer value of a key by one",
     complexity: "O(1)",
     syntax: "key",
     handler: (c, argv) => incrBy(c, argv[1], -1, -1n),
@@ -1002,8 +985,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     ...KEY1,
     group: "string",
     since: "1.0.0",
-    summary:
-      "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
+    summary: "Increment the integer value of a key by the given amount",
     complexity: "O(1)",
     syntax: "key increment",
     handler: incrby,
@@ -1015,8 +997,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     ...KEY1,
     group: "string",
     since: "1.0.0",
-    summary:
-      "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.",
+    summary: "Decrement the integer value of a key by the given number",
     complexity: "O(1)",
     syntax: "key decrement",
     handler: decrby,
@@ -1028,8 +1009,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     ...KEY1,
     group: "string",
     since: "2.6.0",
-    summary:
-      "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
+    summary: "Increment the float value of a key by the given amount",
     complexity: "O(1)",
     syntax: "key increment",
     handler: incrbyfloat,
@@ -1043,7 +1023,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     step: 1,
     group: "string",
     since: "7.0.0",
-    summary: "Finds the longest common substring.",
+    summary: "Find longest common substring",
     complexity: "O(N*M) where N and M are the lengths of s1 and s2, respectively",
     syntax: "key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]",
     handler: lcs,

@@ -68,8 +68,27 @@ function infinite(negative: boolean): LongDouble {
   return { kind: "infinite", negative };
 }
 
+const TWO_POW_53 = 1n << 53n;
+
+/** Number of significant bits of a non-negative bigint. */
 function bitLength(n: bigint): number {
-  return n === 0n ? 0 : n.toString(2).length;
+  if (n < TWO_POW_53) {
+    // Exact in a double: count bits of the high and low 32-bit halves.
+    const x = Number(n);
+    const high = Math.floor(x / 4294967296);
+    return high > 0 ? 64 - Math.clz32(high) : 32 - Math.clz32(x >>> 0);
+  }
+  const hex = n.toString(16);
+  return (hex.length - 1) * 4 + 32 - Math.clz32(parseInt(hex[0], 16));
+}
+
+/** Powers of ten for the common short decimals, computed once. */
+const SMALL_POWERS_OF_TEN: bigint[] = Array.from({ length: 64 }, (_, i) => 10n ** BigInt(i));
+
+function powerOfTen(exponent: number): bigint {
+  return exponent < SMALL_POWERS_OF_TEN.length
+    ? SMALL_POWERS_OF_TEN[exponent]
+    : 10n ** BigInt(exponent);
 }
 
 /**
@@ -135,8 +154,8 @@ function parseDecimal(match: RegExpExecArray): LongDouble | null {
   if (order <= DECIMAL_UNDERFLOW_ORDER) return null; // ERANGE underflow to zero
   const significand = BigInt(digits);
   const result = exp10 >= 0
-    ? roundExact(negative, significand * 10n ** BigInt(exp10), 1n, 0)
-    : roundExact(negative, significand, 10n ** BigInt(-exp10), 0);
+    ? roundExact(negative, significand * powerOfTen(exp10), 1n, 0)
+    : roundExact(negative, significand, powerOfTen(-exp10), 0);
   return acceptRange(result);
 }
 
@@ -179,15 +198,21 @@ export function parseLongDouble(bytes: Uint8Array): LongDouble | null {
 export function parseLongDoubleText(text: string): LongDouble | null {
   // The patterns admit no space and no NUL: strtold must consume every byte.
   if (text.length === 0 || text.length >= MAX_INPUT_CHARS) return null;
-  const hex = HEX_TEXT.exec(text);
-  if (hex) return parseHex(hex);
   const decimal = DECIMAL_TEXT.exec(text);
   if (decimal) return parseDecimal(decimal);
+  const hex = HEX_TEXT.exec(text);
+  if (hex) return parseHex(hex);
   const inf = INFINITY_TEXT.exec(text);
   if (inf) return infinite(inf[1] === "-");
   // Anything else, NaN literals included (Redis rejects NaN), is not a float.
   return null;
 }
+
+/**
+ * Exponent gap beyond which the smaller of two normalised values cannot
+ * change the rounded sum: it is below 2^-66 of the larger.
+ */
+const NEGLIGIBLE_GAP = MANTISSA_BITS + 66;
 
 /** IEEE addition in the x87 extended format, rounding to nearest (ties to even). */
 export function addLongDouble(a: LongDouble, b: LongDouble): LongDouble {
@@ -199,6 +224,10 @@ export function addLongDouble(a: LongDouble, b: LongDouble): LongDouble {
   if (a.mantissa === 0n && b.mantissa === 0n) return zero(a.negative && b.negative);
   if (a.mantissa === 0n) return b;
   if (b.mantissa === 0n) return a;
+  // A much smaller addend (below a quarter of the larger's last place) rounds away:
+  // skip the huge exact sum that 1e4000 + 1e-4000 would need.
+  if (a.exponent - b.exponent > NEGLIGIBLE_GAP) return a;
+  if (b.exponent - a.exponent > NEGLIGIBLE_GAP) return b;
   const exponent = Math.min(a.exponent, b.exponent);
   const x = a.mantissa << BigInt(a.exponent - exponent);
   const y = b.mantissa << BigInt(b.exponent - exponent);

@@ -135,6 +135,14 @@ Deno.test("strings differential: seeded random sequences (replies and notificati
           recent.length = 0;
         }
       }
+      // Keyspace hits and misses: read lookups are counted like Redis's, write lookups not.
+      const stats = async (c: RespClient) => {
+        const info = String(await c.value("INFO", "stats"));
+        return info.split("\r\n").filter((l) => l.startsWith("keyspace_")).join(" ");
+      };
+      const counted = await stats(p.redis);
+      assertTrue(/keyspace_hits:[1-9]/.test(counted), counted);
+      assertEquals(await stats(p.rift), counted, `seed ${seed}`);
       // The final state: every key reads the same.
       for (const key of ["s0", "s1", "s2", "s3", Uint8Array.of(98, 0, 13, 10, 255), "list"]) {
         await p.same("GET", key);
