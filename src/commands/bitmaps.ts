@@ -257,13 +257,12 @@ function bitpos(c: Client, argv: Uint8Array[]): void {
       if (unit === null) return;
       inBits = unit;
     }
-    let end: number;
+    // Without an end (and so without a unit) the range runs to the last byte.
+    let end = length - 1;
     if (endGiven) {
       const given = intArg(c, argv[4]);
       if (given === null) return;
       end = given;
-    } else {
-      end = inBits ? length * 8 + 7 : length - 1;
     }
     const total = inBits ? length * 8 : length;
     if (start < 0) start += total;

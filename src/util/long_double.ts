@@ -21,6 +21,16 @@
  *   `%.17Lf` with trailing zeros (and a trailing point) removed, and `-0`
  *   written as `0`.
  *
+ * INCRBYFLOAT (commands/strings.ts) parses the stored value, then the
+ * increment (both "ERR value is not a valid float"), adds, and rejects a
+ * non-finite sum ("ERR increment would produce NaN or Infinity"). Redis
+ * 7.0's HINCRBYFLOAT differs in order and texts (measured): the increment
+ * first ("ERR value is not a valid float"), an infinite increment is
+ * refused up front ("ERR value is NaN or Infinity"), then the field
+ * ("ERR hash value is not a float"), then the same check of the sum. Both
+ * propagate the formatted result (SET ... KEEPTTL, HSET) so replicas never
+ * redo the arithmetic.
+ *
  * @example
  * ```ts
  * addLongDoubleStrings("10.5", "0.1"); // "10.6"

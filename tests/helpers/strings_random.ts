@@ -274,7 +274,11 @@ function randomInteger(rng: Prng): string {
 }
 
 function randomIndex(rng: Prng): string {
-  return rng.chance(0.85) ? String(rng.range(-25, 25)) : rng.pick(INDEX_POOL);
+  const r = rng.next();
+  if (r < 0.7) return String(rng.range(-25, 25));
+  // Wide enough to land inside BIT ranges of longer bitmaps.
+  if (r < 0.88) return String(rng.range(-400, 400));
+  return rng.pick(INDEX_POOL);
 }
 
 /** Times used by the fuzz: `nowMs` is the test's wall clock, for EXAT/PXAT in the future. */
