@@ -11,12 +11,18 @@ import { TYPE_HASH } from "../store/database.ts";
 import { type HashLimits, hashLimitsFrom, HashValue } from "../store/hash.ts";
 import { isInt64Text } from "../store/set.ts";
 import { NOTIFY_GENERIC, NOTIFY_HASH } from "../server/notify_flags.ts";
-import { isKeyword, latin1 } from "../util/bytes.ts";
+import { isKeyword, latin1, latin1Bytes } from "../util/bytes.ts";
+import {
+  addLongDouble,
+  formatLongDoubleHuman,
+  LONG_DOUBLE_ZERO,
+  parseLongDouble,
+} from "../util/long_double.ts";
 import { fitsInt64, parseBigInteger } from "../util/numbers.ts";
 import { drawDistinct, sampleDistinct, sampleOrderedPositions } from "../util/sampling.ts";
 import { command, type CommandSpec, KEY1 } from "./spec.ts";
 import { arityError } from "./dispatch.ts";
-import { lookupTyped, NOT_INTEGER, OVERFLOW, SYNTAX_ERROR } from "./util.ts";
+import { lookupTyped, NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX_ERROR } from "./util.ts";
 import { BUDGET_CHECK_INTERVAL, randomCountArg, replyBudgetExceeded } from "./random_args.ts";
 import { scanCursorArg, scanMatches, scanOptions, writeScanReply } from "./scan_args.ts";
 
@@ -184,6 +190,50 @@ function hincrby(c: Client, argv: Uint8Array[]): void {
   hash.set(field, result.toString(), hashLimits(c));
   c.server.wrote(c.db, argv[1], NOTIFY_HASH, "hincrby");
   c.out.integer(result);
+}
+
+const HSET = latin1Bytes("HSET");
+
+/**
+ * HINCRBYFLOAT, in Redis 7.0's order: the increment is parsed and refused
+ * if infinite before the key is looked up; the field must hold a long
+ * double; the sum is computed in 80-bit precision (util/long_double.ts). It
+ * is propagated as HSET with the formatted result, so replicas and AOF
+ * replay never redo the arithmetic.
+ */
+function hincrbyfloat(c: Client, argv: Uint8Array[]): void {
+  const increment = parseLongDouble(argv[3]);
+  if (increment === null) {
+    c.out.error(NOT_FLOAT);
+    return;
+  }
+  if (increment.kind !== "finite") {
+    c.out.error("ERR value is NaN or Infinity");
+    return;
+  }
+  const hash = hashForWrite(c, argv[1]);
+  if (hash === null) return;
+  const field = latin1(argv[2]);
+  const old = hash.get(field);
+  let current = LONG_DOUBLE_ZERO;
+  if (old !== undefined) {
+    const parsed = parseLongDouble(latin1Bytes(old));
+    if (parsed === null) {
+      c.out.error("ERR hash value is not a float");
+      return;
+    }
+    current = parsed;
+  }
+  const sum = addLongDouble(current, increment);
+  if (sum.kind !== "finite") {
+    c.out.error("ERR increment would produce NaN or Infinity");
+    return;
+  }
+  const text = formatLongDoubleHuman(sum);
+  hash.set(field, text, hashLimits(c));
+  c.server.wrote(c.db, argv[1], NOTIFY_HASH, "hincrbyfloat");
+  c.out.bulkLatin1(text);
+  c.propagateOverride = [[HSET, argv[1], argv[2], latin1Bytes(text)]];
 }
 
 /** Writes one HRANDFIELD element: the field, or a pair (nested in RESP3). */
@@ -440,6 +490,17 @@ export const HASH_COMMANDS: CommandSpec[] = [
     summary: "Increment the integer value of a hash field by the given number",
     syntax: "key field increment",
     handler: hincrby,
+  }),
+  command({
+    name: "hincrbyfloat",
+    arity: 4,
+    flags: ["write", "denyoom", "fast"],
+    ...KEY1,
+    group: "hash",
+    since: "2.6.0",
+    summary: "Increment the float value of a hash field by the given amount",
+    syntax: "key field increment",
+    handler: hincrbyfloat,
   }),
   command({
     name: "hrandfield",

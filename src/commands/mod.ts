@@ -6,6 +6,7 @@
  */
 
 import type { CommandSpec } from "./spec.ts";
+import { BITMAP_COMMANDS } from "./bitmaps.ts";
 import { CONNECTION_COMMANDS } from "./connection.ts";
 import { INTROSPECTION_COMMANDS } from "./introspection.ts";
 import { KEY_COMMANDS } from "./keys.ts";
@@ -27,4 +28,5 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...PUBSUB_COMMANDS,
   ...HASH_COMMANDS,
   ...SET_COMMANDS,
+  ...BITMAP_COMMANDS,
 ];
