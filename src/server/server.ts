@@ -21,7 +21,7 @@ import { call as callCommand, execute as executeCommand } from "../commands/disp
 import type { CommandSpec } from "../commands/spec.ts";
 import { CommandTable } from "../commands/table.ts";
 import { BlockingRegistry } from "./blocking.ts";
-import { Client } from "./client.ts";
+import { Client, type ProtocolDetector } from "./client.ts";
 import { Logger, type LogLevel } from "./log.ts";
 import { NOTIFY_EXPIRED, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_NEW } from "./notify_flags.ts";
 import { PubSub } from "./pubsub.ts";
@@ -101,6 +101,8 @@ export class Server {
   clockMark = performance.now();
   /** `notify-keyspace-events` flags, cached: read on every write. */
   notifyFlags = 0;
+  /** Protocols other than RESP, offered each connection's first bytes (human mode). */
+  readonly protocolDetectors: ProtocolDetector[] = [];
   /** Extra INFO sections contributed by other modules: name → lines. */
   readonly infoSections = new Map<string, () => string[]>();
 
