@@ -9,6 +9,7 @@ import type { CommandSpec } from "./spec.ts";
 import { CONNECTION_COMMANDS } from "./connection.ts";
 import { INTROSPECTION_COMMANDS } from "./introspection.ts";
 import { KEY_COMMANDS } from "./keys.ts";
+import { LIST_COMMANDS } from "./lists.ts";
 import { SERVER_COMMANDS } from "./server_admin.ts";
 import { STRING_COMMANDS } from "./strings.ts";
 
@@ -19,4 +20,5 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...SERVER_COMMANDS,
   ...KEY_COMMANDS,
   ...STRING_COMMANDS,
+  ...LIST_COMMANDS,
 ];
