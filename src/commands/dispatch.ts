@@ -178,12 +178,18 @@ export function call(
   spec.handler!(c, argv);
   const micros = Math.round((performance.now() - start) * 1000);
   c.lastCommand = name;
-  if (c.blocked !== null && !c.reprocessingBlocked) return; // counted when it completes
+  // Like Redis, a blocking command counts as one call when first called;
+  // being served later adds its time and errors. A re-execution that keeps
+  // waiting counts nothing.
+  if (c.reprocessingBlocked && server.blocking.waitingAgain) return;
   const stat = server.stats.command(name);
-  stat.calls++;
+  if (!c.reprocessingBlocked) {
+    stat.calls++;
+    server.stats.totalCommandsProcessed++;
+  }
   stat.usec += micros;
   if (c.out.errorCount > errorsBefore) stat.failedCalls++;
-  server.stats.totalCommandsProcessed++;
+  if (c.blocked !== null && !c.reprocessingBlocked) return; // completes when served
   if (server.dirty > dirtyBefore) {
     const commands = c.propagateOverride ?? [argv];
     for (const command of commands) server.propagate(c.db.index, command);

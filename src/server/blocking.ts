@@ -61,6 +61,11 @@ export class BlockingRegistry {
     return this.serving;
   }
 
+  /** True while re-executing a blocked command that found nothing and waits on. */
+  get waitingAgain(): boolean {
+    return this.reblocked;
+  }
+
   /** Number of clients currently blocked. */
   get count(): number {
     return this.blockedClients;
@@ -226,6 +231,7 @@ export class BlockingRegistry {
       else c.out.nullBulk();
     } else if (how === "error") {
       c.out.error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+      c.server.stats.command(state.spec.name).failedCalls++;
     }
     this.resume(c);
   }

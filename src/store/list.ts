@@ -79,6 +79,11 @@ export class ListValue implements Collection {
   private length = 0;
   /** Sum of member lengths, kept current for {@link memoryUsage}. */
   private bytes = 0;
+  /**
+   * One released (all-empty) block kept for reuse, so a large list used as
+   * a queue cycles through its blocks without allocating.
+   */
+  private spare: Block | null = null;
 
   /** Creates an empty list. */
   constructor() {
@@ -124,6 +129,7 @@ export class ListValue implements Collection {
     let total = OBJECT_BYTES + ARRAY_HEADER_BYTES + this.blocks.length * SLOT_BYTES;
     const blockBytes = ARRAY_HEADER_BYTES + (this.blockMask + 1) * SLOT_BYTES;
     for (const b of this.blocks) if (b !== null) total += blockBytes;
+    if (this.spare !== null) total += blockBytes;
     return total + this.bytes + this.length * STRING_HEADER_BYTES;
   }
 
@@ -308,7 +314,11 @@ export class ListValue implements Collection {
   private blockAt(p: number): Block {
     const i = p >>> this.shift;
     let block = this.blocks[i];
-    if (block === null) block = this.blocks[i] = emptyBlock(this.blockMask + 1);
+    if (block === null) {
+      block = this.spare ?? emptyBlock(this.blockMask + 1);
+      this.spare = null;
+      this.blocks[i] = block;
+    }
     return block;
   }
 
@@ -317,7 +327,10 @@ export class ListValue implements Collection {
    * still uses it at the other end (only possible when nearly full).
    */
   private releaseBlock(i: number): void {
-    if (this.blocks.length > 1 && this.length <= this.mask + 1 - MAX_BLOCK) this.blocks[i] = null;
+    if (this.blocks.length > 1 && this.length <= this.mask + 1 - MAX_BLOCK) {
+      if (this.spare === null) this.spare = this.blocks[i];
+      this.blocks[i] = null;
+    }
   }
 
   /** Sets up empty storage of `capacity` slots (a power of two). */
@@ -327,6 +340,7 @@ export class ListValue implements Collection {
     this.blockMask = blockSize - 1;
     this.mask = capacity - 1;
     this.head = 0;
+    this.spare = null;
     this.blocks = [];
     const count = capacity / blockSize;
     this.blocks.push(emptyBlock(blockSize));
@@ -363,7 +377,8 @@ export class ListValue implements Collection {
     for (let i = 0; i < count; i++) next[i < headBlock ? count + i : i] = old[i];
     if (headSlot > 0) {
       const src = old[headBlock]!;
-      const split = emptyBlock(MAX_BLOCK);
+      const split = this.spare ?? emptyBlock(MAX_BLOCK);
+      this.spare = null;
       for (let s = 0; s < headSlot; s++) {
         split[s] = src[s];
         src[s] = undefined;

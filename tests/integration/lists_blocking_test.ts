@@ -23,11 +23,19 @@ interface Step {
   blocked: number;
 }
 
-/** What every client received, as raw RESP, plus the final blocked count. */
+/**
+ * What every client received, as raw RESP, the final blocked count and,
+ * when asked for, the `INFO commandstats` calls and failed calls of the
+ * blocking list commands.
+ */
 interface Transcript {
   clients: string[];
   blocked: number;
+  stats?: string[];
 }
+
+const BLOCKING_STAT =
+  /^cmdstat_(blpop|brpop|blmove|brpoplpush|blmpop):calls=(\d+),.*failed_calls=(\d+)/;
 
 const CLIENTS = 4;
 
@@ -55,6 +63,7 @@ async function runScenario(port: number, steps: Step[]): Promise<Transcript> {
   const seen: string[] = [];
   try {
     await control.raw("FLUSHALL");
+    await control.raw("CONFIG", "RESETSTAT");
     for (let i = 0; i < CLIENTS; i++) {
       const c = await RespClient.connect(port);
       clients.push(c);
@@ -75,7 +84,14 @@ async function runScenario(port: number, steps: Step[]): Promise<Transcript> {
     for (const [i, c] of clients.entries()) {
       while (c.hasReply) seen[i] += latin1((await c.read()).raw);
     }
-    return { clients: seen, blocked: await blockedClients(control) };
+    const blocked = await blockedClients(control);
+    const stats = String(await control.value("INFO", "commandstats")).split("\r\n").flatMap(
+      (line) => {
+        const m = BLOCKING_STAT.exec(line);
+        return m ? [`${m[1]} calls=${m[2]} failed=${m[3]}`] : [];
+      },
+    ).sort();
+    return { clients: seen, blocked, stats };
   } finally {
     for (const c of clients) await c.close();
     await control.close();
@@ -87,8 +103,13 @@ async function runScenario(port: number, steps: Step[]): Promise<Transcript> {
  * against the expected transcript.
  */
 async function scenario(steps: Step[], expected: Transcript): Promise<void> {
+  const run = async (port: number) => {
+    const t = await runScenario(port, steps);
+    if (expected.stats === undefined) delete t.stats;
+    return t;
+  };
   await withRift(async (rift) => {
-    assertEquals(await runScenario(rift.port, steps), expected, "Rift transcript");
+    assertEquals(await run(rift.port), expected, "Rift transcript");
   });
   if (!HAS_REDIS) {
     if (Deno.env.get("RIFT_REQUIRE_REDIS")) throw new Error("redis-server is required but missing");
@@ -96,7 +117,7 @@ async function scenario(steps: Step[], expected: Transcript): Promise<void> {
   }
   const redis = await startRedis();
   try {
-    assertEquals(await runScenario(redis.port, steps), expected, "Redis transcript");
+    assertEquals(await run(redis.port), expected, "Redis transcript");
   } finally {
     await redis.stop();
   }
@@ -333,6 +354,36 @@ Deno.test("blocking: errors are replied at once, never blocking", async () => {
       "+OK\r\n",
     ],
     blocked: 0,
+  });
+});
+
+Deno.test("blocking: command statistics count a blocking call once", async () => {
+  const id = (i: number) => (ids: number[]) => ids[i];
+  await scenario([
+    { c: 0, cmds: [["BLPOP", "k", 0]], replies: 0, blocked: 1 },
+    { c: 1, cmds: [["BLMOVE", "k", "d", "LEFT", "LEFT", 0]], replies: 0, blocked: 2 },
+    { c: 2, cmds: [["BRPOP", "k", "0.01"]], replies: 1, blocked: 2 },
+    { c: 2, cmds: [["BLPOP", "other", 0]], replies: 0, blocked: 3 },
+    { c: 3, cmds: [["SET", "d", "string"]], blocked: 3 },
+    { c: 3, cmds: [["RPUSH", "k", "a", "b"]], blocked: 1 },
+    { c: 3, cmds: [["CLIENT", "UNBLOCK", id(2), "ERROR"]], blocked: 0 },
+    { c: 2, cmds: [["BLMPOP", 0, 1, "k", "LEFT"], ["BRPOPLPUSH", "k", "x", "-1"]], blocked: 0 },
+  ], {
+    clients: [
+      popped("k", "a"),
+      WRONGTYPE,
+      NULL_ARRAY + "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n" +
+      `*2\r\n${bulk("k")}*1\r\n${bulk("b")}` + "-ERR timeout is negative\r\n",
+      "+OK\r\n" + int(2) + int(1),
+    ],
+    blocked: 0,
+    stats: [
+      "blmove calls=1 failed=1",
+      "blmpop calls=1 failed=0",
+      "blpop calls=2 failed=1",
+      "brpop calls=1 failed=0",
+      "brpoplpush calls=1 failed=1",
+    ],
   });
 });
 
