@@ -41,11 +41,12 @@ const STRING_HEADER_BYTES = 24;
 type Slot = string | undefined;
 type Block = Slot[];
 
-/** A block of `n` empty slots, built so V8 keeps it a packed array. */
+/**
+ * A block of `n` empty slots. Allocated at its exact size: an array grown
+ * by `push` reserves spare slots, which would double a small list's cost.
+ */
 function emptyBlock(n: number): Block {
-  const block: Block = [];
-  for (let i = 0; i < n; i++) block.push(undefined);
-  return block;
+  return new Array<Slot>(n).fill(undefined);
 }
 
 /** Smallest power of two ≥ n (at least {@link MIN_CAPACITY}). */
@@ -341,9 +342,8 @@ export class ListValue implements Collection {
     this.mask = capacity - 1;
     this.head = 0;
     this.spare = null;
-    this.blocks = [];
     const count = capacity / blockSize;
-    this.blocks.push(emptyBlock(blockSize));
+    this.blocks = [emptyBlock(blockSize)];
     for (let i = 1; i < count; i++) this.blocks.push(null);
   }
 
