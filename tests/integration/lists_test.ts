@@ -513,3 +513,30 @@ Deno.test("lists: large lists stay consistent through the commands", async () =>
     assertEquals(all, members.slice(1002, 3999));
   });
 });
+
+Deno.test("lists: blocking commands inside EXEC answer at once (internal client)", async () => {
+  // EXEC itself belongs to the transactions work; this drives the handlers
+  // the way EXEC does (inExec set) to check Redis's replies: a null array,
+  // except BLMOVE/BRPOPLPUSH which give a null bulk (their timeout is a null array).
+  await withRift(async (rift) => {
+    const server = rift.server;
+    const c = server.createClient(null);
+    c.inExec = true;
+    const run = (...args: string[]) => {
+      const argv = args.map((a) => Uint8Array.from(a, (ch) => ch.charCodeAt(0)));
+      server.commands.get(args[0].toLowerCase())!.handler!(c, argv);
+      const chunk = c.out.take();
+      const text = latin1(chunk.slice());
+      c.out.release(chunk);
+      return text;
+    };
+    assertEquals(run("BLPOP", "k", "0"), "*-1\r\n");
+    assertEquals(run("BRPOP", "k", "a", "0"), "*-1\r\n");
+    assertEquals(run("BLMPOP", "0", "1", "k", "LEFT"), "*-1\r\n");
+    assertEquals(run("BLMOVE", "k", "d", "LEFT", "LEFT", "0"), "$-1\r\n");
+    assertEquals(run("BRPOPLPUSH", "k", "d", "0"), "$-1\r\n");
+    assertEquals(server.blocking.count, 0);
+    run("RPUSH", "k", "a");
+    assertEquals(run("BLPOP", "k", "0"), `*2\r\n${bulk("k")}${bulk("a")}`);
+  });
+});
