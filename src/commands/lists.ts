@@ -94,12 +94,11 @@ function sideArg(c: Client, arg: Uint8Array): boolean | null {
   return null;
 }
 
-/** Writes members `[start, end]` (already clamped), tail to head when `reverse`. */
-function writeRange(c: Client, list: ListValue, start: number, end: number, reverse: boolean) {
+/** Writes members `[start, end]` (already clamped to the list). */
+function writeRange(c: Client, list: ListValue, start: number, end: number): void {
   const out = c.out;
   out.array(end - start + 1);
-  if (reverse) { for (let i = end; i >= start; i--) out.bulkLatin1(list.at(i)); }
-  else for (let i = start; i <= end; i++) out.bulkLatin1(list.at(i));
+  for (let i = start; i <= end; i++) out.bulkLatin1(list.at(i));
 }
 
 /**
@@ -222,7 +221,7 @@ function lrange(c: Client, argv: Uint8Array[]): void {
     return;
   }
   if (to >= n) to = n - 1;
-  writeRange(c, list, from, to, false);
+  writeRange(c, list, from, to);
 }
 
 /** Reads an LPOS option value that must be ≥ 0; the same error covers bad numbers. */
