@@ -5,6 +5,7 @@
  * must produce the very same transcript, so the expectations are Redis's.
  */
 
+import { Redis } from "ioredis";
 import { assertEquals } from "../helpers/assert.ts";
 import { type Arg, latin1, RespClient } from "../helpers/client.ts";
 import { HAS_REDIS, startRedis, withRift } from "../helpers/server.ts";
@@ -438,3 +439,30 @@ async function waitFor(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 1000 && !condition(); i++) await new Promise((r) => setTimeout(r, 2));
   assertEquals(condition(), true, "condition reached");
 }
+
+Deno.test("blocking: an ioredis producer and consumers", async () => {
+  await withRift(async (rift) => {
+    const options = { port: rift.port, host: "127.0.0.1", lazyConnect: true };
+    const producer = new Redis(options);
+    const consumer = new Redis(options);
+    const mover = new Redis(options);
+    try {
+      await Promise.all([producer.connect(), consumer.connect(), mover.connect()]);
+      const popped = consumer.brpop("jobs", "done", 0);
+      const moved = mover.blmove("results", "archive", "LEFT", "RIGHT", 0);
+      await waitFor(() => rift.server.blocking.count === 2);
+      assertEquals(await producer.lpush("jobs", "j1", "j2"), 2);
+      assertEquals(await popped, ["jobs", "j1"]);
+      assertEquals(await producer.rpush("results", "r1"), 1);
+      assertEquals(await moved, "r1");
+      assertEquals(await producer.lrange("archive", 0, -1), ["r1"]);
+      assertEquals(await producer.lpos("jobs", "j2", "COUNT", 0), [0]);
+      assertEquals(await producer.lmpop(1, "jobs", "LEFT", "COUNT", 5), ["jobs", ["j2"]]);
+      assertEquals(await consumer.blpop("jobs", 0.05), null);
+    } finally {
+      producer.disconnect();
+      consumer.disconnect();
+      mover.disconnect();
+    }
+  });
+});
