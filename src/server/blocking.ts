@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { Client } from "./client.ts";
+import { type Client, ReplyMode } from "./client.ts";
 import type { CommandSpec } from "../commands/spec.ts";
 import type { Database } from "../store/database.ts";
 import { latin1, latin1Bytes } from "../util/bytes.ts";
@@ -42,6 +42,11 @@ export class BlockingRegistry {
   private unblocked: Client[] = [];
   private draining = false;
   private serving: Uint8Array | null = null;
+  /**
+   * Clients that blocked under `CLIENT REPLY OFF` or `SKIP`: the reply that
+   * ends their wait is dropped, as Redis does.
+   */
+  private readonly silent = new WeakSet<Client>();
 
   constructor(private readonly host: BlockingHost) {
     for (let i = 0; i < host.databases; i++) {
@@ -101,6 +106,8 @@ export class BlockingRegistry {
       return;
     }
     const names = [...new Set(keys.map(latin1))];
+    if (c.replyMode === ReplyMode.OFF || c.replyMode === ReplyMode.SKIP) this.silent.add(c);
+    else this.silent.delete(c);
     const db = c.db;
     c.blocked = {
       spec,
@@ -187,6 +194,7 @@ export class BlockingRegistry {
     c.reprocessingBlocked = true;
     this.serving = key;
     this.reblocked = false;
+    const mark = c.out.length;
     try {
       this.host.call(c, state.spec, state.argv);
     } finally {
@@ -194,7 +202,9 @@ export class BlockingRegistry {
       this.serving = null;
       c.db = savedDb;
     }
-    if (!this.reblocked) this.resume(c);
+    if (this.reblocked) return;
+    if (this.silent.has(c)) c.out.truncate(mark);
+    this.resume(c);
   }
 
   /**
@@ -226,6 +236,7 @@ export class BlockingRegistry {
   unblock(c: Client, how: "timeout" | "error" | "served"): void {
     const state = c.blocked;
     if (state === null) return;
+    const mark = c.out.length;
     if (how === "timeout") {
       if (state.timeoutReply === "nullArray") c.out.nullArray();
       else c.out.nullBulk();
@@ -233,6 +244,7 @@ export class BlockingRegistry {
       c.out.error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
       c.server.stats.command(state.spec.name).failedCalls++;
     }
+    if (this.silent.has(c)) c.out.truncate(mark);
     this.resume(c);
   }
 

@@ -301,6 +301,28 @@ Deno.test("blocking: CLIENT UNBLOCK with TIMEOUT and ERROR", async () => {
   });
 });
 
+Deno.test("blocking: CLIENT REPLY OFF and SKIP drop the reply that ends the wait", async () => {
+  await scenario([
+    { c: 0, cmds: [["CLIENT", "REPLY", "OFF"], ["BLPOP", "k", 0]], replies: 0, blocked: 1 },
+    {
+      c: 1,
+      cmds: [["CLIENT", "REPLY", "SKIP"], ["BLPOP", "k", 0], ["PING"]],
+      replies: 0,
+      blocked: 2,
+    },
+    { c: 3, cmds: [["RPUSH", "k", "a", "b"]], blocked: 0 },
+    {
+      c: 0,
+      cmds: [["BLPOP", "k", "0.05"], ["CLIENT", "REPLY", "ON"], ["PING"]],
+      replies: 2,
+      blocked: 0,
+    },
+  ], {
+    clients: ["+OK\r\n+PONG\r\n", "+PONG\r\n", "", int(2)],
+    blocked: 0,
+  });
+});
+
 Deno.test("blocking: errors are replied at once, never blocking", async () => {
   await scenario([
     { c: 3, cmds: [["SET", "s", "v"]], blocked: 0 },
