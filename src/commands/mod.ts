@@ -11,6 +11,7 @@ import { CONNECTION_COMMANDS } from "./connection.ts";
 import { INTROSPECTION_COMMANDS } from "./introspection.ts";
 import { KEY_COMMANDS } from "./keys.ts";
 import { PUBSUB_COMMANDS } from "./pubsub.ts";
+import { LIST_COMMANDS } from "./lists.ts";
 import { SERVER_COMMANDS } from "./server_admin.ts";
 import { STRING_COMMANDS } from "./strings.ts";
 import { TRANSACTION_COMMANDS } from "./transactions.ts";
@@ -29,4 +30,5 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...HASH_COMMANDS,
   ...SET_COMMANDS,
   ...BITMAP_COMMANDS,
+  ...LIST_COMMANDS,
 ];

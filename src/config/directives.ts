@@ -236,6 +236,28 @@ const KEYSPACE: Directive[] = [
   bool({ name: "lazyfree-lazy-eviction", default: false }),
 ];
 
+/**
+ * List tuning. Redis sizes quicklist nodes with these; Rift's list layout
+ * does not need them, but clients and config files set and read them.
+ */
+const LISTS: Directive[] = [
+  int({
+    name: "list-max-listpack-size",
+    aliases: ["list-max-ziplist-size"],
+    default: -2,
+    min: -2147483648,
+    max: INT_MAX,
+    help: "quicklist node size (ignored by Rift's list layout)",
+  }),
+  int({
+    name: "list-compress-depth",
+    default: 0,
+    min: 0,
+    max: INT_MAX,
+    help: "quicklist nodes left uncompressed at each end (ignored by Rift)",
+  }),
+];
+
 /** Logging and process. */
 const PROCESS: Directive[] = [
   oneOf({
@@ -280,6 +302,7 @@ export const DIRECTIVES: readonly Directive[] = [
   ...PROCESS,
   ...PERSISTENCE,
   ...HASH_SET_ENCODINGS,
+  ...LISTS,
 ];
 
 /** Re-exported for the config machinery. */

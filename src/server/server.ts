@@ -143,6 +143,7 @@ export class Server {
     this.blocking = new BlockingRegistry({
       databases,
       call: (c, spec, argv) => callCommand(this, c, spec, argv),
+      flushPropagation: () => this.flushPropagation(),
     });
     this.runId = Array.from(
       crypto.getRandomValues(new Uint8Array(20)),
