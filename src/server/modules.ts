@@ -6,10 +6,13 @@
  * @module
  */
 
+import { installProduction } from "./production.ts";
 import type { Server } from "./server.ts";
 
 /** Initialises one optional part of the server. */
 export type ServerModule = (server: Server) => Promise<void> | void;
 
 /** Modules run in order at startup, before the listeners open. */
-export const SERVER_MODULES: ServerModule[] = [];
+export const SERVER_MODULES: ServerModule[] = [
+  installProduction,
+];
