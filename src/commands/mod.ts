@@ -7,6 +7,7 @@
 
 import type { CommandSpec } from "./spec.ts";
 import { CONNECTION_COMMANDS } from "./connection.ts";
+import { DIAGNOSTIC_COMMANDS } from "./diagnostics.ts";
 import { INTROSPECTION_COMMANDS } from "./introspection.ts";
 import { KEY_COMMANDS } from "./keys.ts";
 import { SERVER_COMMANDS } from "./server_admin.ts";
@@ -19,4 +20,5 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...SERVER_COMMANDS,
   ...KEY_COMMANDS,
   ...STRING_COMMANDS,
+  ...DIAGNOSTIC_COMMANDS,
 ];

@@ -111,7 +111,7 @@ export function helpReply(c: Client, command: string, lines: string[]): void {
     `${command} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`,
     ...lines,
     "HELP",
-    "    Print this help.",
+    "    Prints this help.",
   ];
   c.out.array(all.length);
   for (const line of all) c.out.simple(line);

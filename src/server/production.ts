@@ -143,6 +143,8 @@ function install(server: Server): Production {
   let lastDirty = server.dirty;
 
   server.commandObservers.push((c, argv, name, micros) => {
+    // RESET leaves monitor mode before its own line is fed, as in Redis.
+    if (name === "reset") monitors.remove(c);
     if (slowerThan >= 0 && micros >= slowerThan) {
       const spec = specOf(server, argv);
       if (spec !== undefined && !spec.flags.includes("skip_slowlog")) {
@@ -173,7 +175,6 @@ function install(server: Server): Production {
       lastDirty = server.dirty;
       remeasureWrittenKeys(server, memory, c, argv, maxmemory > 0);
     }
-    if (name === "reset") monitors.remove(c);
   });
 
   server.admissionChecks.push((c, spec) => {
