@@ -157,9 +157,11 @@ function memoryStats(c: Client): void {
   const keys = server.keyspace.totalKeys();
   const dataset = Math.max(0, used - overhead);
   const slab = server.keyspace.slab;
-  const allocated = slab.allocatedBytes + memory.externalBytes;
+  // Slab bytes handed out vs pages held: the allocator's "allocated" and "active".
+  const allocated = slab.usedBytes + memory.externalBytes;
+  const active = slab.allocatedBytes + memory.externalBytes;
   const netUsed = used - memory.startup;
-  out.map(25 + dbs.length);
+  out.map(27 + dbs.length);
   const field = (name: string, value: number) => {
     out.bulkLatin1(name);
     out.integer(value);
@@ -192,12 +194,12 @@ function memoryStats(c: Client): void {
   ratio("dataset.percentage", netUsed > 0 ? (dataset * 100) / netUsed : 0);
   ratio("peak.percentage", memory.peak > 0 ? (used * 100) / memory.peak : 0);
   field("allocator.allocated", allocated);
-  field("allocator.active", slab.allocatedBytes + memory.externalBytes);
+  field("allocator.active", active);
   field("allocator.resident", rss);
-  ratio("allocator-fragmentation.ratio", allocated > 0 ? slab.allocatedBytes / allocated + 0 : 0);
-  field("allocator-fragmentation.bytes", slab.allocatedBytes - slab.usedBytes);
-  ratio("allocator.rss-ratio", allocated > 0 ? rss / allocated : 0);
-  field("allocator.rss-bytes", rss - allocated);
+  ratio("allocator-fragmentation.ratio", allocated > 0 ? active / allocated : 0);
+  field("allocator-fragmentation.bytes", active - allocated);
+  ratio("allocator-rss.ratio", active > 0 ? rss / active : 0);
+  field("allocator-rss.bytes", rss - active);
   ratio("rss-overhead.ratio", used > 0 ? rss / used : 0);
   field("rss-overhead.bytes", rss - used);
   ratio("fragmentation", used > 0 ? rss / used : 0);
@@ -213,7 +215,7 @@ export function memoryDoctorReport(c: Client): string {
   const { memory } = production(server);
   const used = memory.notePeak();
   if (used < DOCTOR_MIN_USED) {
-    return "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.";
+    return "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.\n";
   }
   const { heapUsed, external, rss } = memory.sampled;
   const issues: string[] = [];
@@ -244,7 +246,7 @@ export function memoryDoctorReport(c: Client): string {
     );
   }
   if (issues.length === 0) {
-    return "Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.";
+    return "Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.\n";
   }
   return "Sam, I detected a few issues in this Rift instance memory implants:\n\n" +
     issues.join("\n\n") + "\n\nI'm here to keep you safe, Sam. I want to help you.\n";
