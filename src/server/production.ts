@@ -178,7 +178,7 @@ function install(server: Server): Production {
   });
 
   server.admissionChecks.push((c, spec) => {
-    if (maxmemory > 0 && evictor.performEvictions() === "fail") {
+    if (maxmemory > 0 && memory.used() > maxmemory && evictor.performEvictions() === "fail") {
       let refuse = spec.flags.includes("denyoom") ||
         (spec.name === "exec" && (c.multi ?? []).some((q) => q.spec.flags.includes("denyoom")));
       if (c.multi !== null && !ALLOWED_IN_MULTI_ON_OOM.has(spec.name)) refuse = true;
@@ -235,7 +235,18 @@ function remeasureWrittenKeys(
   const spec = specOf(server, argv);
   if (spec === undefined) return;
   const db = c.db;
-  for (const pos of keyPositions(spec, argv)) memory.remeasureKey(db, argv[pos], withCollections);
+  if (spec.keys === undefined) {
+    // Fixed key positions: walk them without building an array (the common case).
+    if (spec.firstKey > 0) {
+      const last = spec.lastKey < 0 ? argv.length + spec.lastKey : spec.lastKey;
+      const step = Math.max(1, spec.step);
+      for (let i = spec.firstKey; i <= last && i < argv.length; i += step) {
+        memory.remeasureKey(db, argv[i], withCollections);
+      }
+    }
+  } else {
+    for (const pos of keyPositions(spec, argv)) memory.remeasureKey(db, argv[pos], withCollections);
+  }
   if (spec.name === "move" && argv.length === 3) {
     const target = parseInteger(argv[2]);
     if (target >= 0 && target < server.keyspace.dbs.length) {
