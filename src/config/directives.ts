@@ -272,7 +272,7 @@ const PROCESS: Directive[] = [
   oneOf({
     name: "loglevel",
     default: "notice",
-    values: ["debug", "verbose", "notice", "warning", "nothing"],
+    values: ["debug", "verbose", "notice", "warning"],
     help: "log verbosity",
   }),
   text({ name: "logfile", default: "", mutable: false, help: 'log file path ("" = stdout)' }),
