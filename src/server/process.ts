@@ -108,9 +108,9 @@ function installSignalHandlers(server: Server, log: Logger): void {
   }
   Deno.addSignalListener("SIGTERM", () => onShutdownSignal("SIGTERM"));
   Deno.addSignalListener("SIGHUP", () => {
-    log.notice("Received SIGHUP, reopening the log file");
     try {
       log.reopen();
+      log.notice("Received SIGHUP, log file reopened");
     } catch (e) {
       // Keep serving: the old file handle is closed, lines go to stdout until the next SIGHUP.
       console.error(`rift: can't reopen the log file: ${describeError(e)}`);
