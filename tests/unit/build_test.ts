@@ -23,11 +23,12 @@ Deno.test("build: the target list is exactly what deno compile --target accepts"
     args: ["compile", "--target", "no-such-target", `${ROOT}main.ts`],
     stdout: "null",
     stderr: "piped",
+    env: { NO_COLOR: "1" },
   }).output();
   const stderr = new TextDecoder().decode(out.stderr);
   const possible = /possible values: ([^\n]+)/.exec(stderr);
   assertTrue(possible !== null, stderr);
-  const accepted = possible![1].split(",").map((t) => t.replace(/\x1b\[[0-9;]*m/g, "").trim());
+  const accepted = possible![1].split(",").map((t) => t.trim());
   assertEquals(TARGETS.map((t) => t.target).sort(), accepted.sort());
   for (const os of ["linux", "darwin", "windows"]) {
     for (const arch of ["x86_64", "aarch64"]) {
