@@ -7,16 +7,20 @@ import { PROTECTED_MODE_ERROR } from "../../src/server/production.ts";
 /**
  * Connects from 127.0.0.2 (loopback range, but not the loopback address
  * Redis accepts in protected mode) and returns everything the server sends
- * until it closes the connection, after sending `request`.
+ * until it closes the connection, after sending `request` (nothing when
+ * empty: a refused client is told at once, without asking).
  */
 function connectFrom127002(port: number, request: string): Promise<string> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const socket = net.connect({ host: "127.0.0.1", port, localAddress: "127.0.0.2" });
     let data = "";
     socket.setEncoding("latin1");
-    socket.on("connect", () => socket.write(request));
+    socket.on("connect", () => {
+      if (request !== "") socket.write(request);
+    });
     socket.on("data", (chunk) => data += chunk);
-    socket.on("error", reject);
+    // A reset after the server closed is the end of the stream here.
+    socket.on("error", () => resolve(data));
     socket.on("close", () => resolve(data));
     setTimeout(() => socket.destroy(), 5000);
   });
@@ -24,7 +28,7 @@ function connectFrom127002(port: number, request: string): Promise<string> {
 
 Deno.test("protected mode: non-loopback clients get Redis's DENIED text and are closed", async () => {
   await withRift(async (rift) => {
-    const reply = await connectFrom127002(rift.port, "PING\r\n");
+    const reply = await connectFrom127002(rift.port, "");
     assertEquals(reply, `-${PROTECTED_MODE_ERROR}\r\n`);
     assertEquals(reply.length, 1067, "same length as Redis 7.0's message");
     const c = await rift.client();
@@ -49,8 +53,8 @@ Deno.test("protected mode: same bytes as redis-server for a non-loopback client"
     const riftPort = (p.rift.conn.remoteAddr as Deno.NetAddr).port;
     const redisPort = (p.redis.conn.remoteAddr as Deno.NetAddr).port;
     const [a, b] = await Promise.all([
-      connectFrom127002(riftPort, "PING\r\n"),
-      connectFrom127002(redisPort, "PING\r\n"),
+      connectFrom127002(riftPort, ""),
+      connectFrom127002(redisPort, ""),
     ]);
     assertEquals(a, b);
   }, { rift: { hostname: "0.0.0.0" }, redisArgs: ["--bind", "0.0.0.0"] });
