@@ -105,7 +105,7 @@ function install(server: Server): Production {
   keyspace.storeObserver = memory;
   const applyPolicy = () => {
     keyspace.lfuUpdate = config.str("maxmemory-policy").endsWith("lfu") ? evictor.lfuUpdate : null;
-    evictor.clearPool();
+    evictor.policyChanged();
   };
   applyPolicy();
   config.onChange("maxmemory-policy", applyPolicy);
