@@ -276,7 +276,6 @@ export class Evictor {
     while (k > 0 && pool[k - 1].score > score) k--;
     pool.splice(k, 0, { key: key.slice(), db: db.index, score });
   }
-
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

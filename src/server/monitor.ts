@@ -9,6 +9,7 @@
  * @module
  */
 
+import type { OutputBufferLimit } from "../config/directives.ts";
 import type { Client } from "./client.ts";
 import { quoteBytes } from "../util/bytes.ts";
 
@@ -34,13 +35,19 @@ export function nowMicros(): number {
   return Math.floor((performance.timeOrigin + performance.now()) * 1000);
 }
 
-/** The clients of one server that are in monitor mode. */
+/**
+ * The clients of one server that are in monitor mode. Like Redis, which
+ * treats monitors as replicas, their output is bounded by the `replica`
+ * (`slave`) class of `client-output-buffer-limit`, so a monitor that stops
+ * reading is disconnected instead of growing without bound.
+ */
 export class MonitorFeed {
-  private readonly clients = new Set<Client>();
+  /** Monitoring clients, with the time (ms) their output went over the soft limit (0 = not). */
+  private readonly clients = new Map<Client, number>();
 
   /** Puts a client in monitor mode. */
   add(c: Client): void {
-    this.clients.add(c);
+    this.clients.set(c, 0);
   }
 
   /** Takes a client out of monitor mode (RESET, disconnect). */
@@ -58,15 +65,45 @@ export class MonitorFeed {
     return this.clients.size;
   }
 
-  /** Sends a line to every monitoring client, forgetting those that disconnected. */
-  send(line: string): void {
-    for (const m of this.clients) {
+  /**
+   * Sends a line to every monitoring client, forgetting those that
+   * disconnected and disconnecting those over `limits` (the replica class).
+   */
+  send(line: string, limits: OutputBufferLimit | undefined, nowMs: number): void {
+    for (const [m, softSince] of this.clients) {
       if (m.closed) {
         this.clients.delete(m);
         continue;
       }
       m.out.simple(line);
-      if (!m.checkOutputLimits()) m.scheduleFlush();
+      if (limits !== undefined && this.overLimit(m, softSince, limits, nowMs)) {
+        m.server.stats.clientOutputBufferLimitDisconnections++;
+        m.server.log.warning(
+          `Client id=${m.id} addr=${m.addr} scheduled to be closed ASAP for overcoming of output buffer limits.`,
+        );
+        this.clients.delete(m);
+        m.kill();
+        continue;
+      }
+      m.scheduleFlush();
     }
+  }
+
+  /** Applies the hard and soft limits, remembering when the soft one was first passed. */
+  private overLimit(
+    m: Client,
+    softSince: number,
+    limits: OutputBufferLimit,
+    nowMs: number,
+  ): boolean {
+    const pending = m.pendingOutput;
+    if (limits.hard > 0 && pending > limits.hard) return true;
+    if (limits.soft > 0 && pending > limits.soft) {
+      if (softSince === 0) this.clients.set(m, nowMs);
+      else if (nowMs - softSince > limits.softSeconds * 1000) return true;
+    } else if (softSince !== 0) {
+      this.clients.set(m, 0);
+    }
+    return false;
   }
 }

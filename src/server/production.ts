@@ -13,6 +13,7 @@
  */
 
 import type { CommandSpec } from "../commands/spec.ts";
+import type { OutputBufferLimit } from "../config/directives.ts";
 import { keyPositions } from "../commands/table.ts";
 import type { Client } from "./client.ts";
 import { Evictor } from "./eviction.ts";
@@ -166,8 +167,14 @@ function install(server: Server): Production {
       if (
         spec !== undefined && !spec.flags.includes("admin") && !spec.flags.includes("skip_monitor")
       ) {
+        const limits = config.get("client-output-buffer-limit") as Record<
+          string,
+          OutputBufferLimit
+        >;
         monitors.send(
           monitorLine(nowMicros(), c.db.index, c.addr, argv, redactedPositions(name, argv, config)),
+          limits.slave,
+          server.keyspace.now,
         );
       }
     }

@@ -132,3 +132,19 @@ Deno.test("monitor: same lines as redis-server for a mixed session", async () =>
   });
   if (!ran) console.log("redis-server not installed: differential part skipped");
 });
+
+Deno.test("monitor: a monitor over the replica output limit is disconnected", async () => {
+  await withRift(async (rift) => {
+    const m = await rift.client();
+    await m.call("MONITOR");
+    const c = await rift.client();
+    await c.call("CONFIG", "SET", "client-output-buffer-limit", "replica 1024 0 0");
+    // The monitor's pending output passes 1 KiB within one command's lines.
+    const big = "x".repeat(2000);
+    await c.call("ECHO", big);
+    assertTrue(await m.closedByServer(2000), "monitor disconnected");
+    const stats = await c.value("INFO", "stats") as string;
+    assertMatch(stats, /client_output_buffer_limit_disconnections:1\r\n/);
+    assertEquals(await c.raw("PING"), "+PONG\r\n");
+  });
+});
