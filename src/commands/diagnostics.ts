@@ -7,7 +7,7 @@
 
 import v8 from "node:v8";
 import type { Client } from "../server/client.ts";
-import { isLocalClient, production } from "../server/production.ts";
+import { clientMemory, isLocalClient, production } from "../server/production.ts";
 import { externalBytes } from "../server/memory.ts";
 import type { Database } from "../store/database.ts";
 import { TYPE_STRING } from "../store/database.ts";
@@ -148,9 +148,7 @@ function memoryStats(c: Client): void {
   const { rss } = memory.sampled;
   const out = c.out;
   let clients = 0;
-  for (const client of server.clients.values()) {
-    clients += client.parser.capacity + client.out.buf.length;
-  }
+  for (const client of server.clients.values()) clients += clientMemory(client);
   const dbs = server.keyspace.dbs.filter((db) => db.size > 0);
   let overhead = memory.startup + clients;
   for (const db of server.keyspace.dbs) overhead += memory.overheadOf(db);
