@@ -72,6 +72,35 @@ function latencyHistory(c: Client, argv: Uint8Array[]): void {
   }
 }
 
+function latencyHistogram(c: Client, argv: Uint8Array[]): void {
+  const { histograms } = production(c.server);
+  let names: string[];
+  if (argv.length === 2) {
+    names = histograms.names();
+  } else {
+    names = [];
+    for (let i = 2; i < argv.length; i++) {
+      const name = latin1(argv[i]).toLowerCase();
+      if (histograms.get(name) !== undefined && !names.includes(name)) names.push(name);
+    }
+  }
+  c.out.map(names.length);
+  for (const name of names) {
+    const histogram = histograms.get(name)!;
+    const buckets = histogram.cumulativeMicros();
+    c.out.bulkLatin1(name);
+    c.out.map(2);
+    c.out.bulkLatin1("calls");
+    c.out.integer(histogram.calls);
+    c.out.bulkLatin1("histogram_usec");
+    c.out.map(buckets.length);
+    for (const [bound, count] of buckets) {
+      c.out.integer(bound);
+      c.out.integer(count);
+    }
+  }
+}
+
 function latencyReset(c: Client, argv: Uint8Array[]): void {
   c.out.integer(production(c.server).latency.reset(argv.slice(2).map((a) => latin1(a))));
 }
@@ -565,6 +594,18 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         handler: latencyReset,
       }),
       command({
+        name: "histogram",
+        arity: -2,
+        flags: [...ADMIN_NOSCRIPT],
+        group: "server",
+        since: "7.0.0",
+        summary: "Returns the cumulative distribution of latencies of a subset or all commands.",
+        complexity:
+          "O(N) where N is the number of commands with latency information being retrieved.",
+        syntax: "[command [command ...]]",
+        handler: latencyHistogram,
+      }),
+      command({
         name: "help",
         arity: 2,
         flags: [...HELP_FLAGS],
@@ -580,6 +621,9 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
             "RESET [<event> ...]",
             "    Reset latency data of one or more <event> classes.",
             "    (default: reset all data for all event classes)",
+            "HISTOGRAM [COMMAND ...]",
+            "    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.",
+            "    If no commands are specified then all histograms are replied.",
           ]),
       }),
     ],

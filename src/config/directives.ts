@@ -326,6 +326,33 @@ const maxmemoryClients: Directive = {
   format: (v) => ((v as number) < 0 ? `${-(v as number)}%` : String(v)),
 };
 
+/** Percentiles `INFO latencystats` reports, e.g. `50 99 99.9`. */
+const latencyTrackingPercentiles: Directive = {
+  name: "latency-tracking-info-percentiles",
+  default: "50 99 99.9",
+  mutable: true,
+  help: "percentiles of per-command latency shown by INFO latencystats",
+  parse(textValue): ParseResult {
+    const parts = textValue.split(/\s+/).filter((p) => p.length > 0);
+    const values: number[] = [];
+    for (const part of parts) {
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(part)) {
+        return { ok: false, error: "Invalid latency-tracking-info-percentiles parameters" };
+      }
+      const v = Number(part);
+      if (v < 0 || v > 100) {
+        return {
+          ok: false,
+          error: "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]",
+        };
+      }
+      values.push(v);
+    }
+    return { ok: true, value: values };
+  },
+  format: (v) => (v as number[]).map((p) => String(p)).join(" "),
+};
+
 /** Memory limit, eviction, diagnostics and process supervision. */
 const PRODUCTION: Directive[] = [
   memory({
@@ -386,6 +413,12 @@ const PRODUCTION: Directive[] = [
     help: "log commands slower than this many microseconds (-1 = off, 0 = all)",
   }),
   llong({ name: "slowlog-max-len", default: 128, min: 0, help: "slow log entries kept" }),
+  bool({
+    name: "latency-tracking",
+    default: true,
+    help: "keep per-command latency histograms (LATENCY HISTOGRAM, INFO latencystats)",
+  }),
+  latencyTrackingPercentiles,
   llong({
     name: "latency-monitor-threshold",
     default: 0,

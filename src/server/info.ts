@@ -32,7 +32,7 @@ const DEFAULT_SECTIONS = [
 ];
 
 /** Sections added by `INFO all` / `INFO everything`. */
-const EXTRA_SECTIONS = ["commandstats"];
+const EXTRA_SECTIONS = ["commandstats", "latencystats"];
 
 /** Formats a byte count like Redis's `bytesToHuman`. */
 export function bytesToHuman(n: number): string {
@@ -215,7 +215,13 @@ export function renderInfo(server: Server, requested: string[]): string {
     }
   }
   names = [...new Set(names)];
-  const order = [...DEFAULT_SECTIONS.slice(0, 8), ...EXTRA_SECTIONS, ...DEFAULT_SECTIONS.slice(8)];
+  const order = [
+    ...DEFAULT_SECTIONS.slice(0, 8),
+    "commandstats",
+    "errorstats",
+    "latencystats",
+    ...DEFAULT_SECTIONS.slice(9),
+  ];
   names.sort((a, b) => {
     const ia = order.indexOf(a);
     const ib = order.indexOf(b);

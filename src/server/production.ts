@@ -19,6 +19,7 @@ import type { Client } from "./client.ts";
 import { Evictor } from "./eviction.ts";
 import { bytesToHuman } from "./info.ts";
 import { LatencyMonitor } from "./latency.ts";
+import { LatencyHistograms } from "./latency_histogram.ts";
 import { MemoryAccountant } from "./memory.ts";
 import { MonitorFeed, monitorLine, nowMicros } from "./monitor.ts";
 import { redactedPositions } from "./redaction.ts";
@@ -47,6 +48,7 @@ const RSS_SAMPLE_EVERY = 10;
 export interface Production {
   readonly slowlog: SlowLog;
   readonly latency: LatencyMonitor;
+  readonly histograms: LatencyHistograms;
   readonly monitors: MonitorFeed;
   readonly memory: MemoryAccountant;
   readonly evictor: Evictor;
@@ -97,10 +99,11 @@ function install(server: Server): Production {
   const keyspace = server.keyspace;
   const slowlog = new SlowLog();
   const latency = new LatencyMonitor();
+  const histograms = new LatencyHistograms();
   const monitors = new MonitorFeed();
   const memory = new MemoryAccountant(keyspace);
   const evictor = new Evictor(server, memory, latency);
-  const state: Production = { slowlog, latency, monitors, memory, evictor };
+  const state: Production = { slowlog, latency, histograms, monitors, memory, evictor };
   STATE.set(server, state);
 
   keyspace.storeObserver = memory;
@@ -138,6 +141,8 @@ function install(server: Server): Production {
   let slowerThan = config.int("slowlog-log-slower-than");
   let latencyThreshold = config.int("latency-monitor-threshold");
   let maxmemory = config.int("maxmemory");
+  let tracking = config.bool("latency-tracking");
+  config.onChange("latency-tracking", (v) => tracking = v as boolean);
   config.onChange("slowlog-log-slower-than", (v) => slowerThan = v as number);
   config.onChange("latency-monitor-threshold", (v) => latencyThreshold = v as number);
   config.onChange("maxmemory", (v) => maxmemory = v as number);
@@ -146,6 +151,8 @@ function install(server: Server): Production {
   server.commandObservers.push((c, argv, name, micros) => {
     // RESET leaves monitor mode before its own line is fed, as in Redis.
     if (name === "reset") monitors.remove(c);
+    if (name === "config|resetstat") histograms.reset();
+    if (tracking) histograms.record(name, micros);
     if (slowerThan >= 0 && micros >= slowerThan) {
       const spec = specOf(server, argv);
       if (spec !== undefined && !spec.flags.includes("skip_slowlog")) {
@@ -219,6 +226,15 @@ function install(server: Server): Production {
     return Promise.resolve();
   });
   server.infoSections.set("memory", () => memoryInfo(server, state));
+  server.infoSections.set("latencystats", () => {
+    if (!config.bool("latency-tracking")) return [];
+    const percentiles = config.get("latency-tracking-info-percentiles") as number[];
+    return histograms.names().map((command) => {
+      const histogram = histograms.get(command)!;
+      const values = percentiles.map((p) => `p${p}=${histogram.percentileMicros(p).toFixed(3)}`);
+      return `latency_percentiles_usec_${command}:${values.join(",")}`;
+    });
+  });
   memory.sample(true);
   return state;
 }

@@ -233,3 +233,54 @@ Deno.test("info: counters move (commandstats, hits/misses, expired, clients)", a
     assertTrue(Number(info.get("used_memory")) > 0);
   }, { clock });
 });
+
+Deno.test("latency histogram: per-command distributions, INFO latencystats, RESETSTAT", async () => {
+  await withRift(async (rift) => {
+    const c = await rift.client();
+    for (let i = 0; i < 5; i++) await c.call("SET", "k", "v");
+    await c.call("GET", "k");
+    const all = await c.value("LATENCY", "HISTOGRAM") as Value[];
+    const names = all.filter((_, i) => i % 2 === 0);
+    assertTrue(names.includes("set") && names.includes("get"), String(names));
+    const set = await c.value("LATENCY", "HISTOGRAM", "SET", "nosuch") as Value[];
+    assertEquals(set[0], "set");
+    const detail = set[1] as Value[];
+    assertEquals(detail.slice(0, 3), ["calls", 5, "histogram_usec"]);
+    const buckets = detail[3] as number[];
+    assertEquals(buckets[buckets.length - 1], 5, "cumulative count ends at calls");
+    const info = await c.value("INFO", "latencystats") as string;
+    assertMatch(
+      info,
+      /latency_percentiles_usec_set:p50=\d+\.\d{3},p99=\d+\.\d{3},p99\.9=\d+\.\d{3}\r\n/,
+    );
+    await c.call("CONFIG", "SET", "latency-tracking-info-percentiles", "50.5 90");
+    assertMatch(
+      await c.value("INFO", "latencystats") as string,
+      /_get:p50\.5=[\d.]+,p90=[\d.]+\r\n/,
+    );
+    await c.call("CONFIG", "RESETSTAT");
+    const after = await c.value("LATENCY", "HISTOGRAM", "set") as Value[];
+    assertEquals(after, []);
+    await c.call("CONFIG", "SET", "latency-tracking", "no");
+    await c.call("SET", "k", "v");
+    assertEquals(await c.value("LATENCY", "HISTOGRAM", "set"), []);
+    assertEquals(await c.value("INFO", "latencystats"), "# Latencystats\r\n");
+  });
+});
+
+Deno.test("latency histogram: shapes and config errors match redis-server", async () => {
+  const ran = await withPair(async (p) => {
+    await p.same("LATENCY", "HISTOGRAM", "nosuch");
+    await p.same("CONFIG", "SET", "latency-tracking-info-percentiles", "50 abc");
+    await p.same("CONFIG", "SET", "latency-tracking-info-percentiles", "101");
+    await p.same("CONFIG", "SET", "latency-tracking-info-percentiles", "50.5 99");
+    await p.same("CONFIG", "GET", "latency-tracking-info-percentiles");
+    await p.same("CONFIG", "SET", "latency-tracking-info-percentiles", "");
+    await p.same("CONFIG", "GET", "latency-tracking-info-percentiles");
+    await p.same("CONFIG", "SET", "latency-tracking", "no");
+    await p.same("INFO", "latencystats");
+    await p.same("CONFIG", "GET", "latency-tracking");
+    await p.same("LATENCY", "HELP");
+  });
+  if (!ran) console.log("redis-server not installed: differential part skipped");
+});
