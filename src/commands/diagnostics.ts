@@ -9,6 +9,7 @@ import v8 from "node:v8";
 import type { Client } from "../server/client.ts";
 import { clientMemory, isLocalClient, production } from "../server/production.ts";
 import { externalBytes } from "../server/memory.ts";
+import { latencyDoctor, latencyGraph } from "../server/latency.ts";
 import type { Database } from "../store/database.ts";
 import { TYPE_STRING } from "../store/database.ts";
 import { command, type CommandSpec } from "./spec.ts";
@@ -70,6 +71,23 @@ function latencyHistory(c: Client, argv: Uint8Array[]): void {
     c.out.integer(s.time);
     c.out.integer(s.latency);
   }
+}
+
+function latencyGraphCommand(c: Client, argv: Uint8Array[]): void {
+  const event = latin1(argv[2]);
+  const graph = latencyGraph(production(c.server).latency, event, Math.floor(Date.now() / 1000));
+  if (graph === null) c.out.error(`ERR No samples available for event '${event}'`);
+  else c.out.verbatim(graph);
+}
+
+function latencyDoctorCommand(c: Client): void {
+  const config = c.server.config;
+  c.out.verbatim(latencyDoctor(production(c.server).latency, {
+    threshold: config.int("latency-monitor-threshold"),
+    slowlogSlowerThan: config.int("slowlog-log-slower-than"),
+    hz: config.int("hz"),
+    nowSeconds: Math.floor(Date.now() / 1000),
+  }));
 }
 
 function latencyHistogram(c: Client, argv: Uint8Array[]): void {
@@ -594,6 +612,25 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         handler: latencyReset,
       }),
       command({
+        name: "doctor",
+        arity: 2,
+        flags: [...ADMIN_NOSCRIPT],
+        group: "server",
+        since: "2.8.13",
+        summary: "Returns a human-readable latency analysis report.",
+        handler: latencyDoctorCommand,
+      }),
+      command({
+        name: "graph",
+        arity: 3,
+        flags: [...ADMIN_NOSCRIPT],
+        group: "server",
+        since: "2.8.13",
+        summary: "Returns a latency graph for an event.",
+        syntax: "event",
+        handler: latencyGraphCommand,
+      }),
+      command({
         name: "histogram",
         arity: -2,
         flags: [...ADMIN_NOSCRIPT],
@@ -614,6 +651,10 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         summary: "Returns helpful text about the different subcommands.",
         handler: (c) =>
           helpReply(c, "LATENCY", [
+            "DOCTOR",
+            "    Return a human readable latency analysis report.",
+            "GRAPH <event>",
+            "    Return an ASCII latency graph for the <event> class.",
             "HISTORY <event>",
             "    Return time-latency samples for the <event> class.",
             "LATEST",

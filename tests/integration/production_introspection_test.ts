@@ -281,6 +281,22 @@ Deno.test("latency histogram: shapes and config errors match redis-server", asyn
     await p.same("INFO", "latencystats");
     await p.same("CONFIG", "GET", "latency-tracking");
     await p.same("LATENCY", "HELP");
-  });
+    await p.same("LATENCY", "DOCTOR");
+    await p.same("LATENCY", "GRAPH", "command");
+    await p.same("LATENCY", "GRAPH");
+    await p.same("LATENCY", "DOCTOR", "x");
+    await p.same("CONFIG", "SET", "latency-monitor-threshold", "5");
+    await p.same("LATENCY", "DOCTOR");
+    // One spike each: same graph and report lines once the numbers are masked.
+    await p.same("DEBUG", "SLEEP", "0.02");
+    const mask = (s: string) => s.replace(/\d+/g, "N");
+    const [graphA, graphB] = await p.both("LATENCY", "GRAPH", "command");
+    assertEquals(mask(graphA), mask(graphB));
+    const [doctorA, doctorB] = await p.both("LATENCY", "DOCTOR");
+    const head = (s: string) => mask(s).split("\n").slice(0, 4).join("\n");
+    assertEquals(head(doctorA), head(doctorB));
+    await p.same("LATENCY", "RESET", "COMMAND");
+    await p.same("LATENCY", "LATEST");
+  }, { rift: DEBUG_ON, redisArgs: ["--enable-debug-command", "yes"] });
   if (!ran) console.log("redis-server not installed: differential part skipped");
 });
