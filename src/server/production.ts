@@ -216,6 +216,8 @@ function install(server: Server): Production {
 
   let ticks = 0;
   server.cronHooks.push(() => {
+    // Data loaded by startup modules after this one (persistence) was never measured.
+    if (ticks === 0) memory.recount();
     memory.sample(ticks++ % RSS_SAMPLE_EVERY === 0);
     memory.auditStep();
     memory.notePeak();
