@@ -48,3 +48,29 @@ Deno.test("latency doctor: spike statistics line per event", () => {
   assertEquals(lines[4], "I have a few advices for you:");
   assertEquals(report.includes("slowlog-log-slower-than 5000"), true);
 });
+
+Deno.test("latency: a slow active expiry cycle is recorded as expire-cycle", async () => {
+  const { startServer, ManualClock } = await import("../../src/mod.ts");
+  const { production } = await import("../../src/server/production.ts");
+  const clock = new ManualClock(1_700_000_000_000);
+  const rift = await startServer({
+    clock,
+    captureLogs: true,
+    config: { "latency-monitor-threshold": 1, "active-expire-effort": 10 },
+  });
+  try {
+    const db = rift.server.db(0);
+    const value = new Uint8Array(8);
+    for (let i = 0; i < 50_000; i++) {
+      const id = db.setString(new TextEncoder().encode(`k${i}`), value);
+      db.setExpire(id, clock.now() + 1);
+    }
+    clock.advance(10);
+    // One cron pass expires keys for its whole budget (25 ms at hz 10, effort 10 caps it at 250 ms).
+    rift.server.cron();
+    const events = production(rift.server).latency.latest().map((e) => e.event);
+    assertEquals(events, ["expire-cycle"]);
+  } finally {
+    await rift.close();
+  }
+});
