@@ -6,7 +6,7 @@
 
 import { assertEquals, assertMatch, assertTrue } from "../helpers/assert.ts";
 import { RespClient } from "../helpers/client.ts";
-import { freePort, waitForPort } from "../helpers/server.ts";
+import { freePort } from "../helpers/server.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const DENO = Deno.execPath();
@@ -30,15 +30,34 @@ function spawnRift(
   }).spawn();
 }
 
+/** The port a starting Rift reports in its log (`Running mode=standalone, port=N.`). */
+const RUNNING = /Running mode=standalone, port=(\d+)\./;
+
+/**
+ * Starts Rift on port 0 and learns the port from its log (stdout, or
+ * `logFile`), so it never races other tests for a "free" port.
+ */
 async function startRift(
   args: string[],
-  options: Parameters<typeof spawnRift>[1] = {},
+  options: Parameters<typeof spawnRift>[1] & { logFile?: string } = {},
 ): Promise<RiftProcess> {
-  const port = freePort();
   // The config file, if any, must come first (as with redis-server), so the port goes last.
-  const child = spawnRift([...args, "--port", String(port)], options);
-  const stdout = new Response(child.stdout).text();
-  await waitForPort(port, 30_000);
+  const child = spawnRift([...args, "--port", "0"], options);
+  let output = "";
+  const stdout = (async () => {
+    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) output += chunk;
+    return output;
+  })();
+  let port = 0;
+  await waitFor(
+    () => {
+      const log = options.logFile ? readOr(options.logFile) : output;
+      port = Number(RUNNING.exec(log)?.[1] ?? 0);
+      return port > 0;
+    },
+    "the server to report its port",
+    30_000,
+  );
   return { child, port, stdout };
 }
 
@@ -72,7 +91,7 @@ Deno.test("process: banner, log file in dir, pid file, SIGHUP reopen, SIGTERM gr
     conf,
     `dir ${dir}\nlogfile rift.log\npidfile ${dir}/rift.pid\nsave ""\n`,
   );
-  const rift = await startRift([conf, "--loglevel", "verbose"]);
+  const rift = await startRift([conf, "--loglevel", "verbose"], { logFile: `${dir}/rift.log` });
   try {
     const log = `${dir}/rift.log`;
     await waitFor(() => readOr(log).includes("Ready to accept connections"), "ready line");

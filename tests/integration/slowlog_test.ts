@@ -105,7 +105,8 @@ Deno.test("slowlog: errors, help and arity match redis-server", async () => {
     await p.same("CONFIG", "SET", "slowlog-log-slower-than", "0");
     await p.same("CONFIG", "SET", "slowlog-log-slower-than", "-2");
     await p.same("CONFIG", "SET", "slowlog-max-len", "-1");
-    await p.same("CONFIG", "GET", "slowlog-*");
+    await p.same("CONFIG", "GET", "slowlog-log-slower-than");
+    await p.same("CONFIG", "GET", "slowlog-max-len");
     await p.same("CLIENT", "SETNAME", "same-name");
     await p.same("SET", "a", "1");
     await p.same("SET", "b", "x".repeat(200));
