@@ -8,6 +8,7 @@
 import type { CommandSpec } from "./spec.ts";
 import { BITMAP_COMMANDS } from "./bitmaps.ts";
 import { CONNECTION_COMMANDS } from "./connection.ts";
+import { DIAGNOSTIC_COMMANDS } from "./diagnostics.ts";
 import { INTROSPECTION_COMMANDS } from "./introspection.ts";
 import { KEY_COMMANDS } from "./keys.ts";
 import { PUBSUB_COMMANDS } from "./pubsub.ts";
@@ -31,4 +32,5 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...SET_COMMANDS,
   ...BITMAP_COMMANDS,
   ...LIST_COMMANDS,
+  ...DIAGNOSTIC_COMMANDS,
 ];

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { installProduction } from "./production.ts";
 import type { Server } from "./server.ts";
 import { installHumanMode } from "../human/mod.ts";
 
@@ -13,4 +14,4 @@ import { installHumanMode } from "../human/mod.ts";
 export type ServerModule = (server: Server) => Promise<void> | void;
 
 /** Modules run in order at startup, before the listeners open. */
-export const SERVER_MODULES: ServerModule[] = [installHumanMode];
+export const SERVER_MODULES: ServerModule[] = [installProduction, installHumanMode];

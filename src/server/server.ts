@@ -50,6 +50,12 @@ export type PropagationSink = (batch: Propagated[]) => void;
 /** A check run before a command executes; returns an error reply to reject it. */
 export type AdmissionCheck = (c: Client, spec: CommandSpec) => string | null;
 
+/**
+ * A check run on each accepted connection (protected mode); returns an
+ * error reply to send before closing it, or null to accept it.
+ */
+export type ConnectionCheck = (conn: Deno.TcpConn) => string | null;
+
 /** Called after each executed command (slow log, MONITOR, latency). */
 export type CommandObserver = (c: Client, argv: Uint8Array[], name: string, micros: number) => void;
 
@@ -92,6 +98,7 @@ export class Server {
   /** Addresses listened on. */
   readonly boundAddresses: string[] = [];
 
+  readonly connectionChecks: ConnectionCheck[] = [];
   readonly admissionChecks: AdmissionCheck[] = [];
   readonly commandObservers: CommandObserver[] = [];
   readonly propagationSinks: PropagationSink[] = [];
@@ -218,17 +225,21 @@ export class Server {
       return;
     }
     this.stats.totalConnectionsReceived++;
-    if (this.clients.size >= this.config.int("maxclients")) {
+    let refusal = this.clients.size >= this.config.int("maxclients")
+      ? "ERR max number of clients reached"
+      : null;
+    for (let i = 0; refusal === null && i < this.connectionChecks.length; i++) {
+      refusal = this.connectionChecks[i](conn);
+    }
+    if (refusal !== null) {
       this.stats.rejectedConnections++;
-      void conn.write(utf8("-ERR max number of clients reached\r\n")).catch(() => {}).finally(
-        () => {
-          try {
-            conn.close();
-          } catch {
-            // Already closed.
-          }
-        },
-      );
+      void conn.write(utf8(`-${refusal}\r\n`)).catch(() => {}).finally(() => {
+        try {
+          conn.close();
+        } catch {
+          // Already closed.
+        }
+      });
       return;
     }
     const c = this.createClient(conn);
