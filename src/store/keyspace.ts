@@ -21,6 +21,14 @@ export class Keyspace implements StoreEnv {
   now: number;
   lruClock: number;
   expiryPaused = false;
+  /** An LFU `maxmemory-policy` is active (see {@link StoreEnv.lfuPolicy}). */
+  lfuPolicy = false;
+  /** `lfu-log-factor`. */
+  lfuLogFactor = 10;
+  /** `lfu-decay-time` in minutes. */
+  lfuDecayTime = 1;
+  /** Small integers are not shared (see {@link StoreEnv.noSharedIntegers}). */
+  noSharedIntegers = false;
   /** Set by the server: called before an expired key is removed. */
   expiredHandler: (db: Database, key: Uint8Array) => void = () => {};
   /** Database to resume the next active expiry cycle from. */
