@@ -556,7 +556,8 @@ Deno.test("keys: keyspace notifications match Redis (KEA plus keymiss)", async (
     await p.same("CONFIG", "SET", "notify-keyspace-events", "KEAm");
     const riftEvents = captureRiftEvents(p.server);
     const redisEvents = await captureRedisEvents(p.redisProcess);
-    const run = (...args: (string | Uint8Array)[]) => sameEvents(p, riftEvents, redisEvents, ...args);
+    const run = (...args: (string | Uint8Array)[]) =>
+      sameEvents(p, riftEvents, redisEvents, ...args);
     let events = 0;
     const script: (string | Uint8Array)[][] = [
       ["SET", "a", "1"],
