@@ -761,6 +761,7 @@ export class Database {
    * scan_cursor.ts for the guarantee. `visit` must not modify the database.
    */
   scan(cursor: number, count: number, visit: (id: number) => void): number {
+    if (this.count === 0) return 0;
     let v = cursor >>> 0;
     let steps = 0;
     const maxSteps = count * 10;
