@@ -23,7 +23,6 @@ import { parseBigInteger, parseInteger } from "../util/numbers.ts";
 import { ALL_KEYS, command, type CommandFlag, type CommandSpec, KEY1 } from "./spec.ts";
 import {
   helpReply,
-  lookupWrite,
   NO_SUCH_KEY,
   NOT_INTEGER,
   scanCursorArg,
@@ -52,14 +51,15 @@ const FAST_EXPIRE_ARG = 1e12;
 /**
  * Redis's `lookupKeyReadWithFlags`: expires the key if due, counts a
  * keyspace hit or miss, publishes `keymiss` on a miss unless `notifyMiss`
- * is false (`LOOKUP_NONOTIFY`), and updates the access time when `touch`.
+ * is false (`LOOKUP_NONOTIFY`), and updates the access time when `touch`
+ * (TOUCH passes "always": it touches even under `CLIENT NO-TOUCH`).
  * Returns the entry or -1.
  */
 function lookupKeyRead(
   c: Client,
   db: Database,
   key: Uint8Array,
-  touch: boolean,
+  touch: boolean | "always",
   notifyMiss = true,
 ): number {
   const id = db.find(key);
@@ -70,14 +70,14 @@ function lookupKeyRead(
     return -1;
   }
   stats.keyspaceHits++;
-  if (touch) db.touch(id);
+  if (touch === "always" || (touch && !c.noTouch)) db.touch(id);
   return id;
 }
 
 /** Redis's `lookupKeyWrite` on any database: expires if due, touches, no statistics. */
-function lookupKeyWrite(db: Database, key: Uint8Array): number {
+function lookupKeyWrite(c: Client, db: Database, key: Uint8Array): number {
   const id = db.find(key);
-  if (id >= 0) db.touch(id);
+  if (id >= 0 && !c.noTouch) db.touch(id);
   return id;
 }
 
@@ -136,7 +136,7 @@ function type(c: Client, argv: Uint8Array[]): void {
 
 function touch(c: Client, argv: Uint8Array[]): void {
   let n = 0;
-  for (let i = 1; i < argv.length; i++) if (lookupKeyRead(c, c.db, argv[i], true) >= 0) n++;
+  for (let i = 1; i < argv.length; i++) if (lookupKeyRead(c, c.db, argv[i], "always") >= 0) n++;
   c.out.integer(n);
 }
 
@@ -146,7 +146,7 @@ function rename(c: Client, argv: Uint8Array[], nx: boolean): void {
   const db = c.db;
   const from = argv[1];
   const to = argv[2];
-  const id = lookupWrite(c, from);
+  const id = lookupKeyWrite(c, db, from);
   if (id < 0) {
     c.out.error(NO_SUCH_KEY);
     return;
@@ -156,7 +156,7 @@ function rename(c: Client, argv: Uint8Array[], nx: boolean): void {
     else c.out.ok();
     return;
   }
-  const existing = lookupKeyWrite(db, to);
+  const existing = lookupKeyWrite(c, db, to);
   if (existing >= 0) {
     if (nx) {
       c.out.integer(0);
@@ -180,8 +180,8 @@ function move(c: Client, argv: Uint8Array[]): void {
     c.out.error(SAME_OBJECT);
     return;
   }
-  const id = lookupWrite(c, key);
-  if (id < 0 || lookupKeyWrite(dst, key) >= 0) {
+  const id = lookupKeyWrite(c, src, key);
+  if (id < 0 || lookupKeyWrite(c, dst, key) >= 0) {
     c.out.integer(0);
     return;
   }
@@ -218,7 +218,7 @@ function copy(c: Client, argv: Uint8Array[]): void {
     c.out.integer(0);
     return;
   }
-  const existing = lookupKeyWrite(dst, newKey);
+  const existing = lookupKeyWrite(c, dst, newKey);
   if (existing >= 0 && !replace) {
     c.out.integer(0);
     return;
@@ -391,7 +391,7 @@ function expireGeneric(
   }
   const db = c.db;
   const key = argv[1];
-  const id = lookupWrite(c, key);
+  const id = lookupKeyWrite(c, db, key);
   if (id < 0) {
     c.out.integer(0);
     return;
@@ -476,7 +476,7 @@ function ttlGeneric(c: Client, argv: Uint8Array[], ms: boolean, absolute: boolea
 
 function persist(c: Client, argv: Uint8Array[]): void {
   const db = c.db;
-  const id = lookupWrite(c, argv[1]);
+  const id = lookupKeyWrite(c, db, argv[1]);
   if (id < 0 || db.getExpire(id) === 0) {
     c.out.integer(0);
     return;

@@ -434,6 +434,14 @@ Deno.test("keys: OBJECT IDLETIME follows the LRU clock; only real reads touch", 
     assertEquals(await idle("k3"), 0);
     later(61_000);
     assertEquals(await idle("k3"), 61);
+    // CLIENT NO-TOUCH: reads and writes leave the access time alone; TOUCH still touches.
+    assertEquals(await c.raw("CLIENT", "NO-TOUCH", "on"), "+OK\r\n");
+    for (const args of [["GET", "k3"], ["COPY", "k3", "k4"], ["EXPIRE", "k3", "100"]]) {
+      await c.call(...args);
+      assertEquals(await idle("k3"), 61, `${args[0]} under NO-TOUCH`);
+    }
+    await c.call("TOUCH", "k3");
+    assertEquals(await idle("k3"), 0, "TOUCH touches even under NO-TOUCH");
   }, { clock });
 });
 
