@@ -21,13 +21,7 @@ import { bytesEqual, isKeyword, latin1, lowerAscii, utf8 } from "../util/bytes.t
 import { globMatch } from "../util/glob.ts";
 import { parseBigInteger, parseInteger } from "../util/numbers.ts";
 import { ALL_KEYS, command, type CommandFlag, type CommandSpec, KEY1 } from "./spec.ts";
-import {
-  helpReply,
-  NO_SUCH_KEY,
-  NOT_INTEGER,
-  scanCursorArg,
-  SYNTAX_ERROR,
-} from "./util.ts";
+import { helpReply, NO_SUCH_KEY, NOT_INTEGER, scanCursorArg, SYNTAX_ERROR } from "./util.ts";
 
 const DEL = utf8("DEL");
 const UNLINK = utf8("UNLINK");
