@@ -11,6 +11,7 @@ import { INTROSPECTION_COMMANDS } from "./introspection.ts";
 import { KEY_COMMANDS } from "./keys.ts";
 import { SERVER_COMMANDS } from "./server_admin.ts";
 import { STRING_COMMANDS } from "./strings.ts";
+import { ZSET_COMMANDS } from "./zsets.ts";
 
 /** All command specs. */
 export const ALL_COMMANDS: readonly CommandSpec[] = [
@@ -19,4 +20,5 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...SERVER_COMMANDS,
   ...KEY_COMMANDS,
   ...STRING_COMMANDS,
+  ...ZSET_COMMANDS,
 ];

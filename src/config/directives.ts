@@ -251,12 +251,85 @@ const PROCESS: Directive[] = [
 /** Persistence. */
 const PERSISTENCE: Directive[] = [save];
 
+/** Redis's `long` maximum, the upper bound of size_t directives like the zset limits. */
+const LONG_MAX_TEXT = "9223372036854775807";
+const LONG_MAX_BIG = 9223372036854775807n;
+
+/**
+ * A size directive bounded by 0..LONG_MAX (Redis's `createSizeTConfig`),
+ * as a plain integer or (`memoryUnits`) with `kb`/`mb`/`gb` suffixes, with
+ * Redis's messages. Values past 2^53 are held as the nearest double;
+ * LONG_MAX itself still reads back exactly.
+ */
+function sizeDirective(
+  spec: { name: string; aliases: string[]; default: number; memoryUnits: boolean; help: string },
+): Directive {
+  return {
+    name: spec.name,
+    aliases: spec.aliases,
+    default: String(spec.default),
+    mutable: true,
+    help: spec.help,
+    parse(text): ParseResult {
+      let value: bigint;
+      if (spec.memoryUnits) {
+        const m = /^(\d+)(k|kb|m|mb|g|gb|b)?$/i.exec(text);
+        if (!m) return { ok: false, error: "argument must be a memory value" };
+        const unit = (m[2] ?? "").toLowerCase();
+        const scale = {
+          "": 1n,
+          b: 1n,
+          k: 1000n,
+          kb: 1024n,
+          m: 1000000n,
+          mb: 1048576n,
+          g: 1000000000n,
+          gb: 1073741824n,
+        }[unit]!;
+        value = BigInt(m[1]) * scale;
+      } else {
+        if (
+          !/^(0|-?[1-9]\d*)$/.test(text) || BigInt(text) > LONG_MAX_BIG ||
+          BigInt(text) < -LONG_MAX_BIG - 1n
+        ) {
+          return { ok: false, error: "argument couldn't be parsed into an integer" };
+        }
+        value = BigInt(text);
+      }
+      if (value < 0n || value > LONG_MAX_BIG) {
+        return { ok: false, error: `argument must be between 0 and ${LONG_MAX_TEXT} inclusive` };
+      }
+      return { ok: true, value: Number(value) };
+    },
+    format: (v) => (v as number) >= 2 ** 63 ? LONG_MAX_TEXT : BigInt(v as number).toString(),
+  };
+}
+
+/** Sorted-set encoding limits. */
+const ZSETS: Directive[] = [
+  sizeDirective({
+    name: "zset-max-listpack-entries",
+    aliases: ["zset-max-ziplist-entries"],
+    default: 128,
+    memoryUnits: false,
+    help: "sorted sets with up to this many members use the compact listpack encoding",
+  }),
+  sizeDirective({
+    name: "zset-max-listpack-value",
+    aliases: ["zset-max-ziplist-value"],
+    default: 64,
+    memoryUnits: true,
+    help: "sorted sets with members up to this many bytes use the compact listpack encoding",
+  }),
+];
+
 /** Every directive, in the order `--help` lists them. */
 export const DIRECTIVES: readonly Directive[] = [
   ...NETWORK,
   ...KEYSPACE,
   ...PROCESS,
   ...PERSISTENCE,
+  ...ZSETS,
 ];
 
 /** Re-exported for the config machinery. */
