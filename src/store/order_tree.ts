@@ -42,6 +42,12 @@ const INNER_MIN = INNER_CAPACITY >> 1;
 class Leaf {
   /** One spare entry: a full leaf takes the insert, then splits. */
   readonly slots = new Int32Array(LEAF_CAPACITY + 1);
+  /**
+   * A copy of each slot's score, so binary searches inside a leaf read one
+   * contiguous array instead of jumping around the table (cache misses
+   * dominate at a million elements); members are read only on score ties.
+   */
+  readonly scores = new Float64Array(LEAF_CAPACITY + 1);
   n = 0;
   prev: Leaf | null = null;
   next: Leaf | null = null;
@@ -120,10 +126,12 @@ export class OrderTree {
   private leafLowerBound(leaf: Leaf, s: number, m: string): number {
     let lo = 0;
     let hi = leaf.n;
-    const slots = leaf.slots;
+    const scores = leaf.scores;
+    const members = this.keys.members;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.slotBefore(slots[mid], s, m)) lo = mid + 1;
+      const score = scores[mid];
+      if (score < s || (score === s && (members[leaf.slots[mid]] as string) < m)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -156,6 +164,8 @@ export class OrderTree {
     const p = this.leafLowerBound(leaf, s, m);
     leaf.slots.copyWithin(p + 1, p, leaf.n);
     leaf.slots[p] = slot;
+    leaf.scores.copyWithin(p + 1, p, leaf.n);
+    leaf.scores[p] = s;
     leaf.n++;
     if (leaf.n <= LEAF_CAPACITY) return;
     // Overfull: split. Appends to the last leaf (and prepends to the first)
@@ -165,14 +175,14 @@ export class OrderTree {
     else if (p === 0 && leftEdge) cut = 1;
     const right = new Leaf();
     right.slots.set(leaf.slots.subarray(cut, leaf.n));
+    right.scores.set(leaf.scores.subarray(cut, leaf.n));
     right.n = leaf.n - cut;
     leaf.n = cut;
     right.next = leaf.next;
     right.prev = leaf;
     if (leaf.next) leaf.next.prev = right;
     leaf.next = right;
-    const first = right.slots[0];
-    this.splitUp(1, leaf.n, right, right.n, this.keys.scores[first], this.keys.members[first]!);
+    this.splitUp(1, leaf.n, right, right.n, right.scores[0], this.keys.members[right.slots[0]]!);
   }
 
   /**
@@ -277,7 +287,6 @@ export class OrderTree {
    * O(log n).
    */
   countScoreBelow(score: number, orEqual: boolean): number {
-    const scores = this.keys.scores;
     let node = this.root;
     let rank = 0;
     for (let level = this.height; level > 0; level--) {
@@ -299,7 +308,7 @@ export class OrderTree {
     let hi = leaf.n;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const v = scores[leaf.slots[mid]];
+      const v = leaf.scores[mid];
       if (v < score || (orEqual && v === score)) lo = mid + 1;
       else hi = mid;
     }
@@ -414,6 +423,7 @@ export class OrderTree {
       const leaf = node as Leaf;
       if (onRemove) { for (let i = first; i <= last; i++) onRemove(leaf.slots[i]); }
       leaf.slots.copyWithin(first, last + 1, leaf.n);
+      leaf.scores.copyWithin(first, last + 1, leaf.n);
       leaf.n -= last - first + 1;
       return;
     }
@@ -503,21 +513,24 @@ export class OrderTree {
     if (a.n < wantA) {
       const move = wantA - a.n;
       a.slots.set(b.slots.subarray(0, move), a.n);
+      a.scores.set(b.scores.subarray(0, move), a.n);
       b.slots.copyWithin(0, move, b.n);
+      b.scores.copyWithin(0, move, b.n);
       a.n += move;
       b.n -= move;
     } else if (a.n > wantA) {
       const move = a.n - wantA;
       b.slots.copyWithin(move, 0, b.n);
       b.slots.set(a.slots.subarray(a.n - move, a.n), 0);
+      b.scores.copyWithin(move, 0, b.n);
+      b.scores.set(a.scores.subarray(a.n - move, a.n), 0);
       a.n -= move;
       b.n += move;
     }
     parent.counts[k] = a.n;
     parent.counts[k + 1] = b.n;
-    const first = b.slots[0];
-    parent.sepScores[k + 1] = this.keys.scores[first];
-    parent.sepMembers[k + 1] = this.keys.members[first] as string;
+    parent.sepScores[k + 1] = b.scores[0];
+    parent.sepMembers[k + 1] = this.keys.members[b.slots[0]] as string;
   }
 
   // ------------------------------------------------------------------ build
@@ -537,7 +550,11 @@ export class OrderTree {
     let at = 0;
     for (const size of leaves) {
       const leaf = new Leaf();
-      for (let i = 0; i < size; i++) leaf.slots[i] = slots[at + i];
+      for (let i = 0; i < size; i++) {
+        const slot = slots[at + i];
+        leaf.slots[i] = slot;
+        leaf.scores[i] = this.keys.scores[slot];
+      }
       at += size;
       leaf.n = size;
       leaf.prev = prev;
@@ -593,7 +610,12 @@ export class OrderTree {
         const leaf = node as Leaf;
         if (!edge && leaf.n < LEAF_MIN) throw new Error(`underfull leaf (${leaf.n})`);
         if (leaf.n > LEAF_CAPACITY) throw new Error(`overfull leaf (${leaf.n})`);
-        for (let i = 0; i < leaf.n; i++) seen.push(leaf.slots[i]);
+        for (let i = 0; i < leaf.n; i++) {
+          if (!Object.is(leaf.scores[i], this.keys.scores[leaf.slots[i]])) {
+            throw new Error("leaf score copy out of date");
+          }
+          seen.push(leaf.slots[i]);
+        }
         return leaf.n;
       }
       const inner = node as Inner;
@@ -655,7 +677,7 @@ export class OrderTree {
     let bytes = 0;
     const visit = (node: TreeNode, level: number): void => {
       if (level === 0) {
-        bytes += 96 + LEAF_CAPACITY * 4;
+        bytes += 160 + (LEAF_CAPACITY + 1) * 12;
         return;
       }
       const inner = node as Inner;
@@ -723,6 +745,7 @@ function unlinkLeaf(leaf: Leaf): void {
 
 function mergeLeaves(a: Leaf, b: Leaf): void {
   a.slots.set(b.slots.subarray(0, b.n), a.n);
+  a.scores.set(b.scores.subarray(0, b.n), a.n);
   a.n += b.n;
   b.n = 0;
   unlinkLeaf(b);
