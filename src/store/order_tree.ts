@@ -2,14 +2,14 @@
  * The ordered index of a large sorted set: an order-statistic B+-tree over
  * element *slots* (small integers), ordered by (score, member bytes).
  *
- * The tree stores no keys of its own in its leaves: a leaf is an
- * `Int32Array` of slot numbers, and the score and member of a slot are read
- * from the {@link SlotKeys} arrays of the table that owns the elements. So
- * an element costs four bytes in the index, and no JS object exists per
- * element. Inner nodes keep, per child, the number of elements below it
- * (ranks in O(log n)) and a copy of a lower-bound key (separator), which
- * stays valid when elements are removed, so removals never rewrite
- * separators.
+ * A leaf holds slot numbers (`Int32Array`) and copies of their scores
+ * (`Float64Array`, so searches within a leaf stay in one cache-friendly
+ * array); members are read from the {@link SlotKeys} of the table that owns
+ * the elements, and only when scores tie. So an element costs twelve bytes
+ * in the index and no JS object exists per element. Inner nodes keep, per
+ * child, the number of elements below it (ranks in O(log n)) and a copy of
+ * a lower-bound key (separator), which stays valid when elements are
+ * removed, so removals never rewrite separators.
  *
  * Invariants: all leaves are at the same depth; every element in child `i`
  * of an inner node is `>= separator[i]` and `< separator[i + 1]`; leaves are
