@@ -698,3 +698,62 @@ Deno.test("differential: seeded random sequences, encodings, events and AOF", as
     assertTrue(events > 1000 && aofCommands > 1000);
   }
 });
+
+Deno.test("differential: blocking pops served by ZADD, timeouts, events", async () => {
+  let compared = 0;
+  await withDiff(async (d) => {
+    const riftEvents: string[] = [];
+    const server = d.rift.server;
+    const notify = server.notify.bind(server);
+    server.notify = (cls, event, key, db) => {
+      riftEvents.push(`${event} ${String.fromCharCode(...key)}`);
+      notify(cls, event, key, db);
+    };
+    await d.same("CONFIG", "SET", "notify-keyspace-events", "KEA");
+    const subscriber = await d.redis.client();
+    await subscriber.raw("PSUBSCRIBE", "__keyevent@*__:*");
+    const waiters = [await d.rift.client(), await d.redis.client()];
+    /** Blocks a command on both servers, runs `wake` on both, compares what the waiters get. */
+    const served = async (blocking: string[], wake: string[][]) => {
+      await Promise.all(waiters.map((w) => w.send(...blocking)));
+      // Let both servers register the waiter before waking it.
+      for (let i = 0; i < 500 && server.blocking.count === 0 && !waiters[0].hasReply; i++) {
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      await new Promise((r) => setTimeout(r, 20));
+      for (const args of wake) await d.same(...args);
+      const [x, y] = await Promise.all(
+        waiters.map(async (w) => String.fromCharCode(...(await w.read()).raw)),
+      );
+      assertEquals(x, y, `served reply of ${blocking.join(" ")}`);
+      compared++;
+    };
+    for (const proto of ["2", "3"]) {
+      await Promise.all(waiters.map((w) => w.raw("HELLO", proto)));
+      await served(["BZPOPMIN", "k1", "k2", "0"], [["ZADD", "k2", "1", "a", "2", "b"]]);
+      await served(["BZPOPMAX", "k2", "0"], [["ZINCRBY", "k1", "1.5", "x"]]);
+      await served(["BZPOPMAX", "k1", "k2", "0"], [["ZADD", "k1", "2", "b"]]);
+      await served(["BZMPOP", "0", "2", "k3", "k4", "MIN", "COUNT", "3"], [[
+        "ZADD",
+        "k4",
+        "1",
+        "a",
+        "2",
+        "b",
+      ]]);
+      await served(["BZMPOP", "0", "1", "k3", "MAX"], [["ZUNIONSTORE", "k3", "1", "k1"]]);
+      await served(["BZPOPMIN", "k5", "0.05"], []);
+      await served(["BZMPOP", "0.05", "1", "k5", "MIN"], []);
+      await d.same("DEL", "k1", "k2", "k3", "k4");
+    }
+    await d.same("ZADD", "__end__", "1", "x");
+    const redisEvents: string[] = [];
+    for (;;) {
+      const message = toValue((await subscriber.read()).reply) as string[];
+      redisEvents.push(`${message[2].slice(message[2].indexOf("__:") + 3)} ${message[3]}`);
+      if (message[3] === "__end__") break;
+    }
+    assertEquals(riftEvents, redisEvents, "keyspace events");
+  });
+  if (HAS_REDIS) assertEquals(compared, 14);
+});
