@@ -225,6 +225,101 @@ const EDGE_CASES: string[][] = [
   ["ZINCRBY", "z", "nx", "a"],
 ];
 
+/** Too few arguments for every command, and every command against a string key. */
+const ARITY_AND_TYPE: string[][] = [
+  ["ZADD", "k", "1"],
+  ["ZINCRBY", "k", "1"],
+  ["ZREM", "k"],
+  ["ZCARD"],
+  ["ZSCORE", "k"],
+  ["ZMSCORE", "k"],
+  ["ZRANK", "k"],
+  ["ZREVRANK", "k"],
+  ["ZCOUNT", "k", "1"],
+  ["ZLEXCOUNT", "k", "-"],
+  ["ZRANGE", "k", "0"],
+  ["ZRANGESTORE", "d", "k", "0"],
+  ["ZRANGEBYSCORE", "k", "0"],
+  ["ZREVRANGEBYSCORE", "k", "0"],
+  ["ZRANGEBYLEX", "k", "-"],
+  ["ZREVRANGEBYLEX", "k", "+"],
+  ["ZREVRANGE", "k", "0"],
+  ["ZPOPMIN"],
+  ["ZPOPMAX"],
+  ["ZMPOP", "1", "k"],
+  ["BZPOPMIN", "k"],
+  ["BZPOPMAX", "k"],
+  ["BZMPOP", "0", "1", "k"],
+  ["ZREMRANGEBYRANK", "k", "0"],
+  ["ZREMRANGEBYSCORE", "k", "0"],
+  ["ZREMRANGEBYLEX", "k", "-"],
+  ["ZUNION", "1"],
+  ["ZINTER", "1"],
+  ["ZDIFF", "1"],
+  ["ZUNIONSTORE", "d", "1"],
+  ["ZINTERSTORE", "d", "1"],
+  ["ZDIFFSTORE", "d", "1"],
+  ["ZINTERCARD", "1"],
+  ["ZRANDMEMBER"],
+  ["ZSCAN", "k"],
+  ["SET", "s", "v"],
+  ["ZADD", "s", "1", "a"],
+  ["ZINCRBY", "s", "1", "a"],
+  ["ZREM", "s", "a"],
+  ["ZCARD", "s"],
+  ["ZSCORE", "s", "a"],
+  ["ZMSCORE", "s", "a"],
+  ["ZRANK", "s", "a"],
+  ["ZREVRANK", "s", "a"],
+  ["ZCOUNT", "s", "0", "1"],
+  ["ZLEXCOUNT", "s", "-", "+"],
+  ["ZRANGE", "s", "0", "-1"],
+  ["ZRANGESTORE", "d", "s", "0", "-1"],
+  ["ZRANGEBYSCORE", "s", "0", "1"],
+  ["ZREVRANGEBYSCORE", "s", "1", "0"],
+  ["ZRANGEBYLEX", "s", "-", "+"],
+  ["ZREVRANGEBYLEX", "s", "+", "-"],
+  ["ZREVRANGE", "s", "0", "-1"],
+  ["ZPOPMIN", "s"],
+  ["ZPOPMAX", "s", "2"],
+  ["ZMPOP", "1", "s", "MIN"],
+  ["BZPOPMIN", "s", "0"],
+  ["BZPOPMAX", "s", "0"],
+  ["BZMPOP", "0", "1", "s", "MAX"],
+  ["ZREMRANGEBYRANK", "s", "0", "1"],
+  ["ZREMRANGEBYSCORE", "s", "0", "1"],
+  ["ZREMRANGEBYLEX", "s", "-", "+"],
+  ["ZUNION", "1", "s"],
+  ["ZINTER", "1", "s"],
+  ["ZDIFF", "1", "s"],
+  ["ZUNIONSTORE", "d", "1", "s"],
+  ["ZINTERSTORE", "d", "1", "s"],
+  ["ZDIFFSTORE", "d", "1", "s"],
+  ["ZINTERCARD", "1", "s"],
+  ["ZRANDMEMBER", "s"],
+  ["ZRANDMEMBER", "s", "1"],
+  ["ZSCAN", "s", "0"],
+  // Empty, binary and large members round-trip.
+  ["ZADD", "bin", "1", "", "2", "\x00\r\n\xff", "3", "\xc3\x28", "4", "x".repeat(100000)],
+  ["ZRANGE", "bin", "0", "-1", "WITHSCORES"],
+  ["ZSCORE", "bin", "\x00\r\n\xff"],
+  ["ZRANK", "bin", "x".repeat(100000)],
+  ["ZRANGEBYLEX", "bin", "[", "(\x01"],
+  ["ZREM", "bin", "", "\xc3\x28"],
+  ["ZRANGE", "bin", "0", "-1"],
+];
+
+Deno.test("differential: arity, WRONGTYPE and binary members for every command", async () => {
+  let compared = 0;
+  await withDiff(async (d) => {
+    for (const args of ARITY_AND_TYPE) {
+      await d.same(...args.map(bin));
+      compared++;
+    }
+  });
+  if (HAS_REDIS) assertEquals(compared, ARITY_AND_TYPE.length);
+});
+
 Deno.test("differential: edge cases byte for byte in RESP2 and RESP3", async () => {
   let compared = 0;
   await withDiff(async (d) => {
