@@ -563,13 +563,23 @@ function zrandmember(c: Client, argv: Uint8Array[]): void {
   const size = zset.size;
   const unique = big > 0n;
   const count = Number(unique ? big : -big);
+  // Replies with the member at a rank: O(log n) in a skiplist; a listpack,
+  // which can only be scanned, is unpacked once instead.
+  let replyRank = (rank: number) =>
+    memberReply(c, zset.memberAt(rank), zset.scoreAt(rank), withScores);
+  if (zset.isListpack) {
+    const members: string[] = [];
+    const scores: number[] = [];
+    zset.forEach((m, s) => {
+      members.push(m);
+      scores.push(s);
+    });
+    replyRank = (rank) => memberReply(c, members[rank], scores[rank], withScores);
+  }
   if (!unique || count === 1) {
     // Independent draws, repeats allowed, in random order.
     membersHeader(c, count, withScores);
-    for (let i = 0; i < count; i++) {
-      const rank = Math.floor(Math.random() * size);
-      memberReply(c, zset.memberAt(rank), zset.scoreAt(rank), withScores);
-    }
+    for (let i = 0; i < count; i++) replyRank(Math.floor(Math.random() * size));
     return;
   }
   if (count >= size) {
@@ -592,7 +602,7 @@ function zrandmember(c: Client, argv: Uint8Array[]): void {
       const rank = ranks[j];
       ranks[j] = ranks[i];
       ranks[i] = rank;
-      memberReply(c, zset.memberAt(rank), zset.scoreAt(rank), withScores);
+      replyRank(rank);
     }
     return;
   }
@@ -601,7 +611,7 @@ function zrandmember(c: Client, argv: Uint8Array[]): void {
     const rank = Math.floor(Math.random() * size);
     if (picked.has(rank)) continue;
     picked.add(rank);
-    memberReply(c, zset.memberAt(rank), zset.scoreAt(rank), withScores);
+    replyRank(rank);
   }
 }
 

@@ -207,12 +207,12 @@ export class ZSetValue implements Collection {
     return last - first + 1;
   }
 
-  /** Member at `rank` (0 <= rank < size). O(log n). */
+  /** Member at `rank` (0 <= rank < size). O(log n) (listpack: O(n), n small). */
   memberAt(rank: number): string {
     return this.enc.memberAt(rank);
   }
 
-  /** Score at `rank` (0 <= rank < size). O(log n). */
+  /** Score at `rank` (0 <= rank < size). O(log n) (listpack: O(n), n small). */
   scoreAt(rank: number): number {
     return this.enc.scoreAt(rank);
   }
@@ -276,8 +276,16 @@ export class ZSetValue implements Collection {
     const n = enc.size;
     let first: number;
     if (this.compact) {
-      first = 0;
-      while (first < n && !lexGteMin(enc.memberAt(first), r)) first++;
+      first = n;
+      let rank = 0;
+      enc.walk(0, false, (member) => {
+        if (lexGteMin(member, r)) {
+          first = rank;
+          return false;
+        }
+        rank++;
+        return true;
+      });
     } else {
       const table = enc as IndexedZSet;
       first = r.min.infinite === -1
@@ -297,8 +305,16 @@ export class ZSetValue implements Collection {
     const n = enc.size;
     let last: number;
     if (this.compact) {
-      last = n - 1;
-      while (last >= 0 && !lexLteMax(enc.memberAt(last), r)) last--;
+      last = -1;
+      let rank = n - 1;
+      enc.walk(n - 1, true, (member) => {
+        if (lexLteMax(member, r)) {
+          last = rank;
+          return false;
+        }
+        rank--;
+        return true;
+      });
     } else {
       const table = enc as IndexedZSet;
       last = (r.max.infinite === 1
