@@ -6,7 +6,8 @@
  * Two encodings, switched with Redis 7.0's rules so `OBJECT ENCODING`
  * reports the same thing Redis would:
  *
- * - `listpack` ({@link CompactZSet}): two ordered arrays, for sets of at
+ * - `listpack` ({@link CompactZSet}): entries packed in order into one
+ *   string, like Redis's listpack, for sets of at
  *   most `zset-max-listpack-entries` members no longer than
  *   `zset-max-listpack-value` bytes. Member lookups scan, as in Redis.
  * - `skiplist` ({@link IndexedZSet}): a hash table and an order-statistic
@@ -106,7 +107,7 @@ export class ZSetValue implements Collection {
    * (throws otherwise); scores must not be NaN. The encoding follows
    * Redis's rule for values built whole: `listpack` when the set fits the
    * limits, `skiplist` otherwise. O(n log n), O(n) when already ordered.
-   * The arrays are reordered and adopted.
+   * The arrays are reordered (and adopted by a skiplist-encoded result).
    */
   static fromEntries(
     members: string[],

@@ -456,3 +456,47 @@ Deno.test("zset value: skiplist scan returns every member across resizes", () =>
   assertTrue(steps > 20);
   z.verify();
 });
+
+Deno.test("zset value: listpack members of any length (multi-byte length prefixes)", () => {
+  const rnd = prng(11);
+  const limits = { maxListpackEntries: 64, maxListpackValue: 100000 };
+  const z = ZSetValue.forFirstMember(0, limits);
+  const model = new ZSetModel();
+  let steps = 0;
+  for (let i = 0; i < 300; i++) {
+    // Lengths around the one-byte (127) and two-byte (16383) varint limits.
+    const length = [0, 1, 127, 128, 129, 300, 16383, 16384, 20000][Math.floor(rnd() * 9)];
+    const member = String.fromCharCode(Math.floor(rnd() * 256)).repeat(length) +
+      String.fromCharCode(Math.floor(rnd() * 4));
+    const score = Math.floor(rnd() * 5) - 2;
+    if (rnd() < 0.7) {
+      if (z.score(member) === undefined) z.insert(member, score, limits);
+      else z.update(member, score);
+      model.set(member, score);
+    } else {
+      z.remove(member);
+      const at = model.index(member);
+      if (at >= 0) model.entries.splice(at, 1);
+    }
+    if (z.size > 60) {
+      assertEquals(z.removeRanks(10, 30), 21);
+      model.entries.splice(10, 21);
+    }
+    assertEquals(z.encoding(), "listpack");
+    const all: [string, number][] = [];
+    z.forEach((m, s) => all.push([m, s]));
+    assertEquals(all, model.entries);
+    const reversed: [string, number][] = [];
+    z.walk(z.size - 1, true, (m, s) => {
+      reversed.push([m, s]);
+      return true;
+    });
+    assertEquals(reversed, model.entries.slice().reverse());
+    for (const [m, s] of model.entries.slice(-3)) {
+      assertEquals(z.score(m), s);
+      assertEquals(z.rank(m), model.index(m));
+    }
+    steps++;
+  }
+  assertEquals(steps, 300);
+});
