@@ -16,6 +16,7 @@ import { STRING_COMMANDS } from "./strings.ts";
 import { TRANSACTION_COMMANDS } from "./transactions.ts";
 import { HASH_COMMANDS } from "./hashes.ts";
 import { SET_COMMANDS } from "./sets.ts";
+import { PERSISTENCE_COMMANDS } from "./persistence.ts";
 
 /** All command specs. */
 export const ALL_COMMANDS: readonly CommandSpec[] = [
@@ -29,4 +30,5 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...HASH_COMMANDS,
   ...SET_COMMANDS,
   ...BITMAP_COMMANDS,
+  ...PERSISTENCE_COMMANDS,
 ];

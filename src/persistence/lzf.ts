@@ -50,14 +50,32 @@ export function lzfDecompress(input: Uint8Array, outLength: number): Uint8Array 
 }
 
 /**
+ * Hash table of the compressor, shared by every call: a slot holds a
+ * position plus the {@link tableBase} of the call that stored it, so entries
+ * left by earlier calls read as negative (absent) without clearing 64 KiB
+ * per call, which dominated the cost of compressing small strings.
+ */
+const table = new Int32Array(HASH_SIZE).fill(-1);
+let tableBase = 0;
+/** Output scratch, grown on demand; results are copied out of it. */
+let scratch = new Uint8Array(1024);
+
+/**
  * Compresses `input`. Returns null when the result would not be smaller than
  * `maxLength` (Redis then stores the string uncompressed).
  */
 export function lzfCompress(input: Uint8Array, maxLength = input.length - 1): Uint8Array | null {
   const n = input.length;
   if (n < 4 || maxLength <= 0) return null;
-  const table = new Int32Array(HASH_SIZE).fill(-1);
-  const out = new Uint8Array(n + Math.ceil(n / MAX_LITERAL) + 1);
+  if (tableBase + n + 1 > 0x7fffffff) {
+    table.fill(-1);
+    tableBase = 0;
+  }
+  const base = tableBase;
+  tableBase += n + 1;
+  const outCapacity = n + Math.ceil(n / MAX_LITERAL) + 1;
+  if (scratch.length < outCapacity) scratch = new Uint8Array(outCapacity * 2);
+  const out = scratch;
   let op = 0;
   let literalStart = 0;
   let ip = 0;
@@ -68,7 +86,11 @@ export function lzfCompress(input: Uint8Array, maxLength = input.length - 1): Ui
       const run = Math.min(MAX_LITERAL, end - start);
       if (op + run + 1 > maxLength) return false;
       out[op++] = run - 1;
-      out.set(input.subarray(start, start + run), op);
+      if (run < 16) {
+        for (let i = 0; i < run; i++) out[op + i] = input[start + i];
+      } else {
+        out.set(input.subarray(start, start + run), op);
+      }
       op += run;
       start += run;
     }
@@ -78,8 +100,8 @@ export function lzfCompress(input: Uint8Array, maxLength = input.length - 1): Ui
   while (ip + 2 < n) {
     const h = (((input[ip] << 16) | (input[ip + 1] << 8) | input[ip + 2]) * 2654435761) >>>
       (32 - HASH_LOG);
-    const ref = table[h];
-    table[h] = ip;
+    const ref = table[h] - base;
+    table[h] = ip + base;
     const offset = ip - ref - 1;
     if (
       ref >= 0 && offset < MAX_OFFSET && input[ref] === input[ip] &&

@@ -1,5 +1,5 @@
 /**
- * Decoders (and the listpack encoder) for Redis's compact serialized
+ * Decoders (and the listpack and intset encoders) for Redis's compact serialized
  * containers found inside RDB files: listpack (Redis 7), ziplist (Redis
  * ≤ 6.2), intset and zipmap (Redis ≤ 2.4). Elements come out as latin1
  * strings; integers as their decimal text, as Redis converts them.
@@ -231,6 +231,34 @@ export function decodeIntset(is: Uint8Array): string[] {
     if (width === 2) out.push(String(view.getInt16(off, true)));
     else if (width === 4) out.push(String(view.getInt32(off, true)));
     else out.push(String(view.getBigInt64(off, true)));
+  }
+  return out;
+}
+
+/**
+ * Encodes integers (canonical decimal text, sorted ascending, no duplicates)
+ * as an intset: the narrowest of 16, 32 or 64-bit little-endian entries that
+ * holds them all, as Redis keeps it.
+ */
+export function encodeIntset(sortedMembers: readonly string[]): Uint8Array {
+  let width = 2;
+  for (const m of sortedMembers) {
+    const v = Number(m);
+    if (v < -2147483648 || v > 2147483647) {
+      width = 8;
+      break;
+    }
+    if (v < -32768 || v > 32767) width = 4;
+  }
+  const out = new Uint8Array(8 + width * sortedMembers.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, width, true);
+  view.setUint32(4, sortedMembers.length, true);
+  for (let i = 0; i < sortedMembers.length; i++) {
+    const off = 8 + i * width;
+    if (width === 2) view.setInt16(off, Number(sortedMembers[i]), true);
+    else if (width === 4) view.setInt32(off, Number(sortedMembers[i]), true);
+    else view.setBigInt64(off, BigInt(sortedMembers[i]), true);
   }
   return out;
 }

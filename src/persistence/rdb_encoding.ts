@@ -28,6 +28,15 @@ export class RdbFormatError extends Error {
   override name = "RdbFormatError";
 }
 
+/**
+ * The data ended in the middle of an item. A streaming loader catches it to
+ * read more of the file and parse the item again; at the true end of the
+ * input it means the file is truncated.
+ */
+export class RdbTruncatedError extends RdbFormatError {
+  override name = "RdbTruncatedError";
+}
+
 /** Appends RDB encodings into a growable buffer. */
 export class RdbWriter {
   buf: Uint8Array;
@@ -194,7 +203,7 @@ export class RdbReader {
 
   private need(n: number): void {
     if (this.pos + n > this.buf.length) {
-      throw new RdbFormatError(`Unexpected end of data at offset ${this.pos}`);
+      throw new RdbTruncatedError(`Unexpected end of data at offset ${this.pos}`);
     }
   }
 

@@ -242,6 +242,9 @@ export class Client {
       while (this.out.length > 0 && !this.closed) {
         const chunk = this.out.take();
         this.inFlight = chunk.length;
+        // Replies may only leave once what they acknowledge is durable (AOF fsync).
+        const gate = this.server.replyGate?.() ?? null;
+        if (gate !== null) await gate;
         let off = 0;
         while (off < chunk.length) off += await conn.write(chunk.subarray(off));
         this.server.stats.totalNetOutputBytes += chunk.length;

@@ -7,9 +7,10 @@
  */
 
 import type { Server } from "./server.ts";
+import { persistenceModule } from "../persistence/persistence.ts";
 
 /** Initialises one optional part of the server. */
 export type ServerModule = (server: Server) => Promise<void> | void;
 
 /** Modules run in order at startup, before the listeners open. */
-export const SERVER_MODULES: ServerModule[] = [];
+export const SERVER_MODULES: ServerModule[] = [persistenceModule];

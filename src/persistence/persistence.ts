@@ -1,0 +1,197 @@
+/**
+ * The persistence module: RDB snapshots and the AOF for one server, wired
+ * into the core through its hooks (startup load, cron, shutdown, FLUSHALL,
+ * propagation, reply gating, MISCONF admission, INFO persistence).
+ *
+ * @module
+ */
+
+import type { Server, ShutdownOptions } from "../server/server.ts";
+import type { CommandSpec } from "../commands/spec.ts";
+import type { Client } from "../server/client.ts";
+import { BackgroundWork } from "./background_work.ts";
+import { LoadingProgress } from "./loading.ts";
+import { PersistenceSettings, RdbService } from "./rdb_service.ts";
+
+/** Redis's MISCONF reply when a background save failed and writes are stopped. */
+export const MISCONF_RDB =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
+
+/** Persistence state of one server. */
+export class Persistence {
+  readonly settings: PersistenceSettings;
+  readonly work = new BackgroundWork();
+  readonly rdb: RdbService;
+  /** The load in progress at startup, or null. */
+  loading: LoadingProgress | null = null;
+  /** FLUSHALL emptied the keyspace: save once the command is done (when save points exist). */
+  private flushAllPending = false;
+
+  constructor(private readonly server: Server) {
+    this.settings = new PersistenceSettings(server);
+    this.rdb = new RdbService(server, this.settings, this.work);
+    this.work.onIdle = () => this.cron();
+  }
+
+  /** Cron: save points, scheduled background jobs. */
+  cron(): void {
+    if (this.server.loading) return;
+    this.rdb.cron();
+  }
+
+  /** The MISCONF error refusing writes (and PING) after a persistence failure, or null. */
+  writeDenial(): string | null {
+    const config = this.server.config;
+    if (
+      !this.rdb.lastBgsaveOk && config.bool("stop-writes-on-bgsave-error") &&
+      this.rdb.hasSavePoints
+    ) {
+      return MISCONF_RDB;
+    }
+    return null;
+  }
+
+  /** FLUSHALL: a running BGSAVE is pointless now and must not overwrite the next save. */
+  beforeFlush(all: boolean): void {
+    if (!all) return;
+    this.rdb.cancelBackground();
+    this.flushAllPending = true;
+  }
+
+  /** After a command: FLUSHALL saves the (now empty) dataset when save points exist, as Redis. */
+  afterCommand(): void {
+    if (!this.flushAllPending) return;
+    this.flushAllPending = false;
+    if (!this.rdb.hasSavePoints) return;
+    this.rdb.saveSync();
+    this.server.dirty = 1;
+  }
+
+  /** Shutdown: stop background work, then the final save when asked or configured. */
+  shutdown(options: ShutdownOptions): Promise<void> {
+    const server = this.server;
+    if (this.rdb.inProgress) {
+      server.log.warning("There is a child saving an .rdb. Killing it!");
+      this.rdb.cancelBackground();
+    }
+    const save = options.save ?? this.rdb.hasSavePoints;
+    if (save && !server.loading) {
+      server.log.notice("Saving the final RDB snapshot before exiting.");
+      if (!this.rdb.saveSync()) {
+        if (!options.force) {
+          server.log.warning("Error trying to save the DB, can't exit.");
+          return Promise.reject(new Error("Errors trying to save the DB"));
+        }
+        server.log.warning("Error trying to save the DB. Exit anyway.");
+      }
+    }
+    return Promise.resolve();
+  }
+
+  /**
+   * Startup, before the listeners open: decides what to load and, if
+   * anything, marks the server as loading so that the first clients
+   * already get `-LOADING`. Returns the load to run once listening.
+   */
+  prepareStartupLoad(): (() => Promise<void>) | null {
+    const path = this.rdb.path;
+    let size: number;
+    try {
+      size = Deno.statSync(path).size;
+    } catch {
+      return null;
+    }
+    this.server.loading = true;
+    this.server.keyspace.expiryPaused = true;
+    this.loading = new LoadingProgress(size, this.server.log);
+    return () => this.loadAtStartup(path, this.loading!);
+  }
+
+  /** Loads dump.rdb into the keyspace while clients get `-LOADING`. */
+  private async loadAtStartup(path: string, progress: LoadingProgress): Promise<void> {
+    const server = this.server;
+    try {
+      await this.rdb.load(path, progress);
+    } finally {
+      server.keyspace.expiryPaused = false;
+      server.loading = false;
+      this.loading = null;
+      server.dirty = 0;
+    }
+  }
+
+  /** The lines of INFO persistence, with Redis's field names and order. */
+  infoLines(): string[] {
+    const server = this.server;
+    const rdb = this.rdb;
+    const snapshot = rdb.runningSnapshot;
+    const since = rdb.runningSince;
+    const lines = [
+      `loading:${server.loading ? 1 : 0}`,
+      "async_loading:0",
+      "current_cow_peak:0",
+      "current_cow_size:0",
+      "current_cow_size_age:0",
+      `current_fork_perc:${
+        snapshot && snapshot.keysTotal > 0
+          ? ((snapshot.keysWritten / snapshot.keysTotal) * 100).toFixed(2)
+          : "0.00"
+      }`,
+      `current_save_keys_processed:${snapshot?.keysWritten ?? 0}`,
+      `current_save_keys_total:${snapshot?.keysTotal ?? 0}`,
+      `rdb_changes_since_last_save:${server.dirty}`,
+      `rdb_bgsave_in_progress:${rdb.inProgress ? 1 : 0}`,
+      `rdb_last_save_time:${Math.floor(rdb.lastSave / 1000)}`,
+      `rdb_last_bgsave_status:${rdb.lastBgsaveOk ? "ok" : "err"}`,
+      `rdb_last_bgsave_time_sec:${rdb.lastBgsaveSeconds}`,
+      `rdb_current_bgsave_time_sec:${
+        since === null ? -1 : Math.floor((performance.now() - since) / 1000)
+      }`,
+      `rdb_saves:${rdb.saves}`,
+      "rdb_last_cow_size:0",
+      `rdb_last_load_keys_expired:${rdb.lastLoad?.keysExpired ?? 0}`,
+      `rdb_last_load_keys_loaded:${rdb.lastLoad?.keysLoaded ?? 0}`,
+      "aof_enabled:0",
+      "aof_rewrite_in_progress:0",
+      "aof_rewrite_scheduled:0",
+      "aof_last_rewrite_time_sec:-1",
+      "aof_current_rewrite_time_sec:-1",
+      "aof_last_bgrewrite_status:ok",
+      "aof_rewrites:0",
+      "aof_rewrites_consecutive_failures:0",
+      "aof_last_write_status:ok",
+      "aof_last_cow_size:0",
+      "module_fork_in_progress:0",
+      "module_fork_last_cow_size:0",
+    ];
+    if (this.loading !== null) lines.push(...this.loading.infoLines());
+    return lines;
+  }
+}
+
+const STATE = new WeakMap<Server, Persistence>();
+
+/** The persistence state of a server (the module must have been initialised). */
+export function persistenceOf(server: Server): Persistence {
+  const state = STATE.get(server);
+  if (state === undefined) throw new Error("The persistence module is not initialised");
+  return state;
+}
+
+/** Server module: sets up persistence and registers its hooks. */
+export function persistenceModule(server: Server): void {
+  const persistence = new Persistence(server);
+  STATE.set(server, persistence);
+  server.infoSections.set("persistence", () => persistence.infoLines());
+  server.cronHooks.push(() => persistence.cron());
+  server.shutdownHooks.push((options) => persistence.shutdown(options));
+  server.flushHooks.push((db) => persistence.beforeFlush(db === null));
+  server.commandObservers.push(() => persistence.afterCommand());
+  server.admissionChecks.push((_c: Client, spec: CommandSpec) => {
+    const denial = persistence.writeDenial();
+    if (denial === null) return null;
+    return spec.flags.includes("write") || spec.name === "ping" ? denial : null;
+  });
+  const load = persistence.prepareStartupLoad();
+  if (load !== null) server.startupTasks.push(load);
+}

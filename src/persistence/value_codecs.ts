@@ -1,0 +1,238 @@
+/**
+ * Per-type serialisation of values, shared by RDB files, DUMP payloads and
+ * AOF rewrites:
+ *
+ * - a {@link ValueCodec} per Rift type writes a value as an RDB object (type
+ *   byte and body, in the encoding Redis 7.0 would use for it) and as the
+ *   commands that rebuild it (AOF rewrite without an RDB preamble);
+ * - a {@link RdbValueLoader} per RDB object type reads every encoding Redis
+ *   may have written (including older ones it still loads) and builds the
+ *   value with the encoding Redis would choose when loading it.
+ *
+ * A new value type slots in by adding its codec to {@link VALUE_CODECS} and
+ * its loaders to {@link RDB_LOADERS}.
+ *
+ * @module
+ */
+
+import { RdbFormatError, type RdbReader, type RdbWriter } from "./rdb_encoding.ts";
+import { RdbType, UNSUPPORTED_TYPE_NAMES } from "./rdb_format.ts";
+import {
+  decodeIntset,
+  decodeListpack,
+  decodeZiplist,
+  decodeZipmap,
+  encodeIntset,
+  encodeListpack,
+} from "./packed_formats.ts";
+import { writeCommand, writeVariadic } from "./command_encoding.ts";
+import { TYPE_HASH, TYPE_SET, TYPE_STRING } from "../store/database.ts";
+import { type HashLimits, HashValue } from "../store/hash.ts";
+import { type SetLimits, SetValue } from "../store/set.ts";
+
+/** Options for writing values. */
+export interface SaveOptions {
+  /** `rdbcompression`: LZF-compress strings longer than 20 bytes when it makes them smaller. */
+  readonly compress: boolean;
+}
+
+/** Encoding settings that decide how loaded values are encoded. */
+export interface LoadLimits {
+  readonly hash: HashLimits;
+  readonly set: SetLimits;
+}
+
+/** A value read from an RDB object: its Rift type and the value (bytes for strings). */
+export interface LoadedValue {
+  type: number;
+  value: unknown;
+}
+
+/** The data holds a type Rift does not implement (streams, module types). */
+export class UnsupportedTypeError extends RdbFormatError {
+  override name = "UnsupportedTypeError";
+  constructor(readonly typeName: string) {
+    super(`Rift does not support the ${typeName} type`);
+  }
+}
+
+/** Writes values of one Rift type. */
+export interface ValueCodec {
+  /** The Rift type (`TYPE_*`). */
+  readonly type: number;
+  /** The RDB object type the value is written as (its encoding decides). */
+  rdbType(value: unknown): number;
+  /** Writes the value as an RDB object body (what follows the type byte and key). */
+  writeRdb(out: RdbWriter, value: unknown, options: SaveOptions): void;
+  /** Writes commands that rebuild the value under `key` (the AOF rewrite's format). */
+  writeCommands(out: RdbWriter, key: Uint8Array, value: unknown): void;
+}
+
+/**
+ * Reads the body of one RDB object type. Returns null for an empty
+ * collection, which Redis skips when loading.
+ */
+export type RdbValueLoader = (reader: RdbReader, limits: LoadLimits) => LoadedValue | null;
+
+// ---------------------------------------------------------------- strings
+
+const STRING_CODEC: ValueCodec = {
+  type: TYPE_STRING,
+  rdbType: () => RdbType.STRING,
+  writeRdb(out, value, options) {
+    out.string(value as Uint8Array, options.compress);
+  },
+  writeCommands(out, key, value) {
+    writeCommand(out, ["SET", key, value as Uint8Array]);
+  },
+};
+
+// ----------------------------------------------------------------- hashes
+
+function* hashArgs(hash: HashValue): Generator<string> {
+  for (const [field, value] of hash.entries()) {
+    yield field;
+    yield value;
+  }
+}
+
+const HASH_CODEC: ValueCodec = {
+  type: TYPE_HASH,
+  rdbType: (value) => (value as HashValue).isListpack ? RdbType.HASH_LISTPACK : RdbType.HASH,
+  writeRdb(out, value, options) {
+    const hash = value as HashValue;
+    if (hash.isListpack) {
+      out.string(encodeListpack([...hashArgs(hash)]), options.compress);
+      return;
+    }
+    out.len(hash.size);
+    for (const [field, v] of hash.entries()) {
+      out.stringLatin1(field, options.compress);
+      out.stringLatin1(v, options.compress);
+    }
+  },
+  writeCommands(out, key, value) {
+    const hash = value as HashValue;
+    writeVariadic(out, "HMSET", key, hash.size, 2, hashArgs(hash));
+  },
+};
+
+/** Pairs of a flat field/value list, refusing duplicates as Redis does. */
+function pairs(flat: string[], what: string): [string, string][] {
+  if (flat.length % 2 !== 0) throw new RdbFormatError(`Corrupt ${what}: odd number of elements`);
+  const out: [string, string][] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < flat.length; i += 2) {
+    if (seen.has(flat[i])) throw new RdbFormatError(`Duplicate hash fields detected in ${what}`);
+    seen.add(flat[i]);
+    out.push([flat[i], flat[i + 1]]);
+  }
+  return out;
+}
+
+function loadedHash(entries: [string, string][], limits: HashLimits): LoadedValue | null {
+  if (entries.length === 0) return null;
+  return { type: TYPE_HASH, value: HashValue.fromEntries(entries, limits) };
+}
+
+/** Redis keeps a loaded listpack as is unless it has too many fields (value sizes are not checked). */
+function listpackLimits(limits: HashLimits): HashLimits {
+  return { maxListpackEntries: limits.maxListpackEntries, maxListpackValue: Infinity };
+}
+
+function loadHashTable(reader: RdbReader, limits: LoadLimits): LoadedValue | null {
+  const n = reader.len();
+  const entries: [string, string][] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < n; i++) {
+    const field = reader.stringLatin1();
+    const value = reader.stringLatin1();
+    if (seen.has(field)) throw new RdbFormatError("Duplicate hash fields detected");
+    seen.add(field);
+    entries.push([field, value]);
+  }
+  return loadedHash(entries, limits.hash);
+}
+
+// ------------------------------------------------------------------- sets
+
+const SET_CODEC: ValueCodec = {
+  type: TYPE_SET,
+  rdbType: (value) => (value as SetValue).isIntset ? RdbType.SET_INTSET : RdbType.SET,
+  writeRdb(out, value, options) {
+    const set = value as SetValue;
+    if (set.isIntset) {
+      out.string(encodeIntset([...set.members()]), options.compress);
+      return;
+    }
+    out.len(set.size);
+    for (const member of set.members()) out.stringLatin1(member, options.compress);
+  },
+  writeCommands(out, key, value) {
+    const set = value as SetValue;
+    writeVariadic(out, "SADD", key, set.size, 1, set.members());
+  },
+};
+
+function loadedSet(members: string[], limits: SetLimits): LoadedValue | null {
+  if (members.length === 0) return null;
+  const set = SetValue.fromMembers(members, limits);
+  if (set.size !== members.length) throw new RdbFormatError("Duplicate set members detected");
+  return { type: TYPE_SET, value: set };
+}
+
+function loadSetTable(reader: RdbReader, limits: LoadLimits): LoadedValue | null {
+  const n = reader.len();
+  const members: string[] = [];
+  for (let i = 0; i < n; i++) members.push(reader.stringLatin1());
+  return loadedSet(members, limits.set);
+}
+
+// --------------------------------------------------------------- registry
+
+/** Codecs by Rift type (`TYPE_*`). */
+export const VALUE_CODECS: ReadonlyMap<number, ValueCodec> = new Map(
+  [STRING_CODEC, HASH_CODEC, SET_CODEC].map((codec) => [codec.type, codec]),
+);
+
+function unsupported(type: number): RdbValueLoader {
+  return () => {
+    throw new UnsupportedTypeError(UNSUPPORTED_TYPE_NAMES[type]);
+  };
+}
+
+/** Loaders by RDB object type byte. */
+export const RDB_LOADERS: ReadonlyMap<number, RdbValueLoader> = new Map<number, RdbValueLoader>([
+  [RdbType.STRING, (r) => ({ type: TYPE_STRING, value: r.string() })],
+  [RdbType.SET, loadSetTable],
+  [RdbType.SET_INTSET, (r, l) => loadedSet(decodeIntset(r.string()), l.set)],
+  [RdbType.HASH, loadHashTable],
+  [RdbType.HASH_ZIPMAP, (r, l) => loadedHash(decodeZipmap(r.string()), l.hash)],
+  [RdbType.HASH_ZIPLIST, (r, l) => loadedHash(pairs(decodeZiplist(r.string()), "ziplist"), l.hash)],
+  [
+    RdbType.HASH_LISTPACK,
+    (r, l) => loadedHash(pairs(decodeListpack(r.string()), "listpack"), listpackLimits(l.hash)),
+  ],
+  [RdbType.MODULE_PRE_GA, unsupported(RdbType.MODULE_PRE_GA)],
+  [RdbType.MODULE_2, unsupported(RdbType.MODULE_2)],
+  [RdbType.STREAM_LISTPACKS, unsupported(RdbType.STREAM_LISTPACKS)],
+  [RdbType.STREAM_LISTPACKS_2, unsupported(RdbType.STREAM_LISTPACKS_2)],
+]);
+
+/** The codec for a Rift type; throws for a type with none (a programming error). */
+export function codecFor(type: number): ValueCodec {
+  const codec = VALUE_CODECS.get(type);
+  if (codec === undefined) throw new Error(`No serialiser for value type ${type}`);
+  return codec;
+}
+
+/** Reads the body of an object of RDB type `rdbType`. */
+export function loadValue(
+  reader: RdbReader,
+  rdbType: number,
+  limits: LoadLimits,
+): LoadedValue | null {
+  const loader = RDB_LOADERS.get(rdbType);
+  if (loader === undefined) throw new RdbFormatError(`Unknown RDB object type ${rdbType}`);
+  return loader(reader, limits);
+}
