@@ -55,6 +55,24 @@ function bgsave(c: Client, argv: Uint8Array[]): void {
   }
 }
 
+function bgrewriteaof(c: Client): void {
+  const persistence = persistenceOf(c.server);
+  const aof = persistence.aof;
+  if (aof.rewriting) {
+    c.out.error("ERR Background append only file rewriting already in progress");
+  } else if (persistence.work.busy || c.inExec) {
+    aof.rewriteScheduled = true;
+    aof.consecutiveFailures = 0;
+    c.out.simple("Background append only file rewriting scheduled");
+  } else if (aof.startRewrite()) {
+    c.out.simple("Background append only file rewriting started");
+  } else {
+    c.out.error(
+      "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.",
+    );
+  }
+}
+
 function lastsave(c: Client): void {
   c.out.integer(Math.floor(persistenceOf(c.server).rdb.lastSave / 1000));
 }
@@ -190,6 +208,16 @@ export const PERSISTENCE_COMMANDS: CommandSpec[] = [
     complexity: "O(1)",
     syntax: "[SCHEDULE]",
     handler: bgsave,
+  }),
+  command({
+    name: "bgrewriteaof",
+    arity: 1,
+    flags: [...ADMIN],
+    group: "server",
+    since: "1.0.0",
+    summary: "Asynchronously rewrites the append-only file to disk.",
+    complexity: "O(1)",
+    handler: bgrewriteaof,
   }),
   command({
     name: "lastsave",

@@ -9,6 +9,7 @@
 import type { Server, ShutdownOptions } from "../server/server.ts";
 import type { CommandSpec } from "../commands/spec.ts";
 import type { Client } from "../server/client.ts";
+import { AofService } from "./aof_service.ts";
 import { BackgroundWork } from "./background_work.ts";
 import { LoadingProgress } from "./loading.ts";
 import { PersistenceSettings, RdbService } from "./rdb_service.ts";
@@ -22,6 +23,7 @@ export class Persistence {
   readonly settings: PersistenceSettings;
   readonly work = new BackgroundWork();
   readonly rdb: RdbService;
+  readonly aof: AofService;
   /** The load in progress at startup, or null. */
   loading: LoadingProgress | null = null;
   /** FLUSHALL emptied the keyspace: save once the command is done (when save points exist). */
@@ -30,11 +32,17 @@ export class Persistence {
   constructor(private readonly server: Server) {
     this.settings = new PersistenceSettings(server);
     this.rdb = new RdbService(server, this.settings, this.work);
+    this.aof = new AofService(server, this.settings, this.work);
     this.work.onIdle = () => this.cron();
+    server.config.onChange("appendonly", (value) => {
+      if (value) this.aof.enable();
+      else this.aof.disable();
+    });
   }
 
-  /** Cron: save points, scheduled background jobs. */
+  /** Cron: AOF writes and fsyncs, scheduled background jobs, save points. */
   cron(): void {
+    this.aof.cron();
     if (this.server.loading) return;
     this.rdb.cron();
   }
@@ -48,7 +56,7 @@ export class Persistence {
     ) {
       return MISCONF_RDB;
     }
-    return null;
+    return this.aof.writeDenial();
   }
 
   /** FLUSHALL: a running BGSAVE is pointless now and must not overwrite the next save. */
@@ -67,12 +75,17 @@ export class Persistence {
     this.server.dirty = 1;
   }
 
-  /** Shutdown: stop background work, then the final save when asked or configured. */
+  /** Shutdown: stop background work, fsync the AOF, then the final save when asked or configured. */
   shutdown(options: ShutdownOptions): Promise<void> {
     const server = this.server;
     if (this.rdb.inProgress) {
       server.log.warning("There is a child saving an .rdb. Killing it!");
       this.rdb.cancelBackground();
+    }
+    try {
+      this.aof.shutdown(options.force ?? false);
+    } catch (e) {
+      return Promise.reject(e);
     }
     const save = options.save ?? this.rdb.hasSavePoints;
     if (save && !server.loading) {
@@ -89,35 +102,50 @@ export class Persistence {
   }
 
   /**
-   * Startup, before the listeners open: decides what to load and, if
-   * anything, marks the server as loading so that the first clients
-   * already get `-LOADING`. Returns the load to run once listening.
+   * Startup, before the listeners open: decides what to load (the AOF when
+   * `appendonly yes`, as Redis does, else dump.rdb) and, if anything, marks
+   * the server as loading so that the first clients already get
+   * `-LOADING`. Returns the load to run once listening, or null.
    */
   prepareStartupLoad(): (() => Promise<void>) | null {
-    const path = this.rdb.path;
-    let size: number;
-    try {
-      size = Deno.statSync(path).size;
-    } catch {
-      return null;
-    }
-    this.server.loading = true;
-    this.server.keyspace.expiryPaused = true;
-    this.loading = new LoadingProgress(size, this.server.log);
-    return () => this.loadAtStartup(path, this.loading!);
-  }
-
-  /** Loads dump.rdb into the keyspace while clients get `-LOADING`. */
-  private async loadAtStartup(path: string, progress: LoadingProgress): Promise<void> {
     const server = this.server;
-    try {
-      await this.rdb.load(path, progress);
-    } finally {
-      server.keyspace.expiryPaused = false;
-      server.loading = false;
-      this.loading = null;
-      server.dirty = 0;
+    let size: number;
+    let load: (progress: LoadingProgress) => Promise<void>;
+    if (server.config.bool("appendonly")) {
+      size = this.aof.prepareLoad();
+      if (size === 0) {
+        this.aof.openOnStart();
+        return null;
+      }
+      load = async (progress) => {
+        await this.aof.load(progress);
+        this.aof.openOnStart();
+      };
+    } else {
+      const path = this.rdb.path;
+      try {
+        size = Deno.statSync(path).size;
+      } catch {
+        return null;
+      }
+      load = async (progress) => {
+        await this.rdb.load(path, progress);
+      };
     }
+    server.loading = true;
+    server.keyspace.expiryPaused = true;
+    const progress = new LoadingProgress(size, server.log);
+    this.loading = progress;
+    return async () => {
+      try {
+        await load(progress);
+      } finally {
+        server.keyspace.expiryPaused = false;
+        server.loading = false;
+        this.loading = null;
+        server.dirty = 0;
+      }
+    };
   }
 
   /** The lines of INFO persistence, with Redis's field names and order. */
@@ -151,18 +179,7 @@ export class Persistence {
       "rdb_last_cow_size:0",
       `rdb_last_load_keys_expired:${rdb.lastLoad?.keysExpired ?? 0}`,
       `rdb_last_load_keys_loaded:${rdb.lastLoad?.keysLoaded ?? 0}`,
-      "aof_enabled:0",
-      "aof_rewrite_in_progress:0",
-      "aof_rewrite_scheduled:0",
-      "aof_last_rewrite_time_sec:-1",
-      "aof_current_rewrite_time_sec:-1",
-      "aof_last_bgrewrite_status:ok",
-      "aof_rewrites:0",
-      "aof_rewrites_consecutive_failures:0",
-      "aof_last_write_status:ok",
-      "aof_last_cow_size:0",
-      "module_fork_in_progress:0",
-      "module_fork_last_cow_size:0",
+      ...this.aof.infoLines(),
     ];
     if (this.loading !== null) lines.push(...this.loading.infoLines());
     return lines;
