@@ -83,7 +83,13 @@ function dump(c: Client, argv: Uint8Array[]): void {
     c.out.nullBulk();
     return;
   }
-  c.out.bulk(dumpPayload(c.db, id, c.server.config.bool("rdbcompression")));
+  const config = c.server.config;
+  c.out.bulk(
+    dumpPayload(c.db, id, {
+      compress: config.bool("rdbcompression"),
+      listFill: config.int("list-max-listpack-size"),
+    }),
+  );
 }
 
 const ABSTTL = utf8("ABSTTL");

@@ -9,21 +9,27 @@
 import { Crc64 } from "./crc64.ts";
 import { RdbFormatError, RdbReader, RdbWriter } from "./rdb_encoding.ts";
 import { RDB_VERSION, RdbType } from "./rdb_format.ts";
-import { codecFor, type LoadedValue, type LoadLimits, loadValue } from "./value_codecs.ts";
+import {
+  codecFor,
+  type LoadedValue,
+  type LoadLimits,
+  loadValue,
+  type SaveOptions,
+} from "./value_codecs.ts";
 import { type Database, TYPE_STRING } from "../store/database.ts";
 
 /** The DUMP payload of an entry. */
-export function dumpPayload(db: Database, id: number, compress: boolean): Uint8Array {
+export function dumpPayload(db: Database, id: number, options: SaveOptions): Uint8Array {
   const out = new RdbWriter(256);
   const type = db.typeOf(id);
   if (type === TYPE_STRING) {
     out.byte(RdbType.STRING);
-    out.string(db.stringView(id), compress);
+    out.string(db.stringView(id), options.compress);
   } else {
     const value = db.object<unknown>(id);
     const codec = codecFor(type);
     out.byte(codec.rdbType(value));
-    codec.writeRdb(out, value, { compress });
+    codec.writeRdb(out, value, options);
   }
   out.byte(RDB_VERSION & 0xff);
   out.byte(RDB_VERSION >> 8);

@@ -98,6 +98,23 @@ function writeBacklen(out: number[], size: number): void {
   }
 }
 
+/** Bytes an element takes in a listpack (encoding, data and back-length), as encoded below. */
+export function listpackEntrySize(el: string): number {
+  const asInt = canonicalInt(el);
+  let size: number;
+  if (asInt === null) size = el.length + (el.length < 64 ? 1 : el.length < 4096 ? 2 : 5);
+  else if (asInt >= 0 && asInt <= 127) size = 1;
+  else if (asInt >= -4096 && asInt <= 4095) size = 2;
+  else if (asInt >= -32768 && asInt <= 32767) size = 3;
+  else if (asInt >= -8388608 && asInt <= 8388607) size = 4;
+  else if (asInt >= -2147483648 && asInt <= 2147483647) size = 5;
+  else size = 9;
+  return size + backlenSize(size);
+}
+
+/** Bytes of a listpack's header (total size, element count) and end marker. */
+export const LISTPACK_OVERHEAD = 7;
+
 /**
  * Encodes elements as a listpack. Integers in canonical form are stored as
  * integers like Redis does; other elements as strings.

@@ -7,6 +7,7 @@
  */
 
 import type { Server, ShutdownOptions } from "../server/server.ts";
+import { production } from "../server/production.ts";
 import type { CommandSpec } from "../commands/spec.ts";
 import type { Client } from "../server/client.ts";
 import { AofService } from "./aof_service.ts";
@@ -139,6 +140,8 @@ export class Persistence {
     return async () => {
       try {
         await load(progress);
+        // Memory accounting never saw the loaded values being written.
+        production(server).memory.recount();
       } finally {
         server.keyspace.expiryPaused = false;
         server.loading = false;

@@ -8,7 +8,7 @@
 
 import { join } from "node:path";
 import type { Server } from "../server/server.ts";
-import { memoryFigures } from "../server/info.ts";
+import { production } from "../server/production.ts";
 import type { SavePoint } from "../config/directives.ts";
 import { hashLimitsFrom } from "../store/hash.ts";
 import { setLimitsFrom } from "../store/set.ts";
@@ -60,6 +60,7 @@ export class PersistenceSettings {
     const policy = this.policy();
     return {
       compress: config.bool("rdbcompression"),
+      listFill: config.int("list-max-listpack-size"),
       checksum: config.bool("rdbchecksum"),
       saveIdle: policy.endsWith("-lru"),
       saveFreq: policy.endsWith("-lfu"),
@@ -68,7 +69,7 @@ export class PersistenceSettings {
         ["redis-ver", REDIS_COMPAT_VERSION],
         ["redis-bits", "64"],
         ["ctime", String(Math.floor(keyspace.clock.now() / 1000))],
-        ["used-mem", String(memoryFigures().used)],
+        ["used-mem", String(production(this.server).memory.used())],
         ["aof-base", aofBase ? "1" : "0"],
       ],
     };

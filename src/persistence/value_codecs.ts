@@ -16,7 +16,7 @@
  */
 
 import { RdbFormatError, type RdbReader, type RdbWriter } from "./rdb_encoding.ts";
-import { RdbType, UNSUPPORTED_TYPE_NAMES } from "./rdb_format.ts";
+import { QuicklistContainer, RdbType, UNSUPPORTED_TYPE_NAMES } from "./rdb_format.ts";
 import {
   decodeIntset,
   decodeListpack,
@@ -24,16 +24,21 @@ import {
   decodeZipmap,
   encodeIntset,
   encodeListpack,
+  LISTPACK_OVERHEAD,
+  listpackEntrySize,
 } from "./packed_formats.ts";
 import { writeCommand, writeVariadic } from "./command_encoding.ts";
-import { TYPE_HASH, TYPE_SET, TYPE_STRING } from "../store/database.ts";
+import { TYPE_HASH, TYPE_LIST, TYPE_SET, TYPE_STRING } from "../store/database.ts";
 import { type HashLimits, HashValue } from "../store/hash.ts";
 import { type SetLimits, SetValue } from "../store/set.ts";
+import { ListValue } from "../store/list.ts";
 
 /** Options for writing values. */
 export interface SaveOptions {
   /** `rdbcompression`: LZF-compress strings longer than 20 bytes when it makes them smaller. */
   readonly compress: boolean;
+  /** `list-max-listpack-size`: how lists are cut into quicklist nodes (default -2, 8 KiB). */
+  readonly listFill?: number;
 }
 
 /** Encoding settings that decide how loaded values are encoded. */
@@ -86,6 +91,110 @@ const STRING_CODEC: ValueCodec = {
     writeCommand(out, ["SET", key, value as Uint8Array]);
   },
 };
+
+// ------------------------------------------------------------------ lists
+
+/** Listpack sizes allowed per quicklist node for `list-max-listpack-size` -1 to -5. */
+const NODE_SIZE_LEVELS = [4096, 8192, 16384, 32768, 65536];
+/** A node never grows past this when its limit is a count (Redis's SIZE_SAFETY_LIMIT). */
+const SIZE_SAFETY_LIMIT = 8192;
+/** Redis's SIZE_ESTIMATE_OVERHEAD, added to each element's length when filling a node. */
+const SIZE_ESTIMATE_OVERHEAD = 8;
+/** Elements this long get a plain node of their own (Redis's packed_threshold, 1 GiB). */
+const PACKED_THRESHOLD = 2 ** 30;
+
+/** Whether a quicklist node may take one more element, as Redis's `_quicklistNodeAllowInsert`. */
+function nodeAllows(fill: number, nodeBytes: number, nodeCount: number, length: number): boolean {
+  const newSize = nodeBytes + length + SIZE_ESTIMATE_OVERHEAD;
+  if (fill < 0 && -fill - 1 < NODE_SIZE_LEVELS.length && newSize <= NODE_SIZE_LEVELS[-fill - 1]) {
+    return true;
+  }
+  if (newSize > SIZE_SAFETY_LIMIT) return false;
+  return nodeCount < fill;
+}
+
+/** Cuts a list into quicklist nodes the way Redis fills them when pushing at the tail. */
+function quicklistNodes(list: ListValue, fill: number): { plain: boolean; members: string[] }[] {
+  const nodes: { plain: boolean; members: string[] }[] = [];
+  let current: string[] | null = null;
+  let bytes = 0;
+  for (const member of list.values()) {
+    if (member.length >= PACKED_THRESHOLD) {
+      nodes.push({ plain: true, members: [member] });
+      current = null;
+      continue;
+    }
+    if (current === null || !nodeAllows(fill, bytes, current.length, member.length)) {
+      current = [];
+      bytes = LISTPACK_OVERHEAD;
+      nodes.push({ plain: false, members: current });
+    }
+    current.push(member);
+    bytes += listpackEntrySize(member);
+  }
+  return nodes;
+}
+
+const LIST_CODEC: ValueCodec = {
+  type: TYPE_LIST,
+  rdbType: () => RdbType.LIST_QUICKLIST_2,
+  writeRdb(out, value, options) {
+    const nodes = quicklistNodes(value as ListValue, options.listFill ?? -2);
+    out.len(nodes.length);
+    for (const node of nodes) {
+      if (node.plain) {
+        out.len(QuicklistContainer.PLAIN);
+        out.stringLatin1(node.members[0], options.compress);
+      } else {
+        out.len(QuicklistContainer.PACKED);
+        out.string(encodeListpack(node.members), options.compress);
+      }
+    }
+  },
+  writeCommands(out, key, value) {
+    const list = value as ListValue;
+    writeVariadic(out, "RPUSH", key, list.size, 1, list.values());
+  },
+};
+
+function loadedList(members: string[]): LoadedValue | null {
+  if (members.length === 0) return null;
+  return { type: TYPE_LIST, value: ListValue.fromArray(members) };
+}
+
+function loadLinkedList(reader: RdbReader): LoadedValue | null {
+  const n = reader.len();
+  const members: string[] = [];
+  for (let i = 0; i < n; i++) members.push(reader.stringLatin1());
+  return loadedList(members);
+}
+
+/** A quicklist of ziplists (Redis 3.2 to 6.2). */
+function loadQuicklist(reader: RdbReader): LoadedValue | null {
+  const n = reader.len();
+  const members: string[] = [];
+  for (let i = 0; i < n; i++) members.push(...decodeZiplist(reader.string()));
+  return loadedList(members);
+}
+
+/** A quicklist of listpacks and plain nodes (Redis 7.0). */
+function loadQuicklist2(reader: RdbReader): LoadedValue | null {
+  const n = reader.len();
+  const members: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const container = reader.len();
+    if (container === QuicklistContainer.PLAIN) {
+      members.push(reader.stringLatin1());
+    } else if (container === QuicklistContainer.PACKED) {
+      for (const member of decodeListpack(reader.string())) members.push(member);
+    } else {
+      throw new RdbFormatError(
+        `Quicklist integrity check failed: unknown node container ${container}`,
+      );
+    }
+  }
+  return loadedList(members);
+}
 
 // ----------------------------------------------------------------- hashes
 
@@ -192,7 +301,7 @@ function loadSetTable(reader: RdbReader, limits: LoadLimits): LoadedValue | null
 
 /** Codecs by Rift type (`TYPE_*`). */
 export const VALUE_CODECS: ReadonlyMap<number, ValueCodec> = new Map(
-  [STRING_CODEC, HASH_CODEC, SET_CODEC].map((codec) => [codec.type, codec]),
+  [STRING_CODEC, LIST_CODEC, HASH_CODEC, SET_CODEC].map((codec) => [codec.type, codec]),
 );
 
 function unsupported(type: number): RdbValueLoader {
@@ -204,6 +313,10 @@ function unsupported(type: number): RdbValueLoader {
 /** Loaders by RDB object type byte. */
 export const RDB_LOADERS: ReadonlyMap<number, RdbValueLoader> = new Map<number, RdbValueLoader>([
   [RdbType.STRING, (r) => ({ type: TYPE_STRING, value: r.string() })],
+  [RdbType.LIST, loadLinkedList],
+  [RdbType.LIST_ZIPLIST, (r) => loadedList(decodeZiplist(r.string()))],
+  [RdbType.LIST_QUICKLIST, loadQuicklist],
+  [RdbType.LIST_QUICKLIST_2, loadQuicklist2],
   [RdbType.SET, loadSetTable],
   [RdbType.SET_INTSET, (r, l) => loadedSet(decodeIntset(r.string()), l.set)],
   [RdbType.HASH, loadHashTable],

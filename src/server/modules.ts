@@ -6,11 +6,17 @@
  * @module
  */
 
+import { installProduction } from "./production.ts";
 import type { Server } from "./server.ts";
+import { installHumanMode } from "../human/mod.ts";
 import { persistenceModule } from "../persistence/persistence.ts";
 
 /** Initialises one optional part of the server. */
 export type ServerModule = (server: Server) => Promise<void> | void;
 
 /** Modules run in order at startup, before the listeners open. */
-export const SERVER_MODULES: ServerModule[] = [persistenceModule];
+export const SERVER_MODULES: ServerModule[] = [
+  installProduction,
+  installHumanMode,
+  persistenceModule,
+];
