@@ -29,6 +29,11 @@ export interface SnapshotPacing {
   readonly flushBytes: number;
   /** Microseconds to pause per key (`rdb-key-save-delay`, for tests); 0 for none. */
   keyDelayMicros(): number;
+  /**
+   * What the walk awaits between slices; by default it yields to the event
+   * loop (or sleeps the per-key delay). Tests change the dataset here.
+   */
+  pause?: () => Promise<void>;
 }
 
 /** Default pacing: short slices keep command latency low during a save. */
@@ -179,7 +184,8 @@ export class BackgroundSnapshot {
       if (format.pendingBytes > 0) await sink(format.take());
       this.checkCancelled();
       const delay = this.pacing.keyDelayMicros();
-      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay / 1000));
+      if (this.pacing.pause !== undefined) await this.pacing.pause();
+      else if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay / 1000));
       else await yieldToEventLoop();
       this.checkCancelled();
       sliceStart = performance.now();

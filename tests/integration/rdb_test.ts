@@ -1,0 +1,215 @@
+/**
+ * RDB files: every type and encoding survives SAVE and a restart; Rift's
+ * files pass redis-check-rdb and load into redis-server with identical
+ * contents and encodings; redis-server's files load into Rift the same way
+ * (including compressed and plain quicklist nodes); unsupported types and
+ * corrupt files are refused with clear messages; rdbcompression and
+ * rdbchecksum are honoured.
+ */
+
+import { assertEquals, assertMatch, assertTrue } from "../helpers/assert.ts";
+import { HAS_REDIS, startRedis, startRift } from "../helpers/server.ts";
+import {
+  populate,
+  redisDataset,
+  redisEncodings,
+  removeDir,
+  riftDataset,
+  riftEncodings,
+  tempDir,
+} from "../helpers/persistence.ts";
+import { startServer } from "../../src/mod.ts";
+
+async function checkRdb(path: string): Promise<string> {
+  const out = await new Deno.Command("redis-check-rdb", { args: [path], stdout: "piped" }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  assertTrue(out.success, `redis-check-rdb failed:\n${text}`);
+  assertMatch(text, /RDB looks OK/);
+  return text;
+}
+
+Deno.test("rdb: every type, encoding, TTL and database survives SAVE and a restart", async () => {
+  const dir = await tempDir();
+  try {
+    const rift = await startRift({ config: { dir } });
+    const c = await rift.client();
+    await populate(c, Date.now(), rift.server);
+    const before = riftDataset(rift.server);
+    const encodings = riftEncodings(rift.server);
+    assertEquals(Object.keys(before).length, 22);
+    assertEquals(await c.raw("SAVE"), "+OK\r\n");
+    await rift.stop();
+
+    const again = await startRift({ config: { dir } });
+    try {
+      assertEquals(riftDataset(again.server), before);
+      assertEquals(riftEncodings(again.server), encodings);
+      const info = await (await again.client()).value("INFO", "persistence") as string;
+      assertMatch(info, /rdb_last_load_keys_loaded:22\r\n/);
+      assertMatch(info, /rdb_last_load_keys_expired:0\r\n/);
+    } finally {
+      await again.stop();
+    }
+  } finally {
+    await removeDir(dir);
+  }
+});
+
+Deno.test("rdb: Rift's dump passes redis-check-rdb and loads into redis-server identically", async () => {
+  if (!HAS_REDIS) return;
+  const dir = await tempDir();
+  try {
+    const rift = await startRift({ config: { dir } });
+    const c = await rift.client();
+    await populate(c, Date.now(), rift.server);
+    const expected = riftDataset(rift.server);
+    const encodings = riftEncodings(rift.server);
+    assertEquals(await c.raw("BGSAVE"), "+Background saving started\r\n");
+    while ((await c.value("INFO", "persistence") as string).includes("rdb_bgsave_in_progress:1")) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await rift.stop();
+    const report = await checkRdb(`${dir}/dump.rdb`);
+    assertMatch(report, /\[info\] 22 keys read/);
+    assertMatch(report, /\[info\] 4 expires/);
+
+    // Deep sanitization makes Redis validate every listpack, intset and quicklist node.
+    const redis = await startRedis(["--sanitize-dump-payload", "yes"], dir);
+    try {
+      const r = await redis.client();
+      assertEquals(await redisDataset(r), expected);
+      assertEquals(await redisEncodings(r), encodings);
+    } finally {
+      await redis.stop();
+    }
+  } finally {
+    await removeDir(dir);
+  }
+});
+
+Deno.test("rdb: redis-server's dump (compressed and plain quicklist nodes) loads into Rift identically", async () => {
+  if (!HAS_REDIS) return;
+  const dir = await tempDir();
+  try {
+    const redis = await startRedis(
+      ["--enable-debug-command", "yes", "--list-compress-depth", "1"],
+      dir,
+    );
+    let expected;
+    let encodings;
+    try {
+      const r = await redis.client();
+      await populate(r, Date.now());
+      // Elements over the threshold get plain quicklist nodes of their own.
+      assertEquals(await r.raw("DEBUG", "QUICKLIST-PACKED-THRESHOLD", "100"), "+OK\r\n");
+      await r.call("RPUSH", "list:plain", "a", "p".repeat(300), "b", "q".repeat(150));
+      expected = await redisDataset(r);
+      encodings = await redisEncodings(r);
+      assertEquals(await r.raw("SAVE"), "+OK\r\n");
+    } finally {
+      await redis.stop();
+    }
+    const rift = await startRift({ config: { dir } });
+    try {
+      assertEquals(riftDataset(rift.server), expected);
+      assertEquals(riftEncodings(rift.server), encodings);
+    } finally {
+      await rift.stop();
+    }
+  } finally {
+    await removeDir(dir);
+  }
+});
+
+Deno.test("rdb: a stream in the file is refused at startup, naming the type and the key", async () => {
+  if (!HAS_REDIS) return;
+  const dir = await tempDir();
+  try {
+    const redis = await startRedis([], dir);
+    try {
+      const r = await redis.client();
+      await r.call("SET", "before", "1");
+      await r.call("XADD", "events", "1-1", "f", "v");
+      await r.call("SAVE");
+    } finally {
+      await redis.stop();
+    }
+    let message = "";
+    try {
+      const rift = await startServer({ config: { dir }, captureLogs: true });
+      await rift.close();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    assertMatch(message, /Rift does not support the stream type/);
+    assertMatch(message, /key "events" in DB 0/);
+  } finally {
+    await removeDir(dir);
+  }
+});
+
+Deno.test("rdb: a corrupt or truncated file is refused with the offset; rdbchecksum no skips the CRC", async () => {
+  const dir = await tempDir();
+  try {
+    const rift = await startRift({ config: { dir } });
+    const c = await rift.client();
+    await c.call("SET", "key", "value-value-value");
+    await c.call("SAVE");
+    await rift.stop();
+    const good = await Deno.readFile(`${dir}/dump.rdb`);
+    const startFails = async (config: Record<string, string>) => {
+      try {
+        const server = await startServer({ config: { dir, ...config }, captureLogs: true });
+        await server.close();
+        return "";
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    // A flipped byte inside the value: only the checksum notices.
+    const flipped = good.slice();
+    const at = flipped.indexOf("v".charCodeAt(0), 20);
+    flipped[at] ^= 0x20;
+    await Deno.writeFile(`${dir}/dump.rdb`, flipped);
+    assertMatch(
+      await startFails({}),
+      /Wrong RDB checksum expected: \([0-9a-f]+\) got: \([0-9a-f]+\)/,
+    );
+    assertEquals(await startFails({ rdbchecksum: "no" }), "");
+    // Cut short: the offset of the item that could not be read is named.
+    await Deno.writeFile(`${dir}/dump.rdb`, good.subarray(0, good.length - 12));
+    assertMatch(await startFails({}), /Bad RDB file .*dump\.rdb at offset \d+: Unexpected EOF/);
+    // A foreign file.
+    await Deno.writeFile(`${dir}/dump.rdb`, new TextEncoder().encode("NOT-A-REDIS-FILE"));
+    assertMatch(await startFails({}), /Wrong signature/);
+  } finally {
+    await removeDir(dir);
+  }
+});
+
+Deno.test("rdb: rdbcompression no stores strings plainly; rdbchecksum no writes a zero CRC that Redis accepts", async () => {
+  const dir = await tempDir();
+  try {
+    const text = "compressible-".repeat(40);
+    for (const [compression, checksum] of [["yes", "yes"], ["no", "no"]]) {
+      const rift = await startRift({
+        config: { dir, rdbcompression: compression, rdbchecksum: checksum },
+      });
+      const c = await rift.client();
+      await c.call("SET", "k", text);
+      await c.call("SAVE");
+      await rift.stop();
+      const file = await Deno.readFile(`${dir}/dump.rdb`);
+      const plain = new TextDecoder("latin1").decode(file).includes(text);
+      assertEquals(plain, compression === "no", `rdbcompression ${compression}`);
+      const crc = file.subarray(file.length - 8);
+      assertEquals(crc.every((b) => b === 0), checksum === "no", `rdbchecksum ${checksum}`);
+      if (HAS_REDIS) await checkRdb(`${dir}/dump.rdb`);
+      const again = await startRift({ config: { dir } });
+      assertEquals(await (await again.client()).value("GET", "k"), text);
+      await again.stop();
+    }
+  } finally {
+    await removeDir(dir);
+  }
+});
