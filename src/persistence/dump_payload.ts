@@ -37,17 +37,13 @@ export function dumpPayload(db: Database, id: number, options: SaveOptions): Uin
   return out.bytes().slice();
 }
 
-/**
- * True when the footer holds an RDB version this server reads and the
- * checksum matches (a zero checksum means "not computed" and passes).
- */
+/** True when the footer holds an RDB version this server reads and the checksum matches. */
 export function verifyPayload(payload: Uint8Array): boolean {
   const n = payload.length;
   if (n < 10) return false;
   const version = payload[n - 10] | (payload[n - 9] << 8);
   if (version > RDB_VERSION) return false;
   const stored = payload.subarray(n - 8);
-  if (stored.every((b) => b === 0)) return true;
   const crc = new Crc64().update(payload.subarray(0, n - 8)).bytesLE();
   return crc.every((b, i) => b === stored[i]);
 }

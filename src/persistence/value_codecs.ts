@@ -244,7 +244,11 @@ function loadedHash(entries: [string, string][], limits: HashLimits): LoadedValu
   return { type: TYPE_HASH, value: HashValue.fromEntries(entries, limits) };
 }
 
-/** Redis keeps a loaded listpack as is unless it has too many fields (value sizes are not checked). */
+/**
+ * Redis keeps a loaded listpack or ziplist hash packed unless it has too
+ * many fields: value sizes are not checked (they are for zipmaps and hash
+ * tables).
+ */
 function listpackLimits(limits: HashLimits): HashLimits {
   return { maxListpackEntries: limits.maxListpackEntries, maxListpackValue: Infinity };
 }
@@ -321,7 +325,10 @@ export const RDB_LOADERS: ReadonlyMap<number, RdbValueLoader> = new Map<number, 
   [RdbType.SET_INTSET, (r, l) => loadedSet(decodeIntset(r.string()), l.set)],
   [RdbType.HASH, loadHashTable],
   [RdbType.HASH_ZIPMAP, (r, l) => loadedHash(decodeZipmap(r.string()), l.hash)],
-  [RdbType.HASH_ZIPLIST, (r, l) => loadedHash(pairs(decodeZiplist(r.string()), "ziplist"), l.hash)],
+  [
+    RdbType.HASH_ZIPLIST,
+    (r, l) => loadedHash(pairs(decodeZiplist(r.string()), "ziplist"), listpackLimits(l.hash)),
+  ],
   [
     RdbType.HASH_LISTPACK,
     (r, l) => loadedHash(pairs(decodeListpack(r.string()), "listpack"), listpackLimits(l.hash)),
