@@ -71,9 +71,7 @@ export class Persistence {
   afterCommand(): void {
     if (!this.flushAllPending) return;
     this.flushAllPending = false;
-    if (!this.rdb.hasSavePoints) return;
-    this.rdb.saveSync();
-    this.server.dirty = 1;
+    if (this.rdb.hasSavePoints) this.rdb.saveSync();
   }
 
   /** Shutdown: stop background work, fsync the AOF, then the final save when asked or configured. */
