@@ -127,6 +127,11 @@ export class AofService {
     return this.server.config.str("appendfilename");
   }
 
+  /** Bytes handed to the file and not yet known to be on disk. */
+  get unsyncedBytes(): number {
+    return this.written - this.synced + this.buffer.length;
+  }
+
   /** True while a rewrite runs. */
   get rewriting(): boolean {
     return this.job !== null;

@@ -205,3 +205,28 @@ export async function populate(c: RespClient, now: number, riftServer?: Server):
     if (reply.type === "error") throw new Error(`${command[0]} failed: ${reply.text}`);
   }
 }
+
+/** A field of INFO persistence. */
+export async function infoField(c: RespClient, field: string): Promise<string> {
+  const info = await c.value("INFO", "persistence") as string;
+  const m = new RegExp(`^${field}:(.*)\\r$`, "m").exec(info);
+  if (m === null) throw new Error(`no ${field} in INFO`);
+  return m[1];
+}
+
+/** Polls `check` until it holds (10 s at most). */
+export async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Resolves once no BGSAVE or AOF rewrite runs (nor is scheduled) on the server. */
+export function waitIdle(c: RespClient): Promise<void> {
+  return waitFor(async () =>
+    await infoField(c, "rdb_bgsave_in_progress") === "0" &&
+    await infoField(c, "aof_rewrite_in_progress") === "0" &&
+    await infoField(c, "aof_rewrite_scheduled") === "0", "background jobs");
+}

@@ -8,24 +8,9 @@ import { assertEquals, assertMatch, assertTrue } from "../helpers/assert.ts";
 import type { RespClient } from "../helpers/client.ts";
 import { withPair } from "../helpers/differential.ts";
 import { startRift } from "../helpers/server.ts";
-import { removeDir, tempDir } from "../helpers/persistence.ts";
+import { infoField, removeDir, tempDir, waitFor } from "../helpers/persistence.ts";
 import { ManualClock } from "../../src/mod.ts";
 import { MISCONF_RDB } from "../../src/persistence/persistence.ts";
-
-async function infoField(c: RespClient, field: string): Promise<string> {
-  const info = await c.value("INFO", "persistence") as string;
-  const m = new RegExp(`^${field}:(.*)\\r$`, "m").exec(info);
-  if (m === null) throw new Error(`no ${field} in INFO`);
-  return m[1];
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const idle = (c: RespClient) => async () =>
   await infoField(c, "rdb_bgsave_in_progress") === "0" &&
