@@ -90,7 +90,7 @@ export class PersistenceSettings {
   pacing(): SnapshotPacing {
     const config = this.server.config;
     return {
-      sliceMs: 4,
+      sliceMs: 2,
       flushBytes: 4 * 1024 * 1024,
       keyDelayMicros: () => Math.max(0, config.int("rdb-key-save-delay")),
     };

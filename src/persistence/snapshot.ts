@@ -38,7 +38,7 @@ export interface SnapshotPacing {
 
 /** Default pacing: short slices keep command latency low during a save. */
 export const DEFAULT_PACING: SnapshotPacing = {
-  sliceMs: 4,
+  sliceMs: 2,
   flushBytes: 4 * 1024 * 1024,
   keyDelayMicros: () => 0,
 };
@@ -78,7 +78,7 @@ export function writeSnapshotSync(
 
 /** The part of a background snapshot watching one database's entries. */
 class DatabaseGuard implements EntryGuard {
-  /** 1 for each entry captured at the start and not written yet, by entry number. */
+  /** Non-zero for each entry captured at the start and not written yet, by entry number. */
   readonly pending: Uint8Array;
   /** Next entry number the walk looks at. */
   cursor = 0;
@@ -89,12 +89,9 @@ class DatabaseGuard implements EntryGuard {
     readonly dbIndex: number,
     readonly keysAtStart: number,
     readonly expiresAtStart: number,
-    ids: Int32Array,
+    live: Uint8Array,
   ) {
-    let max = -1;
-    for (let i = 0; i < ids.length; i++) if (ids[i] > max) max = ids[i];
-    this.pending = new Uint8Array(max + 1);
-    for (let i = 0; i < ids.length; i++) this.pending[ids[i]] = 1;
+    this.pending = live;
   }
 
   beforeAccess(db: Database, id: number): void {
@@ -135,7 +132,13 @@ export class BackgroundSnapshot {
     this.format.begin();
     for (const db of this.keyspace.dbs) {
       if (db.size === 0) continue;
-      const guard = new DatabaseGuard(this, db.index, db.size, db.expiresCount, db.entryIds());
+      const guard = new DatabaseGuard(
+        this,
+        db.index,
+        db.size,
+        db.expiresCount,
+        db.liveEntries(),
+      );
       this.guards.push(guard);
       db.guard = guard;
       this.keysTotal += db.size;

@@ -712,6 +712,15 @@ export class Database {
     return out;
   }
 
+  /**
+   * Which entry numbers are live: a copy with one byte per entry number,
+   * non-zero for a live entry. A plain copy of a column, so a background
+   * snapshot captures a million keys in well under a millisecond.
+   */
+  liveEntries(): Uint8Array {
+    return this.kinds.slice(0, this.highWater);
+  }
+
   /** A random entry, or -1 when empty. */
   randomEntry(): number {
     if (this.count === 0) return -1;
