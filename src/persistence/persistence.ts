@@ -35,6 +35,12 @@ export class Persistence {
     this.rdb = new RdbService(server, this.settings, this.work);
     this.aof = new AofService(server, this.settings, this.work);
     this.work.onIdle = () => this.cron();
+    // `dbfilename` is a protected config in Redis 7, like `dir`.
+    server.config.onChange("dbfilename", () => {
+      if (server.config.str("enable-protected-configs") === "no") {
+        throw new Error("can't set protected config");
+      }
+    });
     server.config.onChange("appendonly", (value) => {
       if (value) this.aof.enable();
       else this.aof.disable();

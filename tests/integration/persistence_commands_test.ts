@@ -67,6 +67,41 @@ Deno.test("persistence commands: replies and errors while background jobs run ma
   }
 });
 
+Deno.test("persistence commands: directives validate and report like Redis's", async () => {
+  const dir = await tempDir();
+  try {
+    await withPair(async (p) => {
+      for (
+        const [name, value] of [
+          ["dbfilename", "other.rdb"],
+          ["rdbcompression", "no"],
+          ["rdbchecksum", "no"],
+          ["appendfilename", "x.aof"],
+          ["appenddirname", "xdir"],
+          ["appendfsync", "bad"],
+          ["appendfsync", "always"],
+          ["appendonly", "maybe"],
+          ["aof-use-rdb-preamble", "no"],
+          ["aof-load-truncated", "no"],
+          ["auto-aof-rewrite-percentage", "-1"],
+          ["auto-aof-rewrite-percentage", "50"],
+          ["auto-aof-rewrite-min-size", "1mb"],
+          ["stop-writes-on-bgsave-error", "no"],
+          ["save", "10"],
+          ["save", "1 2 3 4"],
+          ["rdb-key-save-delay", "10"],
+          ["key-load-delay", "10"],
+        ]
+      ) {
+        await p.same("CONFIG", "SET", name, value);
+        await p.same("CONFIG", "GET", name);
+      }
+    }, { rift: { config: { dir } } });
+  } finally {
+    await removeDir(dir);
+  }
+});
+
 Deno.test("persistence commands: INFO persistence has Redis's fields in Redis's order", async () => {
   const dir = await tempDir();
   try {
