@@ -311,6 +311,14 @@ export class RdbReader {
     return Number(text);
   }
 
+  /** An unsigned 64-bit little-endian integer, exactly. */
+  uint64LEBig(): bigint {
+    this.need(8);
+    const v = this.view.getBigUint64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
+
   /** An unsigned 64-bit little-endian integer (ms timestamps). */
   uint64LE(): number {
     this.need(8);

@@ -85,7 +85,8 @@ type Item =
     kind: "entry";
     key: Uint8Array;
     value: LoadedValue | null;
-    expire: number;
+    /** Absolute expiry in ms, -1 for none; a bigint beyond 2^53 (kept exactly). */
+    expire: number | bigint;
     idle: number;
     freq: number;
   };
@@ -201,7 +202,7 @@ export class RdbLoader {
   }
 
   private item(r: RdbReader): Item {
-    let expire = -1;
+    let expire: number | bigint = -1;
     let idle = -1;
     let freq = -1;
     for (;;) {
@@ -210,9 +211,11 @@ export class RdbLoader {
         case RdbOpcode.EXPIRETIME:
           expire = r.uint32LE() * 1000;
           continue;
-        case RdbOpcode.EXPIRETIME_MS:
-          expire = r.uint64LE();
+        case RdbOpcode.EXPIRETIME_MS: {
+          const at = r.uint64LEBig();
+          expire = at > BigInt(Number.MAX_SAFE_INTEGER) ? at : Number(at);
           continue;
+        }
         case RdbOpcode.FREQ:
           freq = r.byte();
           continue;
@@ -301,7 +304,8 @@ export class RdbLoader {
     }
     // Rift keeps "no expiry" as 0: an expiry at the epoch is the earliest real time instead.
     if (expire === 0) expire = 1;
-    if (expire !== -1) db.setExpire(id, expire);
+    if (typeof expire === "bigint") db.setExpireExact(id, expire);
+    else if (expire !== -1) db.setExpire(id, expire);
     if (this.options.lfuPolicy) {
       if (item.freq >= 0) db.lfu[id] = item.freq;
     } else if (item.idle >= 0) {

@@ -100,7 +100,7 @@ export class RdbSnapshotFormat implements SnapshotFormat {
     const expire = db.getExpire(id);
     if (expire !== 0) {
       out.byte(RdbOpcode.EXPIRETIME_MS);
-      out.uint64LE(expire);
+      out.uint64LE(expire > Number.MAX_SAFE_INTEGER ? db.getExpireExact(id) : expire);
     }
     if (options.saveIdle) {
       out.byte(RdbOpcode.IDLE);
@@ -173,7 +173,7 @@ export class CommandSnapshotFormat implements SnapshotFormat {
       codecFor(type).writeCommands(this.out, key, db.object<unknown>(id));
     }
     const expire = db.getExpire(id);
-    if (expire !== 0) writeCommand(this.out, ["PEXPIREAT", key, String(expire)]);
+    if (expire !== 0) writeCommand(this.out, ["PEXPIREAT", key, String(db.getExpireExact(id))]);
   }
 
   end(): void {}

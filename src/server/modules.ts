@@ -9,6 +9,7 @@
 import { installProduction } from "./production.ts";
 import type { Server } from "./server.ts";
 import { installHumanMode } from "../human/mod.ts";
+import { trackEvictionPolicy } from "../commands/keys.ts";
 import { persistenceModule } from "../persistence/persistence.ts";
 
 /** Initialises one optional part of the server. */
@@ -17,6 +18,7 @@ export type ServerModule = (server: Server) => Promise<void> | void;
 /** Modules run in order at startup, before the listeners open. */
 export const SERVER_MODULES: ServerModule[] = [
   installProduction,
+  trackEvictionPolicy,
   installHumanMode,
   persistenceModule,
 ];
