@@ -23,7 +23,8 @@ import { AofFormatError, parseAofCommand } from "./aof_parser.ts";
 import { ChunkedFile } from "./chunked_file.ts";
 import type { LoadingProgress } from "./loading.ts";
 import { loadRdbStream, RdbLoader } from "./rdb_loader.ts";
-import { logLoaded, type PersistenceSettings } from "./rdb_service.ts";
+import { logLoaded } from "./rdb_service.ts";
+import type { PersistenceSettings } from "./settings.ts";
 import { yieldToEventLoop } from "./snapshot.ts";
 
 /** Loading the AOF failed; the message says which file, where and what to do. */

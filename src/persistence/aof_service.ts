@@ -38,8 +38,13 @@ import type { BackgroundWork } from "./background_work.ts";
 import { writeArrayHeader, writeBulk, writeCommand } from "./command_encoding.ts";
 import type { LoadingProgress } from "./loading.ts";
 import { RdbWriter } from "./rdb_encoding.ts";
-import { type PersistenceSettings, writeBackgroundFile } from "./rdb_service.ts";
-import { BackgroundSnapshot, SnapshotCancelledError, writeSnapshotSync } from "./snapshot.ts";
+import type { PersistenceSettings } from "./settings.ts";
+import {
+  BackgroundSnapshot,
+  SnapshotCancelledError,
+  writeBackgroundFile,
+  writeSnapshotSync,
+} from "./snapshot.ts";
 import {
   CommandSnapshotFormat,
   RdbSnapshotFormat,

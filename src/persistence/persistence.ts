@@ -13,7 +13,8 @@ import type { Client } from "../server/client.ts";
 import { AofService } from "./aof_service.ts";
 import { BackgroundWork } from "./background_work.ts";
 import { LoadingProgress } from "./loading.ts";
-import { PersistenceSettings, RdbService } from "./rdb_service.ts";
+import { RdbService } from "./rdb_service.ts";
+import { PersistenceSettings } from "./settings.ts";
 
 /** Redis's MISCONF reply when a background save failed and writes are stopped. */
 export const MISCONF_RDB =

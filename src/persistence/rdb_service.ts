@@ -6,125 +6,24 @@
  * @module
  */
 
-import { join } from "node:path";
 import type { Server } from "../server/server.ts";
-import { production } from "../server/production.ts";
 import type { SavePoint } from "../config/directives.ts";
-import { hashLimitsFrom } from "../store/hash.ts";
-import { setLimitsFrom } from "../store/set.ts";
-import { REDIS_COMPAT_VERSION } from "../version.ts";
 import { AtomicFile } from "./atomic_file.ts";
 import type { BackgroundWork } from "./background_work.ts";
 import { ChunkedFile } from "./chunked_file.ts";
 import type { LoadingProgress } from "./loading.ts";
-import { loadRdbStream, RdbLoader, type RdbLoadOptions, type RdbLoadResult } from "./rdb_loader.ts";
+import { loadRdbStream, RdbLoader, type RdbLoadResult } from "./rdb_loader.ts";
 import {
   BackgroundSnapshot,
   SnapshotCancelledError,
-  type SnapshotPacing,
+  writeBackgroundFile,
   writeSnapshotSync,
 } from "./snapshot.ts";
-import { RdbSnapshotFormat, type RdbSnapshotOptions } from "./snapshot_formats.ts";
-import type { LoadLimits } from "./value_codecs.ts";
+import { RdbSnapshotFormat } from "./snapshot_formats.ts";
+import { type PersistenceSettings, tempName } from "./settings.ts";
 
 /** Redis's CONFIG_BGSAVE_RETRY_DELAY: seconds before a save point retries after a failure. */
 const BGSAVE_RETRY_DELAY_MS = 5000;
-/** `rdb-save-incremental-fsync`: fsync every this many bytes while writing. */
-const INCREMENTAL_FSYNC_BYTES = 4 * 1024 * 1024;
-
-/** Settings every snapshot or load reads from the configuration. */
-export class PersistenceSettings {
-  constructor(private readonly server: Server) {}
-
-  /** A path in `dir`. */
-  inDir(name: string): string {
-    return join(this.server.config.str("dir"), name);
-  }
-
-  /** Encodings of loaded values. */
-  loadLimits(): LoadLimits {
-    const config = this.server.config;
-    return { hash: hashLimitsFrom(config), set: setLimitsFrom(config) };
-  }
-
-  /** The `maxmemory-policy`, when that directive exists. */
-  private policy(): string {
-    const config = this.server.config;
-    return config.directive("maxmemory-policy") ? config.str("maxmemory-policy") : "noeviction";
-  }
-
-  /** How an RDB (file or AOF base) is written. */
-  rdbOptions(aofBase: boolean): RdbSnapshotOptions {
-    const config = this.server.config;
-    const keyspace = this.server.keyspace;
-    const policy = this.policy();
-    return {
-      compress: config.bool("rdbcompression"),
-      listFill: config.int("list-max-listpack-size"),
-      checksum: config.bool("rdbchecksum"),
-      saveIdle: policy.endsWith("-lru"),
-      saveFreq: policy.endsWith("-lfu"),
-      lruClock: keyspace.lruClock,
-      aux: [
-        ["redis-ver", REDIS_COMPAT_VERSION],
-        ["redis-bits", "64"],
-        ["ctime", String(Math.floor(keyspace.clock.now() / 1000))],
-        ["used-mem", String(production(this.server).memory.used())],
-        ["aof-base", aofBase ? "1" : "0"],
-      ],
-    };
-  }
-
-  /** How RDB data is loaded. */
-  loadOptions(skipExpired: boolean): RdbLoadOptions {
-    return {
-      limits: this.loadLimits(),
-      skipExpired,
-      verifyChecksum: this.server.config.bool("rdbchecksum"),
-      lfuPolicy: this.policy().endsWith("-lfu"),
-      notice: (message) => this.server.log.notice(message),
-    };
-  }
-
-  /** Pacing of background snapshots (`rdb-key-save-delay` slows them for tests). */
-  pacing(): SnapshotPacing {
-    const config = this.server.config;
-    return {
-      sliceMs: 2,
-      flushBytes: 4 * 1024 * 1024,
-      keyDelayMicros: () => Math.max(0, config.int("rdb-key-save-delay")),
-    };
-  }
-
-  /** `key-load-delay` in microseconds (slows loading for tests). */
-  keyLoadDelay(): number {
-    return Math.max(0, this.server.config.int("key-load-delay"));
-  }
-}
-
-let tempCounter = 0;
-
-/** A temporary file name in the style of Redis's `temp-<pid>.rdb`, unique in the process. */
-export function tempName(kind: string): string {
-  return `temp-${kind}${Deno.pid}-${++tempCounter}.rdb`;
-}
-
-/** Writes a file from a background snapshot, fsyncing every few MiB when configured. */
-export async function writeBackgroundFile(
-  file: AtomicFile,
-  snapshot: BackgroundSnapshot,
-  incrementalFsync: () => boolean,
-): Promise<void> {
-  let unsynced = 0;
-  await snapshot.run(async (chunk) => {
-    await file.write(chunk);
-    unsynced += chunk.length;
-    if (unsynced >= INCREMENTAL_FSYNC_BYTES && incrementalFsync()) {
-      unsynced = 0;
-      await file.sync();
-    }
-  });
-}
 
 interface BgsaveJob {
   snapshot: BackgroundSnapshot;

@@ -15,6 +15,7 @@
  */
 
 import type { Database, EntryGuard } from "../store/database.ts";
+import type { AtomicFile } from "./atomic_file.ts";
 import type { Keyspace } from "../store/keyspace.ts";
 import type { SnapshotFormat } from "./snapshot_formats.ts";
 
@@ -247,4 +248,24 @@ export class BackgroundSnapshot {
     guard.cursor = pending.length;
     return true;
   }
+}
+
+/** `rdb-save-incremental-fsync`: fsync every this many bytes while writing. */
+const INCREMENTAL_FSYNC_BYTES = 4 * 1024 * 1024;
+
+/** Writes a file from a background snapshot, fsyncing every few MiB when configured. */
+export async function writeBackgroundFile(
+  file: AtomicFile,
+  snapshot: BackgroundSnapshot,
+  incrementalFsync: () => boolean,
+): Promise<void> {
+  let unsynced = 0;
+  await snapshot.run(async (chunk) => {
+    await file.write(chunk);
+    unsynced += chunk.length;
+    if (unsynced >= INCREMENTAL_FSYNC_BYTES && incrementalFsync()) {
+      unsynced = 0;
+      await file.sync();
+    }
+  });
 }
