@@ -9,7 +9,9 @@
 
 import { assertEquals, assertMatch, assertTrue } from "../helpers/assert.ts";
 import { HAS_REDIS, startRedis, startRift } from "../helpers/server.ts";
+import { Prng } from "../helpers/strings_random.ts";
 import {
+  infoField,
   populate,
   redisDataset,
   redisEncodings,
@@ -208,6 +210,48 @@ Deno.test("rdb: rdbcompression no stores strings plainly; rdbchecksum no writes 
       const again = await startRift({ config: { dir } });
       assertEquals(await (await again.client()).value("GET", "k"), text);
       await again.stop();
+    }
+  } finally {
+    await removeDir(dir);
+  }
+});
+
+Deno.test("rdb: BGSAVE writes the dataset as it was when it started, whatever clients do meanwhile", async () => {
+  const dir = await tempDir();
+  try {
+    const rift = await startRift({ config: { dir } });
+    const c = await rift.client();
+    await populate(c, Date.now(), rift.server);
+    for (let i = 0; i < 60; i++) await c.call("RPUSH", `list:${i}`, "a", "b", String(i));
+    const atStart = riftDataset(rift.server);
+    // 2 ms per key: the save lasts long enough for the changes below to race with it.
+    await c.call("CONFIG", "SET", "rdb-key-save-delay", 2000);
+    assertEquals(await c.raw("BGSAVE"), "+Background saving started\r\n");
+    const rng = new Prng(99);
+    let changes = 0;
+    while ((await infoField(c, "rdb_bgsave_in_progress")) === "1") {
+      const key = rng.chance(0.5)
+        ? `list:${rng.int(60)}`
+        : rng.pick(["int", "lzf", "hash:small", "set:int16", "list:small"]);
+      const op = rng.int(10);
+      if (op === 0) await c.call("DEL", key);
+      else if (op === 1) await c.call("SET", key, "overwritten");
+      else if (op === 2) await c.call("RPUSH", `new:${changes}`, "x");
+      else if (op === 3) await c.call("EXPIRE", key, 100);
+      else if (op === 4) await c.call("SWAPDB", 0, 3);
+      else if (op === 5 && rng.chance(0.1)) await c.call("FLUSHDB");
+      else if (op === 6) await c.call("RENAME", key, `renamed:${changes}`);
+      else await c.call("LPUSH", key, "front");
+      changes++;
+    }
+    assertTrue(changes > 20, `only ${changes} changes raced with the save`);
+    assertEquals(await infoField(c, "rdb_last_bgsave_status"), "ok");
+    await rift.stop();
+    const loaded = await startRift({ config: { dir } });
+    try {
+      assertEquals(riftDataset(loaded.server), atStart);
+    } finally {
+      await loaded.stop();
     }
   } finally {
     await removeDir(dir);
