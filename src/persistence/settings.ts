@@ -49,7 +49,6 @@ export class PersistenceSettings {
       checksum: config.bool("rdbchecksum"),
       saveIdle: policy.endsWith("-lru"),
       saveFreq: policy.endsWith("-lfu"),
-      lruClock: keyspace.lruClock,
       aux: [
         ["redis-ver", REDIS_COMPAT_VERSION],
         ["redis-bits", "64"],

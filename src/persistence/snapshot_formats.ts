@@ -47,8 +47,6 @@ export interface RdbSnapshotOptions extends SaveOptions {
   readonly saveIdle: boolean;
   /** Write each key's LFU counter (an LFU `maxmemory-policy` is set). */
   readonly saveFreq: boolean;
-  /** The current LRU clock in seconds, for idle times. */
-  readonly lruClock: number;
 }
 
 function ascii(text: string): Uint8Array {
@@ -104,11 +102,11 @@ export class RdbSnapshotFormat implements SnapshotFormat {
     }
     if (options.saveIdle) {
       out.byte(RdbOpcode.IDLE);
-      out.len(Math.max(0, options.lruClock - db.access[id]));
+      out.len(db.idleSeconds(id));
     }
     if (options.saveFreq) {
       out.byte(RdbOpcode.FREQ);
-      out.byte(db.lfu[id]);
+      out.byte(db.frequency(id));
     }
     const type = db.typeOf(id);
     if (type === TYPE_STRING) {

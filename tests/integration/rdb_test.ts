@@ -20,7 +20,7 @@ import {
   riftEncodings,
   tempDir,
 } from "../helpers/persistence.ts";
-import { startServer } from "../../src/mod.ts";
+import { ManualClock, startServer } from "../../src/mod.ts";
 
 async function checkRdb(path: string): Promise<string> {
   const out = await new Deno.Command("redis-check-rdb", { args: [path], stdout: "piped" }).output();
@@ -252,6 +252,40 @@ Deno.test("rdb: BGSAVE writes the dataset as it was when it started, whatever cl
       assertEquals(riftDataset(loaded.server), atStart);
     } finally {
       await loaded.stop();
+    }
+  } finally {
+    await removeDir(dir);
+  }
+});
+
+Deno.test("rdb: idle times (LRU policies) and LFU counters (LFU policies) survive a restart", async () => {
+  const dir = await tempDir();
+  try {
+    for (const policy of ["allkeys-lru", "allkeys-lfu"]) {
+      const clock = new ManualClock(Date.now());
+      const config = { dir, "maxmemory-policy": policy };
+      const rift = await startRift({ clock, config });
+      const c = await rift.client();
+      await c.call("SET", "k", "v");
+      await c.call("HSET", "h", "f", "v");
+      for (let i = 0; i < 50; i++) await c.call("GET", "k");
+      clock.advance(200_000);
+      const field = policy === "allkeys-lru" ? "IDLETIME" : "FREQ";
+      const before = [await c.value("OBJECT", field, "k"), await c.value("OBJECT", field, "h")];
+      assertTrue((before[0] as number) > 0, `${field} of k`);
+      await c.call("SAVE");
+      await rift.stop();
+      if (HAS_REDIS) await checkRdb(`${dir}/dump.rdb`);
+      const again = await startRift({ clock, config });
+      try {
+        const d = await again.client();
+        assertEquals(
+          [await d.value("OBJECT", field, "k"), await d.value("OBJECT", field, "h")],
+          before,
+        );
+      } finally {
+        await again.stop();
+      }
     }
   } finally {
     await removeDir(dir);

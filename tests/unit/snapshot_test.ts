@@ -137,7 +137,6 @@ const rdbOptions = (keyspace: Keyspace) => ({
   aux: [["redis-ver", "7.0.15"]] as const,
   saveIdle: false,
   saveFreq: false,
-  lruClock: keyspace.lruClock,
 });
 
 Deno.test("snapshot: the file holds the dataset as it was at the start, whatever changes meanwhile", async () => {
