@@ -124,7 +124,13 @@ export class Persistence {
         return null;
       }
       load = async (progress) => {
+        const started = performance.now();
         await this.aof.load(progress);
+        server.log.notice(
+          `DB loaded from append only file: ${
+            ((performance.now() - started) / 1000).toFixed(3)
+          } seconds`,
+        );
         this.aof.openOnStart();
       };
     } else {
@@ -160,7 +166,7 @@ export class Persistence {
   infoLines(): string[] {
     const server = this.server;
     const rdb = this.rdb;
-    const snapshot = rdb.runningSnapshot;
+    const snapshot = rdb.runningSnapshot ?? this.aof.runningSnapshot;
     const since = rdb.runningSince;
     const lines = [
       `loading:${server.loading ? 1 : 0}`,
