@@ -170,7 +170,7 @@ export class AofService {
       queueMicrotask(() => {
         this.flushQueued = false;
         this.writePending();
-        if (this.policy === "always") this.startSync();
+        if (this.policy === "always" && !this.fsyncSuspended()) this.startSync();
       });
     }
   }
@@ -240,7 +240,11 @@ export class AofService {
     return this.server.config.bool("no-appendfsync-on-rewrite") && this.work.busy;
   }
 
-  /** Starts an fsync unless one runs; it loops while writes keep arriving for waiters. */
+  /**
+   * Starts an fsync unless one runs. While replies wait for durability
+   * (`always`), it goes on with another fsync as long as writes arrived
+   * during the last one: each fsync covers every write made before it began.
+   */
   private startSync(): void {
     if (this.syncing || this.fd === null || this.synced >= this.written) return;
     void this.syncLoop();
@@ -249,9 +253,10 @@ export class AofService {
   private async syncLoop(): Promise<void> {
     this.syncing = true;
     try {
-      while (this.fd !== null && this.synced < this.written) {
-        const target = this.written;
+      do {
         const fd = this.fd;
+        if (fd === null) break;
+        const target = this.written;
         try {
           await fd.syncData();
         } catch (e) {
@@ -265,7 +270,7 @@ export class AofService {
         this.lastFsync = performance.now();
         if (target > this.synced) this.synced = target;
         this.resolveWaiters();
-      }
+      } while (this.waiters.length > 0 && this.synced < this.written);
     } finally {
       this.syncing = false;
     }
