@@ -7,6 +7,7 @@
  */
 
 import { lzfCompress, lzfDecompress } from "./lzf.ts";
+import { latin1 } from "../util/bytes.ts";
 
 /** 6-bit length in the first byte. */
 const LEN_6BIT = 0;
@@ -287,10 +288,7 @@ export class RdbReader {
 
   /** A string as latin1 text. */
   stringLatin1(): string {
-    const bytes = this.string();
-    let s = "";
-    for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
-    return s;
+    return latin1(this.string());
   }
 
   /** A binary little-endian double. */

@@ -291,3 +291,40 @@ Deno.test("rdb: idle times (LRU policies) and LFU counters (LFU policies) surviv
     await removeDir(dir);
   }
 });
+
+Deno.test("rdb and aof: files of several MiB load intact across read chunks (items split, one value larger than a chunk)", async () => {
+  const dir = await tempDir();
+  try {
+    // Uncompressed, so that the RDB is as large as the data.
+    const config = { dir, appendonly: "yes", "aof-use-rdb-preamble": "no", rdbcompression: "no" };
+    const rift = await startRift({ config });
+    const c = await rift.client();
+    const payload = (i: number) =>
+      `${i}:`.padEnd(1000 + (i % 97), String.fromCharCode(97 + (i % 26)));
+    for (let i = 0; i < 1500; i += 100) {
+      const args: string[] = [];
+      for (let j = i; j < i + 100; j++) args.push(`key:${j}`, payload(j));
+      await c.call("MSET", ...args);
+    }
+    await c.call("SET", "huge", "h".repeat(1_500_000));
+    await c.call("RPUSH", "list", ...Array.from({ length: 2000 }, (_, i) => payload(i)));
+    await c.call("SAVE");
+    const expected = riftDataset(rift.server);
+    await rift.stop();
+    // Both files span several 1 MiB read chunks.
+    assertTrue((await Deno.stat(`${dir}/dump.rdb`)).size > 4_000_000);
+    assertTrue(
+      (await Deno.stat(`${dir}/appendonlydir/appendonly.aof.1.incr.aof`)).size > 4_000_000,
+    );
+    for (const appendonly of ["no", "yes"]) {
+      const again = await startRift({ config: { ...config, appendonly } });
+      try {
+        assertEquals(riftDataset(again.server), expected, `loaded with appendonly ${appendonly}`);
+      } finally {
+        await again.stop();
+      }
+    }
+  } finally {
+    await removeDir(dir);
+  }
+});
