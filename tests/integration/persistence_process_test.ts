@@ -56,6 +56,12 @@ Deno.test("process: kill -9 during writes with appendfsync always loses no ackno
       await verify(clients[0], `start of round ${round}`);
       const lists = clients.map((_, n) => `round${round}:list${n}`);
       const pushing = clients.map((c, n) => pushUntilKilled(c, lists[n]));
+      // Rounds 2 and 4 are killed while an AOF rewrite runs too.
+      if (round % 2 === 1) {
+        const admin = await rift.client();
+        await admin.call("CONFIG", "SET", "rdb-key-save-delay", 1000);
+        await admin.call("BGREWRITEAOF");
+      }
       await new Promise((r) => setTimeout(r, 150 + round * 40));
       rift.child.kill("SIGKILL");
       const acked = await Promise.all(pushing);
