@@ -131,13 +131,13 @@ function concat(chunks: Uint8Array[]): Uint8Array {
   return out;
 }
 
-const rdbOptions = (keyspace: Keyspace) => ({
+const RDB_OPTIONS = {
   compress: true,
   checksum: true,
   aux: [["redis-ver", "7.0.15"]] as const,
   saveIdle: false,
   saveFreq: false,
-});
+};
 
 Deno.test("snapshot: the file holds the dataset as it was at the start, whatever changes meanwhile", async () => {
   let rounds = 0;
@@ -149,7 +149,7 @@ Deno.test("snapshot: the file holds the dataset as it was at the start, whatever
     populate(random, keyspace);
     const expected = contents(keyspace);
     let walked = 0;
-    const snapshot = new BackgroundSnapshot(keyspace, new RdbSnapshotFormat(rdbOptions(keyspace)), {
+    const snapshot = new BackgroundSnapshot(keyspace, new RdbSnapshotFormat(RDB_OPTIONS), {
       sliceMs: 1000,
       flushBytes: 1 << 20,
       // One key per slice, and a burst of changes between slices.
@@ -184,7 +184,7 @@ Deno.test("snapshot: the file holds the dataset as it was at the start, whatever
 Deno.test("snapshot: a cancelled snapshot removes its guards and stops", async () => {
   const keyspace = new Keyspace(new ManualClock(1_000_000), 2);
   populate(rng(7), keyspace);
-  const snapshot = new BackgroundSnapshot(keyspace, new RdbSnapshotFormat(rdbOptions(keyspace)), {
+  const snapshot = new BackgroundSnapshot(keyspace, new RdbSnapshotFormat(RDB_OPTIONS), {
     sliceMs: 1000,
     flushBytes: 1 << 20,
     keyDelayMicros: () => 1,
