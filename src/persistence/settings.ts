@@ -13,7 +13,7 @@ import { hashLimitsFrom } from "../store/hash.ts";
 import { setLimitsFrom } from "../store/set.ts";
 import { REDIS_COMPAT_VERSION } from "../version.ts";
 import type { RdbLoadOptions } from "./rdb_loader.ts";
-import type { SnapshotPacing } from "./snapshot.ts";
+import { DEFAULT_PACING, type SnapshotPacing } from "./snapshot.ts";
 import type { RdbSnapshotOptions } from "./snapshot_formats.ts";
 import type { LoadLimits } from "./value_codecs.ts";
 
@@ -74,8 +74,7 @@ export class PersistenceSettings {
   pacing(): SnapshotPacing {
     const config = this.server.config;
     return {
-      sliceMs: 2,
-      flushBytes: 4 * 1024 * 1024,
+      ...DEFAULT_PACING,
       keyDelayMicros: () => Math.max(0, config.int("rdb-key-save-delay")),
     };
   }
