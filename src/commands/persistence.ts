@@ -153,7 +153,11 @@ function restore(c: Client, argv: Uint8Array[]): void {
     return;
   }
   const server = c.server;
-  const deleted = replace && db.delete(key);
+  // Redis's dbDelete: a key past its expiry but not yet removed is deleted
+  // as it is (a DEL, not an expiry).
+  const existing = replace ? db.findRaw(key) : -1;
+  if (existing >= 0) db.deleteEntry(existing);
+  const deleted = existing >= 0;
   if (ttl !== 0 && !absttl) ttl += server.keyspace.now;
   if (ttl !== 0 && ttl <= server.keyspace.now && !server.loading) {
     if (deleted) {

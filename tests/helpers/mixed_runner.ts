@@ -1,0 +1,717 @@
+/**
+ * The mixed-workload differential fuzzer: seeded random sequences over all
+ * types and commands at once, sent to an embedded Rift and to a real
+ * redis-server over several connections (RESP2 and RESP3), with MULTI/EXEC,
+ * WATCH across connections, CLIENT REPLY modes, blocking commands woken by
+ * another connection, full SCAN-family iterations, DUMP/RESTORE round trips
+ * (each server restoring the other's payloads too), and database switches.
+ *
+ * Checked on every step: replies byte for byte (element order ignored
+ * where Redis leaves it unspecified) and the keyspace notification streams
+ * (`notify-keyspace-events KEA` on both). Checked periodically: the whole
+ * dataset of databases 0-3 (type, value, absolute expiry) and every key's
+ * `OBJECT ENCODING`.
+ *
+ * Used by `tests/integration/mixed_differential_test.ts` (short runs) and
+ * `scripts/mixed_soak.ts` (long runs).
+ *
+ * @module
+ */
+
+import { assertEquals } from "./assert.ts";
+import { type Arg, latin1, type RespClient } from "./client.ts";
+import { describe } from "./differential.ts";
+import { b, type Compare, LEX_KEYS, MIXED_KEYS, MixedCommands } from "./mixed_commands.ts";
+import { redisDataset } from "./persistence.ts";
+import { type RedisProcess, startRedis, startRift } from "./server.ts";
+import { type Reply, ReplyParser } from "../../src/resp/reply_parser.ts";
+
+const TRACE = Deno.env.get("MIXED_TRACE") === "1";
+
+/** Databases the workload uses (SELECT, MOVE, COPY DB, SWAPDB stay within them). */
+export const MIXED_DATABASES = 4;
+
+const BLOCKING = new Set([
+  "BLPOP",
+  "BRPOP",
+  "BLMOVE",
+  "BRPOPLPUSH",
+  "BLMPOP",
+  "BZPOPMIN",
+  "BZPOPMAX",
+  "BZMPOP",
+]);
+
+/** Options of one run. */
+export interface MixedOptions {
+  seed: number;
+  /** Random steps to run (a step is one command or one multi-command scenario). */
+  steps: number;
+  /** Client connections per server (default 3). */
+  connections?: number;
+  /** Steps between full dataset comparisons (default 250). */
+  checkEvery?: number;
+  /** Directives applied to both servers (e.g. small encoding limits). */
+  directives?: Record<string, string>;
+}
+
+/** What a run did. */
+export interface MixedStats {
+  /** Commands sent (each to both servers), by upper-case name. */
+  perCommand: Map<string, number>;
+  commands: number;
+  /** Keyspace events compared. */
+  events: number;
+  datasetChecks: number;
+  keysCompared: number;
+  transactions: number;
+  blockingScenarios: number;
+  scans: number;
+  restores: number;
+  /** DUMP payloads that were byte-identical / different between the servers. */
+  dumpsIdentical: number;
+  dumpsDifferent: number;
+}
+
+/** A client connection to each server, used in lockstep. */
+interface ConnPair {
+  index: number;
+  rift: RespClient;
+  redis: RespClient;
+  /** Comparison of each queued command's reply while in MULTI, else null. */
+  queued: Compare[] | null;
+  /** CLIENT ID on each server. */
+  ids: [string, string];
+  /** The commands queued, for failure reports. */
+  queuedArgs: Arg[][];
+  replyOff: boolean;
+  /** Commands whose replies are still to be skipped (CLIENT REPLY SKIP and the one after). */
+  skip: number;
+  /**
+   * A command was sent whose reply will never come: nothing shows it has
+   * run yet, so no other connection may act until this one replies again.
+   */
+  unsynced: boolean;
+  resp3: boolean;
+}
+
+/** Serializes a decoded reply with its types, so two replies compare exactly. */
+function exactForm(r: Reply): string {
+  switch (r.type) {
+    case "bulk":
+    case "verbatim":
+      return `${r.type}:${JSON.stringify(latin1(r.value))}`;
+    case "integer":
+      return `int:${r.value}`;
+    case "simple":
+    case "error":
+    case "double":
+    case "bignum":
+      return `${r.type}:${JSON.stringify(r.text)}`;
+    case "bool":
+      return `bool:${r.value}`;
+    case "array":
+    case "set":
+    case "push":
+      return `${r.type}[${r.items.map(exactForm).join(",")}]`;
+    case "map":
+    case "attribute":
+      return `${r.type}{${r.entries.map(([k, v]) => `${exactForm(k)}=${exactForm(v)}`).join(",")}}`;
+    default:
+      return r.type;
+  }
+}
+
+/** A reply in the form it is compared in under `compare`. */
+export function comparable(r: Reply, compare: Compare): string {
+  if (compare === "exact") return exactForm(r);
+  if (compare === "ttl") {
+    return r.type === "integer" && r.value > 0n ? "int:positive" : exactForm(r);
+  }
+  if (compare === "integer") return r.type === "integer" ? "int" : exactForm(r);
+  if (r.type === "map") {
+    return `map{${r.entries.map(([k, v]) => `${exactForm(k)}=${exactForm(v)}`).sort().join(",")}}`;
+  }
+  if (r.type !== "array" && r.type !== "set") return exactForm(r);
+  if (compare === "sorted" || r.items.every((item) => item.type === "array")) {
+    return `${r.type}[${r.items.map(exactForm).sort().join(",")}]`;
+  }
+  const pairs: string[] = [];
+  for (let i = 0; i < r.items.length; i += 2) {
+    pairs.push(`${exactForm(r.items[i])}=${r.items[i + 1] ? exactForm(r.items[i + 1]) : ""}`);
+  }
+  return `${r.type}[${pairs.sort().join(",")}]`;
+}
+
+function decode(raw: Uint8Array): Reply {
+  const parser = new ReplyParser();
+  parser.feed(raw);
+  return parser.next()!.reply;
+}
+
+function commandName(args: Arg[]): string {
+  const first = args[0];
+  return (first instanceof Uint8Array ? latin1(first) : String(first)).toUpperCase();
+}
+
+/** Records keyspace events on a pattern subscription; `take()` drains up to a PING. */
+class EventTap {
+  private constructor(private readonly c: RespClient) {}
+
+  static async open(c: RespClient): Promise<EventTap> {
+    await c.call("PSUBSCRIBE", "__key*__:*");
+    return new EventTap(c);
+  }
+
+  async take(): Promise<string[]> {
+    await this.c.send("PING", "tap");
+    const out: string[] = [];
+    for (;;) {
+      const { reply } = await this.c.read();
+      if (reply.type !== "array" && reply.type !== "push") throw new Error("unexpected frame");
+      const items = reply.items.map((i) => exactForm(i));
+      if (items[0] === 'bulk:"pong"') return out;
+      out.push(items.slice(2).join(" "));
+    }
+  }
+}
+
+/** Runs one seeded mixed workload against a fresh Rift and redis-server; throws on a difference. */
+export async function runMixed(options: MixedOptions): Promise<MixedStats> {
+  const directives = options.directives ?? {};
+  const notify = {
+    "notify-keyspace-events": "KEA",
+    "enable-debug-command": "yes",
+    ...directives,
+  };
+  const rift = await startRift({ config: notify });
+  let redis: RedisProcess | undefined;
+  try {
+    const redisArgs: string[] = [];
+    for (const [name, value] of Object.entries(notify)) redisArgs.push(`--${name}`, value);
+    redis = await startRedis(redisArgs);
+    const run = await MixedRun.open(options, () => rift.client(), () => redis!.client());
+    await run.execute();
+    return run.stats;
+  } finally {
+    await redis?.stop();
+    await rift.stop();
+  }
+}
+
+/** One run's connections, generator and state. */
+class MixedRun {
+  readonly stats: MixedStats = {
+    perCommand: new Map(),
+    commands: 0,
+    events: 0,
+    datasetChecks: 0,
+    keysCompared: 0,
+    transactions: 0,
+    blockingScenarios: 0,
+    scans: 0,
+    restores: 0,
+    dumpsIdentical: 0,
+    dumpsDifferent: 0,
+  };
+  private readonly history: { conn: number; line: string }[] = [];
+  private lastConn = -1;
+  private stepIndex = 0;
+
+  private constructor(
+    readonly options: MixedOptions,
+    readonly gen: MixedCommands,
+    readonly conns: ConnPair[],
+    readonly taps: [EventTap, EventTap],
+    readonly inspect: [RespClient, RespClient],
+  ) {}
+
+  static async open(
+    options: MixedOptions,
+    openRift: () => Promise<RespClient>,
+    openRedis: () => Promise<RespClient>,
+  ): Promise<MixedRun> {
+    const conns: ConnPair[] = [];
+    for (let i = 0; i < (options.connections ?? 3); i++) {
+      const rift = await openRift();
+      const redis = await openRedis();
+      conns.push({
+        index: i,
+        rift,
+        redis,
+        ids: [String(await rift.value("CLIENT", "ID")), String(await redis.value("CLIENT", "ID"))],
+        queued: null,
+        queuedArgs: [],
+        replyOff: false,
+        skip: 0,
+        unsynced: false,
+        resp3: false,
+      });
+    }
+    const inspect: [RespClient, RespClient] = [await openRift(), await openRedis()];
+    // Keys whose expiry is in the past are then removed only when touched,
+    // at the same command on both servers, never by a timer.
+    for (const c of inspect) await c.call("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+    const taps: [EventTap, EventTap] = [
+      await EventTap.open(await openRift()),
+      await EventTap.open(await openRedis()),
+    ];
+    return new MixedRun(
+      options,
+      new MixedCommands(options.seed),
+      conns,
+      taps,
+      inspect,
+    );
+  }
+
+  async execute(): Promise<void> {
+    const checkEvery = this.options.checkEvery ?? 250;
+    let datasetDue = false;
+    for (this.stepIndex = 0; this.stepIndex < this.options.steps; this.stepIndex++) {
+      await this.step();
+      if ((this.stepIndex + 1) % checkEvery === 0) datasetDue = true;
+      // Events and data are compared only when every command sent is known
+      // to have run (its reply, or a later reply on the same connection).
+      if (this.conns.some((c) => c.unsynced)) continue;
+      await this.compareEvents();
+      if (datasetDue) await this.compareDatasets();
+      datasetDue = false;
+    }
+    for (const c of this.conns) {
+      if (c.queued) await this.command(c, ["DISCARD"], "exact");
+      while (c.skip > 0) await this.command(c, ["PING"], "exact");
+      if (c.replyOff) {
+        c.replyOff = false;
+        await this.command(c, ["CLIENT", "REPLY", "ON"], "exact");
+      }
+    }
+    await this.compareEvents();
+    await this.compareDatasets();
+  }
+
+  private fail(message: string): never {
+    const recent = this.history.slice(-(TRACE ? 200 : 40)).map((h) => h.line);
+    const own = this.history.filter((h) => h.conn === this.lastConn).slice(-20).map((h) => h.line);
+    throw new Error(
+      `seed ${this.options.seed}, step ${this.stepIndex}: ${message}\nlast commands:\n` +
+        recent.join("\n") + `\nlast commands of connection ${this.lastConn}:\n` + own.join("\n"),
+    );
+  }
+
+  private note(c: ConnPair | null, args: Arg[]): void {
+    const name = commandName(args);
+    this.stats.commands++;
+    this.stats.perCommand.set(name, (this.stats.perCommand.get(name) ?? 0) + 1);
+    const conn = c ? c.index : -1;
+    this.lastConn = conn;
+    this.history.push({
+      conn,
+      line: `  #${this.stepIndex} [${conn}] ${describe(args).slice(0, 200)}`,
+    });
+    if (this.history.length > 2000) this.history.splice(0, 1000);
+  }
+
+  /** Sends to both without reading (for commands whose reply comes later or never). */
+  private async sendOnly(c: ConnPair, args: Arg[]): Promise<void> {
+    this.note(c, args);
+    await Promise.all([c.rift.send(...args), c.redis.send(...args)]);
+  }
+
+  /** Reads one reply from each side of a connection pair. */
+  private async readBoth(c: ConnPair): Promise<[Uint8Array, Uint8Array]> {
+    const [x, y] = await Promise.all([c.rift.read(), c.redis.read()]).catch((e) =>
+      this.fail(`no reply: ${e}`)
+    );
+    return [x.raw, y.raw];
+  }
+
+  private async check(
+    what: Arg[],
+    a: Uint8Array,
+    b: Uint8Array,
+    compare: Compare,
+  ): Promise<string> {
+    const x = latin1(a);
+    const y = latin1(b);
+    if (
+      compare === "exact"
+        ? x === y
+        : comparable(decode(a), compare) === comparable(decode(b), compare)
+    ) {
+      return x;
+    }
+    this.fail(
+      `reply differs for ${describe(what).slice(0, 500)}\n  rift:  ${
+        JSON.stringify(x.slice(0, 600))
+      }\n  redis: ${JSON.stringify(y.slice(0, 600))}\n${await this.keysNow(what)}`,
+    );
+  }
+
+  /**
+   * Sends a command on a connection pair and compares its replies (when
+   * replies are on); tracks MULTI, CLIENT REPLY SKIP and RESET. Returns
+   * Rift's raw reply, or null when no reply was read.
+   */
+  private async command(c: ConnPair, args: Arg[], compare: Compare): Promise<string | null> {
+    await this.sendOnly(c, args);
+    const name = commandName(args);
+    const silent = c.skip > 0 || (c.replyOff && name !== "RESET");
+    if (c.skip > 0) c.skip--;
+    if (name === "RESET") {
+      // RESET turns replies back on; it answers unless it is the skipped command.
+      c.queued = null;
+      c.replyOff = false;
+      c.skip = 0;
+      c.resp3 = false;
+    }
+    if (silent) {
+      c.unsynced = true;
+      this.trackSilently(c, name);
+      return null;
+    }
+    const [a, b] = await this.readBoth(c);
+    c.unsynced = false;
+    if (c.queued && name === "EXEC") {
+      const queued = c.queued;
+      c.queued = null;
+      this.stats.transactions++;
+      const x = decode(a);
+      const y = decode(b);
+      if (x.type === "array" && y.type === "array" && x.items.length === queued.length) {
+        const same = x.items.length === y.items.length &&
+          x.items.every((item, i) =>
+            comparable(item, queued[i]) === comparable(y.items[i], queued[i])
+          );
+        if (same) return latin1(a);
+        const i = x.items.findIndex((item, i) =>
+          comparable(item, queued[i]) !== comparable(y.items[i], queued[i])
+        );
+        if (i >= 0) {
+          this.fail(
+            `EXEC differs at queued command ${i}: ${describe(c.queuedArgs[i] ?? [])}\n  rift:  ${
+              exactForm(x.items[i]).slice(0, 600)
+            }\n  redis: ${exactForm(y.items[i]).slice(0, 600)}\n${await this.keysNow(
+              c.queuedArgs[i] ?? [],
+            )}`,
+          );
+        }
+      }
+      return await this.check(args, a, b, "exact");
+    }
+    const reply = await this.check(args, a, b, c.queued ? "exact" : compare);
+    if (c.queued) {
+      if (name === "DISCARD") c.queued = null;
+      else if (reply === "+QUEUED\r\n") {
+        c.queued.push(compare);
+        c.queuedArgs.push(args);
+      }
+    } else if (name === "MULTI" && reply === "+OK\r\n") {
+      c.queued = [];
+      c.queuedArgs = [];
+    }
+    return reply;
+  }
+
+  /** MULTI state changes of a command whose reply is suppressed by CLIENT REPLY. */
+  private trackSilently(c: ConnPair, name: string): void {
+    if (name === "MULTI" && !c.queued) {
+      c.queued = [];
+      c.queuedArgs = [];
+    } else if (name === "EXEC" || name === "DISCARD") c.queued = null;
+    else if (c.queued) {
+      c.queued.push("exact");
+      c.queuedArgs.push([name]);
+    }
+  }
+
+  private idle(): ConnPair[] {
+    return this.conns.filter((c) => !c.queued && !c.replyOff && c.skip === 0);
+  }
+
+  private async step(): Promise<void> {
+    const gen = this.gen;
+    const waiting = this.conns.find((c) => c.unsynced || c.replyOff || c.skip > 0);
+    const c = waiting ?? gen.pick(this.conns);
+    const r = gen.rng.next();
+    if (c.replyOff && r < 0.05) {
+      await this.clientReply(c);
+    } else if (r < 0.04) {
+      if (c.queued) await this.command(c, [gen.chance(0.85) ? "EXEC" : "DISCARD"], "exact");
+      else await this.command(c, ["MULTI"], "exact");
+    } else if (r < 0.055) {
+      if (gen.chance(0.8)) await this.command(c, ["WATCH", ...gen.keys(1, 3)], "exact");
+      else await this.command(c, ["UNWATCH"], "exact");
+    } else if (r < 0.065) {
+      await this.clientReply(c);
+    } else if (r < 0.07) {
+      await this.hello(c);
+    } else if (r < 0.072) {
+      await this.command(c, ["RESET"], "exact");
+    } else if (r < 0.09) {
+      // Scenarios pick their own connections: only when none is waiting.
+      if (!waiting) await this.fullScan();
+    } else if (r < 0.105) {
+      if (!waiting) await this.dumpRestore();
+    } else if (r < 0.112) {
+      if (!waiting) await this.blocking();
+    } else if (r < 0.1125) {
+      await this.command(c, ["FLUSHALL"], "exact");
+    } else {
+      const cmd = gen.next();
+      // A blocking command whose reply is not read would let the commands
+      // after it run whenever its timeout fires: not in lockstep any more.
+      const silent = !c.queued && (c.replyOff || c.skip > 0);
+      if (silent && BLOCKING.has(commandName(cmd.args))) return;
+      // Nor may an unanswered command span several TCP reads: a command on
+      // another connection could run while its tail is still in flight.
+      if (silent && cmd.args.some((a) => a instanceof Uint8Array && a.length > 2048)) return;
+      await this.command(c, cmd.args, cmd.compare);
+    }
+  }
+
+  private async clientReply(c: ConnPair): Promise<void> {
+    if (c.queued) return;
+    if (c.replyOff) {
+      c.replyOff = false;
+      await this.command(c, ["CLIENT", "REPLY", "ON"], "exact");
+      return;
+    }
+    if (c.skip > 0) return;
+    // Neither OFF nor SKIP has a reply of its own.
+    if (this.gen.chance(0.5)) {
+      c.replyOff = true;
+      await this.command(c, ["CLIENT", "REPLY", "OFF"], "exact");
+    } else {
+      c.skip = 2;
+      await this.command(c, ["CLIENT", "REPLY", "SKIP"], "exact");
+    }
+  }
+
+  /** Switches protocol; the HELLO reply (ids, versions) is checked only for its shape. */
+  private async hello(c: ConnPair): Promise<void> {
+    if (c.queued || c.replyOff || c.skip > 0) return;
+    const version = this.gen.chance(0.5) ? 3 : 2;
+    await this.sendOnly(c, ["HELLO", String(version)]);
+    const [a, b] = await this.readBoth(c);
+    const x = decode(a);
+    const y = decode(b);
+    if (x.type !== y.type) this.fail(`HELLO ${version} reply types differ: ${x.type} vs ${y.type}`);
+    c.resp3 = version === 3;
+  }
+
+  /** A full SCAN (or HSCAN/SSCAN/ZSCAN) iteration on each server, compared as sets. */
+  private async fullScan(): Promise<void> {
+    const idle = this.idle();
+    if (idle.length === 0) return;
+    const c = this.gen.pick(idle);
+    const gen = this.gen;
+    const kind = gen.pick(["SCAN", "SCAN", "HSCAN", "SSCAN", "ZSCAN"]);
+    const key = gen.key();
+    const options: Arg[] = [];
+    if (gen.chance(0.3)) options.push("MATCH", gen.pick(["*", "k*", "?", "*\x00*", "[0-9]*"]));
+    if (gen.chance(0.5)) options.push("COUNT", gen.pick(["1", "3", "10", "1000"]));
+    if (kind === "SCAN" && gen.chance(0.3)) {
+      options.push("TYPE", gen.pick(["string", "list", "hash", "set", "zset", "none"]));
+    }
+    this.stats.scans++;
+    const results = await Promise.all([c.rift, c.redis].map(async (client) => {
+      const seen = new Set<string>();
+      let cursor = "0";
+      for (let rounds = 0;; rounds++) {
+        if (rounds > 100_000) return "endless";
+        const args: Arg[] = kind === "SCAN"
+          ? [kind, cursor, ...options]
+          : [kind, key, cursor, ...options];
+        const reply = await client.call(...args);
+        if (reply.type === "error") return `error ${reply.text}`;
+        if (reply.type !== "array" || reply.items.length !== 2) return `bad ${exactForm(reply)}`;
+        const [next, items] = reply.items;
+        if (next.type !== "bulk" || items.type !== "array") return `bad ${exactForm(reply)}`;
+        if (kind === "SCAN" || kind === "SSCAN") {
+          for (const item of items.items) seen.add(exactForm(item));
+        } else {
+          for (let i = 0; i < items.items.length; i += 2) {
+            seen.add(`${exactForm(items.items[i])}=${exactForm(items.items[i + 1])}`);
+          }
+        }
+        cursor = latin1(next.value);
+        if (cursor === "0") return [...seen].sort().join("\n");
+      }
+    }));
+    this.note(c, [kind, key, "0", ...options]);
+    if (results[0] !== results[1]) {
+      this.fail(`${kind} iteration differs:\n  rift:  ${results[0]}\n  redis: ${results[1]}`);
+    }
+  }
+
+  /**
+   * DUMP a key on both servers, then RESTORE one server's payload (either's)
+   * on both, with random options; sometimes a corrupted payload.
+   */
+  private async dumpRestore(): Promise<void> {
+    const idle = this.idle();
+    if (idle.length === 0) return;
+    const c = this.gen.pick(idle);
+    const gen = this.gen;
+    const key = gen.key();
+    await this.sendOnly(c, ["DUMP", key]);
+    const [a, b] = await this.readBoth(c);
+    const x = decode(a);
+    const y = decode(b);
+    if (x.type !== y.type) await this.check(["DUMP", key], a, b, "exact");
+    if (x.type !== "bulk" || y.type !== "bulk") return;
+    if (latin1(a) === latin1(b)) this.stats.dumpsIdentical++;
+    else this.stats.dumpsDifferent++;
+    const payload = (gen.chance(0.5) ? x.value : y.value).slice();
+    if (gen.chance(0.05)) payload[gen.int(payload.length)] ^= 1 << gen.int(8);
+    const args: Arg[] = ["RESTORE", gen.key()];
+    const absolute = gen.chance(0.2);
+    args.push(absolute ? String(gen.absoluteMs()) : gen.pick(["0", "0", "0", "-1"]), payload);
+    if (gen.chance(0.7)) args.push("REPLACE");
+    if (absolute) args.push("ABSTTL");
+    if (gen.chance(0.1)) args.push("IDLETIME", gen.pick(["0", "100", "-1"]));
+    if (gen.chance(0.05)) args.push("FREQ", gen.pick(["0", "10", "256"]));
+    this.stats.restores++;
+    await this.command(c, args, "exact");
+  }
+
+  /**
+   * One connection blocks (or is served at once) on a list or sorted set
+   * key; another runs a few random commands, then makes sure the key has an
+   * element so the first is always woken.
+   */
+  private async blocking(): Promise<void> {
+    const idle = this.idle();
+    if (idle.length < 2) return;
+    const gen = this.gen;
+    const a = gen.pick(idle);
+    const b = gen.pick(idle.filter((c) => c !== a));
+    const db = String(gen.int(MIXED_DATABASES));
+    await this.command(a, ["SELECT", db], "exact");
+    await this.command(b, ["SELECT", db], "exact");
+    const key = gen.key();
+    const other = gen.key();
+    const end = () => gen.pick(["LEFT", "RIGHT"]);
+    const forms: [Arg[], boolean][] = [
+      [["BLPOP", key, other, "0"], true],
+      [["BRPOP", key, "0"], true],
+      [["BLMOVE", key, other, end(), end(), "0"], true],
+      [["BRPOPLPUSH", key, other, "0"], true],
+      [["BLMPOP", "0", "2", key, other, end(), "COUNT", "3"], true],
+      [["BZPOPMIN", key, other, "0"], false],
+      [["BZPOPMAX", key, "0"], false],
+      [["BZMPOP", "0", "1", key, gen.pick(["MIN", "MAX"]), "COUNT", "2"], false],
+    ];
+    const [blocking, isList] = gen.pick(forms);
+    this.stats.blockingScenarios++;
+    await this.sendOnly(a, blocking);
+    for (let i = gen.int(4); i > 0; i--) {
+      const cmd = gen.next();
+      if (["SELECT", "SWAPDB", "FLUSHDB"].includes(commandName(cmd.args))) continue;
+      await this.command(b, cmd.args, cmd.compare);
+    }
+    await this.command(b, ["DEL", key], "exact");
+    await this.command(b, isList ? ["RPUSH", key, "w1", "w2"] : ["ZADD", key, "1", "w"], "exact");
+    const [x, y] = await this.readBoth(a);
+    await this.check(blocking, x, y, "exact");
+  }
+
+  /** The pool keys named in a command as each server holds them now, for failure reports. */
+  private async keysNow(args: Arg[]): Promise<string> {
+    const named = new Set(
+      args.slice(1).map((a) => a instanceof Uint8Array ? latin1(a) : String(a)),
+    );
+    const [x, y] = await Promise.all(this.inspect.map((c) => redisDataset(c, MIXED_DATABASES)));
+    const lines: string[] = [];
+    for (const [side, data] of [["rift", x], ["redis", y]] as const) {
+      for (const [name, entry] of Object.entries(data)) {
+        if (named.has(name.slice(name.indexOf(":") + 1))) {
+          lines.push(`  ${side} ${JSON.stringify(name)}: ${JSON.stringify(entry).slice(0, 400)}`);
+        }
+      }
+    }
+    return `keys after the command:\n${lines.join("\n")}`;
+  }
+
+  private async compareEvents(): Promise<void> {
+    const [x, y] = await Promise.all([this.taps[0].take(), this.taps[1].take()]);
+    this.stats.events += y.length;
+    if (TRACE) { for (const e of x) this.history.push({ conn: -2, line: `    event ${e}` }); }
+    if (x.join("\n") !== y.join("\n")) {
+      this.fail(`keyspace events differ:\n  rift:  ${x.join(" | ")}\n  redis: ${y.join(" | ")}`);
+    }
+  }
+
+  /** Compares every key of databases 0-3: type, value, expiry and encoding. */
+  private async compareDatasets(): Promise<void> {
+    const [rift, redis] = this.inspect;
+    const [x, y] = await Promise.all([
+      redisDataset(rift, MIXED_DATABASES),
+      redisDataset(redis, MIXED_DATABASES),
+    ]);
+    this.stats.datasetChecks++;
+    this.stats.keysCompared += Object.keys(y).length;
+    try {
+      assertEquals(x, y, "datasets differ");
+    } catch (e) {
+      this.fail(String(e));
+    }
+    const [lx, ly] = await Promise.all([
+      rift.value("CLIENT", "LIST", "ID", ...this.conns.map((c) => c.ids[0])),
+      redis.value("CLIENT", "LIST", "ID", ...this.conns.map((c) => c.ids[1])),
+    ]);
+    const dbs = (list: unknown) => String(list).split("\n").map((l) => /db=(\d+)/.exec(l)?.[1]);
+    try {
+      assertEquals(dbs(lx), dbs(ly), "connection databases differ (CLIENT LIST)");
+    } catch (e) {
+      this.fail(String(e));
+    }
+    const [px, py] = await Promise.all([presence(rift), presence(redis)]);
+    try {
+      assertEquals(px, py, "keys found by DUMP differ");
+    } catch (e) {
+      this.fail(String(e));
+    }
+    const [ex, ey] = await Promise.all([encodings(rift), encodings(redis)]);
+    try {
+      assertEquals(ex, ey, "encodings differ");
+    } catch (e) {
+      this.fail(String(e));
+    }
+  }
+}
+
+/** `OBJECT ENCODING` of every key in databases 0-3. */
+async function encodings(c: RespClient): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (let db = 0; db < MIXED_DATABASES; db++) {
+    await c.call("SELECT", db);
+    const keys = await c.value("KEYS", "*") as string[];
+    for (const name of keys) {
+      const key = Uint8Array.from(name, (ch) => ch.charCodeAt(0));
+      out[`${db}:${name}`] = String(await c.value("OBJECT", "ENCODING", key));
+    }
+  }
+  await c.call("SELECT", 0);
+  return out;
+}
+
+/** Which pool keys DUMP finds in each database (a direct lookup, unlike KEYS). */
+async function presence(c: RespClient): Promise<string[]> {
+  const found: string[] = [];
+  for (let db = 0; db < MIXED_DATABASES; db++) {
+    await c.call("SELECT", db);
+    for (const key of [...MIXED_KEYS, ...LEX_KEYS]) {
+      if ((await c.call("DUMP", b(key))).type === "bulk") found.push(`${db}:${key}`);
+    }
+  }
+  await c.call("SELECT", 0);
+  return found;
+}
+
+/** Formats the per-command counts, most used first. */
+export function formatCounts(stats: MixedStats): string {
+  return [...stats.perCommand.entries()].sort((a, b) => b[1] - a[1])
+    .map(([name, n]) => `${name}=${n}`).join(" ");
+}
