@@ -105,6 +105,32 @@ function compilePattern(bytes: Uint8Array): Pattern {
 }
 
 /**
+ * Scratch space for the keys patterns name. Keys are only looked up, and
+ * nothing keeps the view past the lookup (an expired key or a `keymiss`
+ * event copies it), so one buffer serves every lookup: allocating a typed
+ * array per lookup would cost more than the lookup itself.
+ */
+let keyScratch = new Uint8Array(256);
+
+/**
+ * Looks up the key a (non-constant) pattern names for `element`, like a
+ * GET does. Returns the entry or -1.
+ */
+function findPatternKey(c: Client, pattern: Pattern, element: string): number {
+  const { prefix, suffix } = pattern;
+  const length = prefix.length + element.length + suffix.length;
+  if (length > keyScratch.length) {
+    keyScratch = new Uint8Array(Math.max(length, keyScratch.length * 2));
+  }
+  const key = keyScratch;
+  key.set(prefix);
+  let o = prefix.length;
+  for (let i = 0; i < element.length; i++) key[o++] = element.charCodeAt(i);
+  key.set(suffix, o);
+  return lookupRead(c, key.subarray(0, length));
+}
+
+/**
  * The value a pattern names for `element`: the element itself for `#`, a
  * string key's value or a hash field's value, or null when there is none
  * (missing key, wrong type, missing field, constant pattern).
@@ -112,21 +138,32 @@ function compilePattern(bytes: Uint8Array): Pattern {
 function lookupPattern(c: Client, pattern: Pattern, element: string): string | null {
   if (pattern.self) return element;
   if (pattern.constant) return null;
-  const { prefix, suffix } = pattern;
-  const key = new Uint8Array(prefix.length + element.length + suffix.length);
-  key.set(prefix);
-  let o = prefix.length;
-  for (let i = 0; i < element.length; i++) key[o++] = element.charCodeAt(i);
-  key.set(suffix, o);
-  const db = c.db;
-  const id = lookupRead(c, key);
+  const id = findPatternKey(c, pattern, element);
   if (id < 0) return null;
+  const db = c.db;
   if (pattern.field !== null) {
     if (db.typeOf(id) !== TYPE_HASH) return null;
     return db.object<HashValue>(id).get(pattern.field) ?? null;
   }
   if (db.typeOf(id) !== TYPE_STRING) return null;
   return latin1(db.stringView(id));
+}
+
+/** Replies with what {@link lookupPattern} finds (nil for nothing), copying string values once. */
+function replyPattern(c: Client, pattern: Pattern, element: string): void {
+  const db = c.db;
+  if (pattern.field === null && !pattern.self && !pattern.constant) {
+    const id = findPatternKey(c, pattern, element);
+    if (id >= 0 && db.typeOf(id) === TYPE_STRING) {
+      c.out.bulkSlice(db.stringSource(id), db.lastOffset, db.lastLength);
+    } else {
+      c.out.nullBulk();
+    }
+    return;
+  }
+  const found = lookupPattern(c, pattern, element);
+  if (found === null) c.out.nullBulk();
+  else c.out.bulkLatin1(found);
 }
 
 /** Parses the options after the key; null after replying with the error. */
@@ -303,11 +340,7 @@ function sortGeneric(c: Client, argv: Uint8Array[], readonly: boolean): void {
     c.out.array(outputLength);
     for (let j = start; j <= end; j++) {
       if (gets.length === 0) c.out.bulkLatin1(elements[j]);
-      for (const get of gets) {
-        const found = lookupPattern(c, get, elements[j]);
-        if (found === null) c.out.nullBulk();
-        else c.out.bulkLatin1(found);
-      }
+      for (const get of gets) replyPattern(c, get, elements[j]);
     }
     return;
   }
