@@ -111,6 +111,8 @@ function compilePattern(bytes: Uint8Array): Pattern {
  * array per lookup would cost more than the lookup itself.
  */
 let keyScratch = new Uint8Array(256);
+/** The scratch grows up to this size. */
+const KEY_SCRATCH_MAX = 64 * 1024;
 
 /**
  * Looks up the key a (non-constant) pattern names for `element`, like a
@@ -119,10 +121,11 @@ let keyScratch = new Uint8Array(256);
 function findPatternKey(c: Client, pattern: Pattern, element: string): number {
   const { prefix, suffix } = pattern;
   const length = prefix.length + element.length + suffix.length;
-  if (length > keyScratch.length) {
+  if (length > keyScratch.length && length <= KEY_SCRATCH_MAX) {
     keyScratch = new Uint8Array(Math.max(length, keyScratch.length * 2));
   }
-  const key = keyScratch;
+  // A huge key gets a buffer of its own rather than a scratch kept forever.
+  const key = length <= keyScratch.length ? keyScratch : new Uint8Array(length);
   key.set(prefix);
   let o = prefix.length;
   for (let i = 0; i < element.length; i++) key[o++] = element.charCodeAt(i);
