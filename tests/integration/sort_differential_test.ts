@@ -393,7 +393,11 @@ function randomSort(rng: Prng, model: Model, source: string, members: string[] |
         }
         break;
       default:
-        if (rng.chance(0.05)) args.push(rng.pick(["LIMIT", "BY", "bogus", "GET"]));
+        // A keyword missing its arguments, or an unknown one: a syntax error.
+        if (rng.chance(0.05)) {
+          args.push(rng.pick(["LIMIT", "BY", "bogus", "GET"]));
+          i = options;
+        }
     }
   }
   if (
