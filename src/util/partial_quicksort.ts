@@ -3,8 +3,10 @@
  * Bentley–McIlroy three-way quicksort ("Engineering a Sort Function",
  * 1993: median-of-three pivots, a ninther above 40 elements, equal keys
  * gathered at both ends and swapped to the middle, insertion sort below 7
- * elements or when a pass moved nothing), which only recurses into
- * partitions that overlap the wanted positions.
+ * elements), which only recurses into partitions that overlap the wanted
+ * positions. This is Redis 7.0's version: later ones also fall back to an
+ * insertion sort when a partitioning pass exchanged nothing, which changes
+ * the order of equal elements.
  *
  * It is not stable, so elements that compare equal come out in an order
  * that depends on every step of the algorithm; SORT replies show that
@@ -97,31 +99,18 @@ function sortSpan<T>(
     let pb = pa;
     let pc = lo + n - 1;
     let pd = pc;
-    let moved = false;
     for (;;) {
       let c = 0;
       while (pb <= pc && (c = compare(items[pb], items[lo])) <= 0) {
-        if (c === 0) {
-          moved = true;
-          swap(items, pa++, pb);
-        }
+        if (c === 0) swap(items, pa++, pb);
         pb++;
       }
       while (pb <= pc && (c = compare(items[pc], items[lo])) >= 0) {
-        if (c === 0) {
-          moved = true;
-          swap(items, pc, pd--);
-        }
+        if (c === 0) swap(items, pc, pd--);
         pc--;
       }
       if (pb > pc) break;
       swap(items, pb++, pc--);
-      moved = true;
-    }
-    if (!moved) {
-      // Already partitioned without a single exchange: likely sorted.
-      insertionSort(items, lo, n, compare);
-      return;
     }
     const end = lo + n;
     let r = Math.min(pa - lo, pb - pa);
