@@ -19,6 +19,7 @@ import { TRANSACTION_COMMANDS } from "./transactions.ts";
 import { HASH_COMMANDS } from "./hashes.ts";
 import { SET_COMMANDS } from "./sets.ts";
 import { SORT_COMMANDS } from "./sort.ts";
+import { ZSET_COMMANDS } from "./zsets.ts";
 
 /** All command specs. */
 export const ALL_COMMANDS: readonly CommandSpec[] = [
@@ -35,4 +36,5 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...LIST_COMMANDS,
   ...DIAGNOSTIC_COMMANDS,
   ...SORT_COMMANDS,
+  ...ZSET_COMMANDS,
 ];
