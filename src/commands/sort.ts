@@ -19,9 +19,12 @@
  *   stable merge sort), but `BY pattern` with a LIMIT that cuts the result
  *   uses Redis's partial quicksort, whose order for equal weights is
  *   reproduced step by step (util/partial_quicksort.ts).
- * - Without sorting, lists (and DESC reverses them) keep their order and
- *   only the LIMIT range is read; a set stored with STORE is sorted ALPHA
- *   anyway, so that replicas get the same list.
+ * - Without sorting, lists and sorted sets keep their order (DESC reverses
+ *   it) and only the LIMIT range is read; a set stored with STORE is sorted
+ *   ALPHA anyway, so that replicas get the same list. Sorting reads a sorted
+ *   set's members in Redis's hash order, which only matters for equal
+ *   weights; Rift reads them in score order.
+ * - A listpack sorted set becomes a skiplist, as SORT converts it in Redis.
  * - Patterns are C strings where Redis treats them so: `*` and `->` are only
  *   found before a NUL byte, and `#` followed by a NUL is `#`.
  * - Every weight and GET lookup reads the keyspace like a GET (hits,
@@ -31,10 +34,18 @@
  */
 
 import type { Client } from "../server/client.ts";
-import { TYPE_HASH, TYPE_LIST, TYPE_SET, TYPE_STRING } from "../store/database.ts";
+import {
+  type Database,
+  TYPE_HASH,
+  TYPE_LIST,
+  TYPE_SET,
+  TYPE_STRING,
+  TYPE_ZSET,
+} from "../store/database.ts";
 import type { HashValue } from "../store/hash.ts";
 import { ListValue } from "../store/list.ts";
 import type { SetValue } from "../store/set.ts";
+import { ZSetValue } from "../store/zset.ts";
 import { NOTIFY_GENERIC, NOTIFY_LIST } from "../server/notify_flags.ts";
 import { compareLatin1, isKeyword, latin1 } from "../util/bytes.ts";
 import { strtodWhole } from "../util/strtod.ts";
@@ -221,13 +232,48 @@ function listRange(list: ListValue, start: number, count: number, reverse: boole
   return out;
 }
 
-/** Every element of a list or set, in its own order. */
+/**
+ * `count` members of a sorted set from rank `start`, or from the highest
+ * rank down when `reverse` (ranks then count from the top).
+ */
+function zsetRange(zset: ZSetValue, start: number, count: number, reverse: boolean): string[] {
+  const out: string[] = [];
+  if (count <= 0) return out;
+  const first = reverse ? zset.size - 1 - start : start;
+  zset.walk(first, reverse, (member) => {
+    out.push(member);
+    return out.length < count;
+  });
+  return out;
+}
+
+/** Every element of a list, set or sorted set, in its own order. */
 function allElements(type: number, value: unknown): string[] {
   if (type === TYPE_LIST) return (value as ListValue).toArray();
   const out: string[] = [];
-  (value as SetValue).forEach((m) => out.push(m));
+  if (type === TYPE_SET) (value as SetValue).forEach((m) => out.push(m));
+  else (value as ZSetValue).forEach((m) => out.push(m));
   return out;
 }
+
+/**
+ * Redis converts a listpack sorted set to a skiplist before sorting it, for
+ * good (OBJECT ENCODING shows it), whatever the options; so does Rift.
+ */
+function convertToSkiplist(db: Database, id: number): void {
+  const zset = db.object<ZSetValue>(id);
+  if (!zset.isListpack) return;
+  const members: string[] = [];
+  const scores: number[] = [];
+  zset.forEach((member, score) => {
+    members.push(member);
+    scores.push(score);
+  });
+  db.replaceObject(id, ZSetValue.fromEntries(members, scores, SKIPLIST_ONLY));
+}
+
+/** Limits no sorted set fits in a listpack under. */
+const SKIPLIST_ONLY = { maxListpackEntries: 0, maxListpackValue: 0 };
 
 /** The comparison SORT applies to element positions, DESC included. */
 function comparator(
@@ -268,10 +314,11 @@ function sortGeneric(c: Client, argv: Uint8Array[], readonly: boolean): void {
   const db = c.db;
   const id = lookupRead(c, argv[1]);
   const type = id < 0 ? TYPE_LIST : db.typeOf(id);
-  if (type !== TYPE_LIST && type !== TYPE_SET) {
+  if (type !== TYPE_LIST && type !== TYPE_SET && type !== TYPE_ZSET) {
     c.out.error(WRONGTYPE);
     return;
   }
+  if (type === TYPE_ZSET) convertToSkiplist(db, id);
   const { desc, store } = options;
   let { alpha, by, dontSort } = options;
   if (dontSort && type === TYPE_SET && store !== null) {
@@ -280,7 +327,7 @@ function sortGeneric(c: Client, argv: Uint8Array[], readonly: boolean): void {
     alpha = true;
     by = null;
   }
-  const value = id < 0 ? null : db.object<ListValue | SetValue>(id);
+  const value = id < 0 ? null : db.object<ListValue | SetValue | ZSetValue>(id);
   const size = value === null ? 0 : value.size;
 
   // LIMIT, clamped as Redis does (an empty range is start = end + 1).
@@ -302,6 +349,11 @@ function sortGeneric(c: Client, argv: Uint8Array[], readonly: boolean): void {
       end -= start;
       start = 0;
     }
+  } else if (dontSort && type === TYPE_ZSET) {
+    // Sorted sets keep their order; only the range is read, from the top for DESC.
+    elements = zsetRange(value as ZSetValue, start, end - start + 1, desc);
+    end -= start;
+    start = 0;
   } else {
     elements = value === null ? [] : allElements(type, value);
   }

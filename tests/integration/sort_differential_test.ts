@@ -1,11 +1,12 @@
 /**
  * SORT and SORT_RO against a real redis-server 7.0: a table of edge cases
  * byte for byte (with their keyspace events, keyspace misses included, and
- * propagation), then seeded random invocations over random lists and sets
- * with random BY/GET patterns naming strings and hash fields.
+ * propagation), then seeded random invocations over random lists, sets and
+ * sorted sets with random BY/GET patterns naming strings and hash fields.
  *
  * Where Redis's result order is its own (an unsorted hash-table set, or
- * equal weights among set members, which Redis meets in its hash order),
+ * equal weights among members of a set or sorted set, which Redis meets in
+ * its hash order),
  * only the content is compared; everywhere else replies must be identical.
  *
  * Redis's ALPHA compares with strcoll, which follows LC_COLLATE: the Redis
@@ -162,6 +163,31 @@ const EDGE_CASES: Arg[][] = [
   ["SORT", "t", "ALPHA", "DESC"],
   ["SORT", "t", "BY", "nosort", "GET", "#", "GET", "w_*", "STORE", "sd"],
   ["LRANGE", "sd", "0", "-1"],
+  // Sorted sets: sorted by member, or kept in score order; listpacks become skiplists.
+  // Members equal up to a NUL would meet in Redis's hash order: none here.
+  ["ZADD", "z", "5", "a", "1", "b", "3", "c", "2", "d", "4", "e", "2", bytes("\xfe")],
+  ["OBJECT", "ENCODING", "z"],
+  ["SORT", "z", "LIMIT", "x", "1"],
+  ["OBJECT", "ENCODING", "z"],
+  ["SORT_RO", "z", "ALPHA"],
+  ["OBJECT", "ENCODING", "z"],
+  ["SORT", "z", "ALPHA", "DESC", "LIMIT", "1", "3"],
+  ["SORT", "z"],
+  ["SORT", "z", "BY", "nosort"],
+  ["SORT", "z", "BY", "nosort", "DESC"],
+  ["SORT", "z", "BY", "nosort", "LIMIT", "1", "2"],
+  ["SORT", "z", "BY", "nosort", "DESC", "LIMIT", "1", "2"],
+  ["SORT", "z", "BY", "nosort", "DESC", "LIMIT", "5", "10"],
+  ["SORT", "z", "BY", "nosort", "DESC", "LIMIT", "6", "10"],
+  ["SORT", "z", "BY", "nosort", "LIMIT", "-1", "2"],
+  ["SORT", "z", "BY", "nosort", "GET", "#", "GET", "w_*"],
+  ["SORT", "z", "BY", "nosort", "DESC", "LIMIT", "1", "3", "STORE", "zd"],
+  ["LRANGE", "zd", "0", "-1"],
+  ["ZADD", "zn", "3", "10", "1", "20", "2", "5", "2", "1.5"],
+  ["SORT", "zn"],
+  ["SORT", "zn", "DESC", "GET", "#", "GET", "w_*"],
+  ["SORT", "zn", "BY", "nosort", "STORE", "zn"],
+  ["TYPE", "zn"],
   // Wrong types: the source is checked after the options, the destination is overwritten.
   ["SET", "str", "x"],
   ["HSET", "hash", "f", "v"],
@@ -352,7 +378,18 @@ interface Invocation {
 }
 
 /** A random SORT/SORT_RO and whether its order is defined for a set `members` (null: not a set). */
-function randomSort(rng: Prng, model: Model, source: string, members: string[] | null): Invocation {
+/**
+ * A random SORT/SORT_RO of `source`, and whether its order is defined:
+ * `members` are the members of a set or sorted set (`zset`), null for
+ * anything else.
+ */
+function randomSort(
+  rng: Prng,
+  model: Model,
+  source: string,
+  members: string[] | null,
+  zset: boolean,
+): Invocation {
   const readonly = rng.chance(0.3);
   const args: Arg[] = [readonly ? "SORT_RO" : "SORT", source];
   let by: string | null = null;
@@ -402,11 +439,11 @@ function randomSort(rng: Prng, model: Model, source: string, members: string[] |
   }
   if (
     members === null || model.get(source) === undefined ||
-    (members.length <= 512 && members.every(isInt64Text))
+    (!zset && members.length <= 512 && members.every(isInt64Text)) || (zset && dontSort)
   ) {
     return { args, ordered: true, limited, lookupsOrdered: true };
   }
-  // A hash-table set: Redis meets members in its own order.
+  // A hash-table set, or a sorted set being sorted: Redis meets members in its hash order.
   let ordered: boolean;
   if (dontSort) {
     ordered = store || members.length <= 1;
@@ -421,12 +458,12 @@ function randomSort(rng: Prng, model: Model, source: string, members: string[] |
   return { args, ordered, limited, lookupsOrdered: false };
 }
 
-/** Fills both servers with a random source list or set, weights and hashes. */
+/** Fills both servers with a random source list, set or sorted set, weights and hashes. */
 async function randomData(
   rng: Prng,
   pair: ObservedPair,
   model: Model,
-): Promise<{ source: string; members: string[] | null }> {
+): Promise<{ source: string; members: string[] | null; zset: boolean }> {
   await pair.same("FLUSHALL");
   model.clear();
   // Some rounds hold only numbers, so that numeric sorts mostly succeed there.
@@ -440,13 +477,21 @@ async function randomData(
   );
   let members: string[] | null = null;
   let source = "src";
-  const kind = rng.int(4);
+  let zset = false;
+  const kind = rng.int(5);
   if (length > 0 && kind <= 1) {
     await pair.same("RPUSH", "src", ...elements.map(bytes));
     model.set("src", "other");
   } else if (length > 0 && kind === 2) {
     await pair.same("SADD", "src", ...elements.map(bytes));
     members = [...new Set(elements)];
+    model.set("src", "other");
+  } else if (length > 0 && kind === 3) {
+    // Scores with ties, so that equal scores order by member.
+    const scored = elements.flatMap((e) => [String(rng.int(8) - 2), e]);
+    await pair.same("ZADD", "src", ...scored.map(bytes));
+    members = [...new Set(elements)];
+    zset = true;
     model.set("src", "other");
   } else if (length > 0) {
     const ints = elements.map((_, i) => String((i * 37) % 101 - 50));
@@ -478,7 +523,7 @@ async function randomData(
       model.set(`h:${element}`, fields);
     }
   }
-  return { source, members };
+  return { source, members, zset };
 }
 
 Deno.test("sort differential: seeded random SORT/SORT_RO over random data", async () => {
@@ -493,10 +538,10 @@ Deno.test("sort differential: seeded random SORT/SORT_RO over random data", asyn
       const resp3 = rng.chance(0.25);
       await pair.rift.raw("HELLO", resp3 ? "3" : "2");
       await pair.redis.raw("HELLO", resp3 ? "3" : "2");
-      const { source, members } = await randomData(rng, pair, model);
+      const { source, members, zset } = await randomData(rng, pair, model);
       const [riftBefore, redisBefore] = await pair.changes();
       for (let i = 0; i < 25; i++) {
-        const invocation = randomSort(rng, model, source, members);
+        const invocation = randomSort(rng, model, source, members, zset);
         const { args, ordered: defined, limited } = invocation;
         const what = describe(args);
         const { replies, events, propagated } = await pair.run(...args);

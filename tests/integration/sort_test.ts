@@ -1,5 +1,6 @@
 /**
- * SORT and SORT_RO over TCP against an embedded Rift: every option and
+ * SORT and SORT_RO over TCP against an embedded Rift (lists, sets and
+ * sorted sets): every option and
  * their combinations, LIMIT clamping, BY/GET patterns (string keys, hash
  * fields, `#`, constant patterns, NUL bytes in patterns), numeric weights
  * as strtod reads them, ALPHA byte order, STORE (events, propagation,
@@ -13,6 +14,7 @@ import type { RespClient } from "../helpers/client.ts";
 import { withRift } from "../helpers/server.ts";
 import { bytes, recordRiftEvents, recordRiftPropagation } from "../helpers/hashsets.ts";
 import { ManualClock } from "../../src/mod.ts";
+import type { ZSetValue } from "../../src/store/zset.ts";
 
 const WRONGTYPE = "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n";
 const SYNTAX = "-ERR syntax error\r\n";
@@ -302,6 +304,50 @@ Deno.test("sort: sets sort like lists; unsorted sets keep their order unless sto
     assertEquals(await c.raw("SORT", "t", "BY", "nosort", "GET", "#", "STORE", "d"), ":3\r\n");
     assertEquals(await c.raw("LRANGE", "d", "0", "-1"), arr("a", "b", "c"));
     assertEquals(await c.raw("SORT", "t"), NOT_DOUBLE);
+  });
+});
+
+Deno.test("sort: sorted sets sort by member; BY nosort keeps their order; listpacks convert", async () => {
+  await withRift(async (rift) => {
+    const c = await rift.client();
+    const db = rift.server.db(0);
+    const encoding = (key: string) => db.object<ZSetValue>(db.find(bytes(key))).encoding();
+    await c.raw("ZADD", "z", "5", "a", "1", "b", "3", "c", "2", "d", "4", "e");
+    assertEquals(encoding("z"), "listpack");
+    assertEquals(await c.raw("SORT", "z", "LIMIT", "x", "1"), NOT_INTEGER);
+    assertEquals(encoding("z"), "listpack", "a rejected command converts nothing");
+    assertEquals(await c.raw("SORT_RO", "z", "ALPHA"), arr("a", "b", "c", "d", "e"));
+    assertEquals(encoding("z"), "skiplist", "SORT turns a listpack into a skiplist, as in Redis");
+    assertEquals(await c.raw("SORT", "z", "BY", "nosort"), arr("b", "d", "c", "e", "a"));
+    assertEquals(await c.raw("SORT", "z", "BY", "nosort", "DESC"), arr("a", "e", "c", "d", "b"));
+    assertEquals(await c.raw("SORT", "z", "BY", "nosort", "LIMIT", "1", "2"), arr("d", "c"));
+    assertEquals(
+      await c.raw("SORT", "z", "BY", "nosort", "DESC", "LIMIT", "1", "2"),
+      arr("e", "c"),
+    );
+    assertEquals(await c.raw("SORT", "z", "BY", "nosort", "DESC", "LIMIT", "4", "9"), arr("b"));
+    assertEquals(await c.raw("SORT", "z", "BY", "nosort", "DESC", "LIMIT", "5", "9"), "*0\r\n");
+    assertEquals(await c.raw("SORT", "z", "BY", "nosort", "LIMIT", "-1", "2"), arr("b", "d"));
+    // Unlike a set, an unsorted sorted set is stored in its own order.
+    assertEquals(await c.raw("SORT", "z", "BY", "nosort", "DESC", "STORE", "d"), ":5\r\n");
+    assertEquals(await c.raw("LRANGE", "d", "0", "-1"), arr("a", "e", "c", "d", "b"));
+    assertEquals(await c.raw("SORT", "z"), NOT_DOUBLE, "members, not scores, are the weights");
+    await c.raw("ZADD", "n", "3", "10", "1", "20", "2", "5");
+    assertEquals(await c.raw("SORT", "n"), arr("5", "10", "20"));
+    assertEquals(
+      await c.raw("SORT", "n", "BY", "nosort", "GET", "#", "GET", "w_*"),
+      arr(
+        "20",
+        null,
+        "5",
+        null,
+        "10",
+        null,
+      ),
+    );
+    // The source may be its own destination.
+    assertEquals(await c.raw("SORT", "n", "BY", "nosort", "STORE", "n"), ":3\r\n");
+    assertEquals(await c.raw("TYPE", "n"), "+list\r\n");
   });
 });
 
