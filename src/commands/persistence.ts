@@ -181,6 +181,8 @@ function restore(c: Client, argv: Uint8Array[]): void {
   }
   applyIdleOrFreq(c, id, idle, freq);
   server.wrote(db, key, NOTIFY_GENERIC, "restore");
+  // Redis's dbAdd wakes clients blocked on the key (a list or sorted set arriving).
+  server.signalKeyAsReady(db, key);
   c.out.ok();
 }
 

@@ -606,6 +606,19 @@ class MixedRun {
     const [blocking, isList] = gen.pick(forms);
     this.stats.blockingScenarios++;
     await this.sendOnly(a, blocking);
+    if (gen.chance(0.4)) {
+      // The key may also arrive whole, under a new name.
+      const from = gen.key();
+      const moves: Arg[][] = [
+        ["RENAME", from, key],
+        ["RENAMENX", from, key],
+        ["COPY", from, key, "REPLACE"],
+        ["SMOVE", from, key, gen.member()],
+        ["LMOVE", from, key, end(), end()],
+        ["ZUNIONSTORE", key, "2", from, other],
+      ];
+      await this.command(b, gen.pick(moves), "exact");
+    }
     for (let i = gen.int(4); i > 0; i--) {
       const cmd = gen.next();
       if (["SELECT", "SWAPDB", "FLUSHDB"].includes(commandName(cmd.args))) continue;
