@@ -6,9 +6,12 @@
  * and the soak goes on with the next seed.
  *
  *   deno run -A scripts/mixed_soak.ts [--seeds 20] [--first 1] [--steps 5000] [--small] [--check-every 250]
+ *       [--persistence rdb|aof]
  *
  * `--small` alternates default encoding limits with tiny ones (every
- * collection converts after a few elements).
+ * collection converts after a few elements). `--persistence` adds SAVE,
+ * BGSAVE, BGREWRITEAOF and DEBUG RELOAD at random points, each file checked
+ * by loading it into fresh servers, and a restart at the end.
  *
  * @module
  */
@@ -24,6 +27,7 @@ const { values } = parseArgs({
     steps: { type: "string", default: "5000" },
     small: { type: "boolean", default: false },
     "check-every": { type: "string", default: "250" },
+    persistence: { type: "string", default: "" },
   },
 });
 
@@ -49,6 +53,9 @@ for (let seed = first; seed < first + Number(values.seeds); seed++) {
       steps: Number(values.steps),
       directives,
       checkEvery: Number(values["check-every"]),
+      persistence: values.persistence === "rdb" || values.persistence === "aof"
+        ? values.persistence
+        : undefined,
     });
     total += stats.commands;
     const secs = ((performance.now() - started) / 1000).toFixed(1);
@@ -59,6 +66,7 @@ for (let seed = first; seed < first + Number(values.seeds); seed++) {
         `${stats.dumpsDifferent} different), ${stats.datasetChecks} dataset checks ` +
         `(${stats.keysCompared} keys), ${secs}s`,
     );
+    if (values.persistence) console.log(`  persistence: ${JSON.stringify(stats.persistence)}`);
     if (seed === first) console.log(`  commands: ${formatCounts(stats)}`);
   } catch (e) {
     failures++;

@@ -22,7 +22,14 @@ import { assertEquals } from "./assert.ts";
 import { type Arg, latin1, type RespClient } from "./client.ts";
 import { describe } from "./differential.ts";
 import { b, type Compare, LEX_KEYS, MIXED_KEYS, MixedCommands } from "./mixed_commands.ts";
-import { redisDataset } from "./persistence.ts";
+import { type CanonicalDataset, redisDataset, waitFor } from "./persistence.ts";
+import {
+  backgroundDone,
+  persistenceDirectives,
+  type PersistenceMode,
+  type PersistenceStats,
+  verifySnapshot,
+} from "./mixed_persistence.ts";
 import { type RedisProcess, startRedis, startRift } from "./server.ts";
 import { type Reply, ReplyParser } from "../../src/resp/reply_parser.ts";
 
@@ -53,6 +60,11 @@ export interface MixedOptions {
   checkEvery?: number;
   /** Directives applied to both servers (e.g. small encoding limits). */
   directives?: Record<string, string>;
+  /**
+   * Persistence checks at random points (SAVE, BGSAVE, BGREWRITEAOF, DEBUG
+   * RELOAD) and a restart at the end, from the RDB or the AOF.
+   */
+  persistence?: PersistenceMode;
 }
 
 /** What a run did. */
@@ -71,6 +83,7 @@ export interface MixedStats {
   /** DUMP payloads that were byte-identical / different between the servers. */
   dumpsIdentical: number;
   dumpsDifferent: number;
+  persistence: PersistenceStats;
 }
 
 /** A client connection to each server, used in lockstep. */
@@ -184,18 +197,44 @@ export async function runMixed(options: MixedOptions): Promise<MixedStats> {
     "enable-debug-command": "yes",
     ...directives,
   };
-  const rift = await startRift({ config: notify });
+  const dir = options.persistence ? await Deno.makeTempDir({ prefix: "rift-mixed-" }) : "";
+  const riftConfig = options.persistence
+    ? { ...notify, ...persistenceDirectives(options.persistence, dir) }
+    : notify;
+  let rift = await startRift({ config: riftConfig });
   let redis: RedisProcess | undefined;
   try {
     const redisArgs: string[] = [];
     for (const [name, value] of Object.entries(notify)) redisArgs.push(`--${name}`, value);
     redis = await startRedis(redisArgs);
     const run = await MixedRun.open(options, () => rift.client(), () => redis!.client());
+    run.riftDir = dir;
     await run.execute();
+    if (options.persistence) {
+      // Restart from the files and compare with Redis, which kept running.
+      const expected = await redisDataset(await redis.client(), MIXED_DATABASES);
+      const c = await rift.client();
+      await waitFor(() => backgroundDone(c), "background saves");
+      if (options.persistence === "rdb") assertEquals(await c.raw("SAVE"), "+OK\r\n");
+      await rift.stop();
+      rift = await startRift({ config: riftConfig });
+      const restarted = await rift.client();
+      await waitFor(
+        async () => /^loading:0\r$/m.test(String(await restarted.value("INFO"))),
+        "load",
+      );
+      assertEquals(
+        await redisDataset(restarted, MIXED_DATABASES),
+        expected,
+        `seed ${options.seed}: dataset after restarting from the ${options.persistence}`,
+      );
+      run.stats.persistence.restarts++;
+    }
     return run.stats;
   } finally {
     await redis?.stop();
     await rift.stop();
+    if (dir) await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 }
 
@@ -213,7 +252,19 @@ class MixedRun {
     restores: 0,
     dumpsIdentical: 0,
     dumpsDifferent: 0,
+    persistence: {
+      saves: 0,
+      bgsaves: 0,
+      rewrites: 0,
+      reloads: 0,
+      snapshotsVerified: 0,
+      restarts: 0,
+    },
   };
+  /** Rift's dataset when a BGSAVE still running began, and its file. */
+  private pendingSnapshot: CanonicalDataset | null = null;
+  /** Rift's data directory in a persistence run. */
+  riftDir = "";
   private readonly history: { conn: number; line: string }[] = [];
   private lastConn = -1;
   private stepIndex = 0;
@@ -277,7 +328,9 @@ class MixedRun {
       await this.compareEvents();
       if (datasetDue) await this.compareDatasets();
       datasetDue = false;
+      if (this.pendingSnapshot && this.stepIndex % 10 === 0) await this.checkBackgroundSave(false);
     }
+    if (this.pendingSnapshot) await this.checkBackgroundSave(true);
     for (const c of this.conns) {
       if (c.queued) await this.command(c, ["DISCARD"], "exact");
       while (c.skip > 0) await this.command(c, ["PING"], "exact");
@@ -457,6 +510,8 @@ class MixedRun {
       if (!waiting) await this.blocking();
     } else if (r < 0.1125) {
       await this.command(c, ["FLUSHALL"], "exact");
+    } else if (r < 0.1165 && this.options.persistence) {
+      if (!waiting) await this.persistenceAction();
     } else {
       const cmd = gen.next();
       // A blocking command whose reply is not read would let the commands
@@ -628,6 +683,67 @@ class MixedRun {
     await this.command(b, isList ? ["RPUSH", key, "w1", "w2"] : ["ZADD", key, "1", "w"], "exact");
     const [x, y] = await this.readBoth(a);
     await this.check(blocking, x, y, "exact");
+  }
+
+  /**
+   * SAVE (its file must load as the current dataset), BGSAVE (its file must
+   * load as the dataset of the moment it began, while the workload goes
+   * on), BGREWRITEAOF (checked by the final restart) or DEBUG RELOAD on
+   * both servers (replies, then datasets and encodings compared).
+   */
+  private async persistenceAction(): Promise<void> {
+    const [rift, redis] = this.inspect;
+    const stats = this.stats.persistence;
+    const r = this.gen.rng.next();
+    if (r < 0.25) {
+      if (this.pendingSnapshot) return;
+      const reply = await rift.raw("SAVE");
+      if (reply !== "+OK\r\n") this.fail(`SAVE: ${reply}`);
+      stats.saves++;
+      await this.verify("SAVE", await redisDataset(rift, MIXED_DATABASES));
+    } else if (r < 0.55) {
+      if (this.pendingSnapshot) return;
+      const reply = await rift.raw("BGSAVE");
+      if (reply !== "+Background saving started\r\n") this.fail(`BGSAVE: ${reply}`);
+      // Nothing ran since the reply: this is the dataset the file must hold.
+      this.pendingSnapshot = await redisDataset(rift, MIXED_DATABASES);
+      stats.bgsaves++;
+    } else if (r < 0.7) {
+      if (this.options.persistence !== "aof") return;
+      const reply = await rift.raw("BGREWRITEAOF");
+      if (!reply.startsWith("+Background append only file rewriting")) {
+        this.fail(`BGREWRITEAOF: ${reply}`);
+      }
+      stats.rewrites++;
+    } else {
+      if (this.pendingSnapshot || !(await backgroundDone(rift))) return;
+      const [x, y] = await Promise.all([rift.raw("DEBUG", "RELOAD"), redis.raw("DEBUG", "RELOAD")]);
+      if (x !== y) this.fail(`DEBUG RELOAD: ${x} vs ${y}`);
+      stats.reloads++;
+      await this.compareEvents();
+      await this.compareDatasets();
+    }
+  }
+
+  /** Verifies the file of a finished BGSAVE (waits for it when `wait`). */
+  private async checkBackgroundSave(wait: boolean): Promise<void> {
+    const rift = this.inspect[0];
+    if (wait) await waitFor(() => backgroundDone(rift), "BGSAVE");
+    else if (!(await backgroundDone(rift))) return;
+    const status = String(await rift.value("INFO", "persistence"));
+    if (!/^rdb_last_bgsave_status:ok\r$/m.test(status)) this.fail("BGSAVE failed");
+    const expected = this.pendingSnapshot!;
+    this.pendingSnapshot = null;
+    await this.verify("BGSAVE", expected);
+  }
+
+  private async verify(what: string, expected: CanonicalDataset): Promise<void> {
+    try {
+      await verifySnapshot(`${this.riftDir}/dump.rdb`, expected, MIXED_DATABASES, what);
+    } catch (e) {
+      this.fail(String(e));
+    }
+    this.stats.persistence.snapshotsVerified++;
   }
 
   /** The pool keys named in a command as each server holds them now, for failure reports. */

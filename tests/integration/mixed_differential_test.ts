@@ -6,8 +6,11 @@
  * SELECT/SWAPDB/MOVE/COPY across databases, absolute expiries, DUMP/RESTORE
  * crossing between the servers, full SCAN iterations), comparing replies
  * byte for byte, keyspace notification streams on every step, and the whole
- * dataset with encodings periodically. See `tests/helpers/mixed_runner.ts`;
- * `scripts/mixed_soak.ts` runs the long version.
+ * dataset with encodings periodically. The persistence runs add SAVE, BGSAVE,
+ * BGREWRITEAOF and DEBUG RELOAD at random points (every RDB file loaded into
+ * a fresh Rift and a fresh redis-server and compared) and a restart from the
+ * RDB or the AOF. See `tests/helpers/mixed_runner.ts`; `scripts/mixed_soak.ts`
+ * runs the long version.
  */
 
 import { assertTrue } from "../helpers/assert.ts";
@@ -51,5 +54,17 @@ for (const seed of [404, 505]) {
   Deno.test(`mixed workload with tiny encoding limits, seed ${seed}`, async () => {
     if (skipWithoutRedis()) return;
     assertCoverage(await runMixed({ seed, steps: STEPS, directives: SMALL_LIMITS }));
+  });
+}
+
+for (const [seed, mode] of [[606, "rdb"], [707, "aof"]] as const) {
+  Deno.test(`mixed workload with persistence (${mode}), seed ${seed}: files and restarts hold the data`, async () => {
+    if (skipWithoutRedis()) return;
+    const stats = await runMixed({ seed, steps: STEPS, persistence: mode });
+    assertCoverage(stats);
+    const p = stats.persistence;
+    assertTrue(p.reloads > 0 && p.snapshotsVerified > 0, JSON.stringify(p));
+    assertTrue(mode === "rdb" || p.rewrites > 0, JSON.stringify(p));
+    assertTrue(p.restarts === 1);
   });
 }
