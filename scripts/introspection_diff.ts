@@ -7,12 +7,18 @@
  * command Rift implements that redis-server also has). `--raw` also compares
  * the exact RESP2 and RESP3 bytes (of containers too, so their subcommand order shows).
  *
+ * `deno run -A scripts/introspection_diff.ts --suggest <name> ...` prints instead
+ * what redis-server reports about those commands as the fields of a Rift
+ * declaration (key specs and annotated syntax in Rift's notations): the
+ * starting point for a new command's spec.
+ *
  * @module
  */
 
 import { startServer } from "../src/mod.ts";
 import { RespClient, type Value } from "../tests/helpers/client.ts";
 import { startRedis } from "../tests/helpers/server.ts";
+import { declarationOf, type RedisDocs } from "./spec_notation.ts";
 
 /** Turns a reply value into plain JSON-able data (maps become objects, keys kept in order). */
 function plain(v: Value): unknown {
@@ -99,7 +105,28 @@ async function names(c: RespClient): Promise<string[]> {
   return (await c.value("COMMAND", "LIST")) as string[];
 }
 
-if (import.meta.main) {
+async function suggest(names: string[]): Promise<void> {
+  const redis = await startRedis();
+  const c = await redis.client();
+  try {
+    await c.call("HELLO", "3");
+    for (const name of names) {
+      const [info] = plain(await c.value("COMMAND", "INFO", name)) as (unknown[] | null)[];
+      const docs = plain(await c.value("COMMAND", "DOCS", name)) as Record<string, RedisDocs>;
+      if (info === null) {
+        console.log(`// ${name}: redis-server has no such command`);
+        continue;
+      }
+      console.log(`// ${name}\n${declarationOf(info, docs[name])}\n`);
+    }
+  } finally {
+    await redis.stop();
+  }
+}
+
+if (import.meta.main && Deno.args.includes("--suggest")) {
+  await suggest(Deno.args.filter((a) => !a.startsWith("--")).map((a) => a.toLowerCase()));
+} else if (import.meta.main) {
   const raw = Deno.args.includes("--raw");
   const wanted = Deno.args.filter((a) => !a.startsWith("--")).map((a) => a.toLowerCase());
   const rift = await startServer({ port: 0, captureLogs: true });

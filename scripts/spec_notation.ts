@@ -214,3 +214,64 @@ export function keySpecNotation(ks: RedisKeySpec): string {
   }
   return parts.join(" ");
 }
+
+/** `COMMAND DOCS` fields of one command (RESP3 map turned into an object). */
+export interface RedisDocs {
+  summary: string;
+  since: string;
+  group: string;
+  complexity?: string;
+  doc_flags?: string[];
+  deprecated_since?: string;
+  replaced_by?: string;
+  history?: [string, string][];
+  arguments?: RedisArg[];
+}
+
+/**
+ * The fields of a Rift declaration (`command({...})`) for what redis-server
+ * reports about a command: `info` is its `COMMAND INFO` entry (RESP3), `docs`
+ * its `COMMAND DOCS` map. The handler, and ACL categories beyond those the
+ * flags and group imply, are left to the author.
+ */
+export function declarationOf(info: unknown[], docs: RedisDocs): string {
+  const q = (v: unknown) => JSON.stringify(v);
+  const [fullName, arity, flags, , , , acl, tips, keySpecs] = info as [
+    string,
+    number,
+    string[],
+    number,
+    number,
+    number,
+    string[],
+    string[],
+    RedisKeySpec[],
+  ];
+  const lines = [
+    `name: ${q(String(fullName).split("|").pop())},`,
+    `arity: ${arity},`,
+    `flags: ${q(flags.filter((f) => f !== "movablekeys"))},`,
+  ];
+  if (keySpecs.length) {
+    const specs = keySpecs.map((ks) =>
+      ks.notes === undefined
+        ? q(keySpecNotation(ks))
+        : `{ spec: ${q(keySpecNotation(ks))}, notes: ${q(ks.notes)} }`
+    );
+    lines.push(`keySpecs: [${specs.join(", ")}],`);
+  }
+  lines.push(
+    `group: ${q(docs.group)},`,
+    `since: ${q(docs.since)},`,
+    `summary: ${q(docs.summary)},`,
+  );
+  if (docs.complexity !== undefined) lines.push(`complexity: ${q(docs.complexity)},`);
+  if (docs.doc_flags) lines.push(`docFlags: ${q(docs.doc_flags)},`);
+  if (docs.deprecated_since) lines.push(`deprecatedSince: ${q(docs.deprecated_since)},`);
+  if (docs.replaced_by) lines.push(`replacedBy: ${q(docs.replaced_by)},`);
+  if (docs.history) lines.push(`history: ${q(docs.history)},`);
+  if (tips.length) lines.push(`tips: ${q(tips)},`);
+  if (docs.arguments) lines.push(`syntax: ${q(notationOf(docs.arguments))},`);
+  lines.push(`// ACL categories reported by Redis: ${acl.join(" ")}`);
+  return lines.join("\n");
+}

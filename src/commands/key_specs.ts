@@ -226,10 +226,10 @@ export function cAtoi(arg: Uint8Array): number {
 }
 
 /** Redis's `string2ll`: a canonical decimal integer (no spaces, no `+`, no leading zeros). */
-function canonicalInteger(arg: Uint8Array): number | null {
+function canonicalInteger(arg: Uint8Array): bigint | null {
   const n = arg.length;
   if (n === 0 || n > 20) return null;
-  if (n === 1 && arg[0] === 0x30) return 0;
+  if (n === 1 && arg[0] === 0x30) return 0n;
   let i = arg[0] === 0x2d ? 1 : 0;
   if (i === n || arg[i] < 0x31 || arg[i] > 0x39) return null;
   let v = 0n;
@@ -239,7 +239,7 @@ function canonicalInteger(arg: Uint8Array): number | null {
   }
   if (arg[0] === 0x2d) v = -v;
   if (v > 0x7fffffffffffffffn || v < -0x8000000000000000n) return null;
-  return Number(v);
+  return v;
 }
 
 /** True when `arg` equals `word` ignoring ASCII case, compared as C strings (up to a NUL). */
@@ -296,9 +296,10 @@ export function keysFromSpecs(specs: readonly KeySpec[], argv: Uint8Array[]): Ke
       const at = first + find.keyNumIndex;
       if (at >= argc) return null;
       const count = canonicalInteger(argv[at]);
-      if (count === null || count < 0) return null;
+      if (count === null || count < 0n) return null;
       first += find.firstKey;
-      last = first + count - 1;
+      // Redis narrows the count to a C int here: 2^32+1 keys are 1 key.
+      last = first + Number(BigInt.asIntN(32, count)) - 1;
       step = find.keyStep;
     } else {
       return null;
