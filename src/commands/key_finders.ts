@@ -58,3 +58,23 @@ export const bitfieldKeys: KeyFinder = (argv) => {
   const flags = readonly ? KEY_RO | KEY_ACCESS : KEY_RW | KEY_ACCESS | KEY_UPDATE;
   return [{ pos: 1, flags }];
 };
+
+/**
+ * SORT: the sorted key, and the destination of the last `STORE`, found by
+ * skipping `LIMIT`'s two arguments and `BY`'s and `GET`'s one.
+ */
+export const sortKeys: KeyFinder = (argv) => {
+  let store = 0;
+  for (let i = 2; i < argv.length; i++) {
+    const arg = argv[i];
+    if (cStringIs(arg, "limit")) i += 2;
+    else if (cStringIs(arg, "get") || cStringIs(arg, "by")) i += 1;
+    else if (cStringIs(arg, "store") && i + 1 < argv.length) store = i + 1;
+  }
+  const keys: KeyRef[] = [{ pos: 1, flags: KEY_RO | KEY_ACCESS }];
+  if (store > 0) keys.push({ pos: store, flags: KEY_OW | KEY_UPDATE });
+  return keys;
+};
+
+/** SORT_RO: just the sorted key (its BY/GET patterns name no keys one can list). */
+export const sortReadOnlyKeys: KeyFinder = () => [{ pos: 1, flags: KEY_RO | KEY_ACCESS }];

@@ -712,7 +712,7 @@ export const KEY_COMMANDS: CommandSpec[] = [
       "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.",
     syntax: "pattern",
     tips: ["request_policy:all_shards", "nondeterministic_output_order"],
-    aclCategories: ["dangerous"],
+    aclCategories: ["keyspace", "dangerous"],
     handler: keys,
   }),
   command({

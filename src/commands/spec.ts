@@ -137,7 +137,12 @@ export interface CommandDecl {
    * the notation. It gives `COMMAND DOCS` its `arguments` and `HELP` its usage.
    */
   syntax?: string;
-  /** ACL categories beyond those implied by the flags and the group. */
+  /**
+   * ACL categories (without `@`) beyond those the flags imply (`write`,
+   * `read`, `fast`/`slow`, `admin`, `dangerous`, `pubsub`, `blocking`).
+   * Default: the group's category (`generic` → `keyspace`, `sorted-set` →
+   * `sortedset`...; none for `server`, `pubsub` and containers).
+   */
   aclCategories?: string[];
   /** The implementation (absent on containers that only hold subcommands). */
   handler?: Handler;

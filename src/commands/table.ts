@@ -171,16 +171,16 @@ const GROUP_CATEGORY: Record<string, string> = {
 };
 
 /**
- * ACL categories of a command: its group's category and explicit extras,
- * plus those implied by flags as in Redis's `setImplicitACLCategories`
- * (write, read, admin+dangerous, pubsub, fast or slow, blocking).
- * Containers of subcommands have no group category (the subcommands do),
- * and `@pubsub` comes from the `pubsub` flag only, as in Redis.
+ * ACL categories of a command: those it declares (by default its group's
+ * category; containers of subcommands have none, and `@pubsub` comes from
+ * the `pubsub` flag only, as in Redis), plus those implied by its flags as
+ * in Redis's `setImplicitACLCategories` (write, read, admin+dangerous,
+ * pubsub, fast or slow, blocking).
  */
 export function aclCategories(spec: CommandSpec): string[] {
   const cats = new Set<string>(spec.aclCategories ?? []);
   const group = spec.subcommands ? undefined : GROUP_CATEGORY[spec.group];
-  if (group) cats.add(group);
+  if (spec.aclCategories === undefined && group) cats.add(group);
   const flags = spec.flags;
   if (flags.includes("write")) cats.add("write");
   if (flags.includes("readonly") && !cats.has("scripting")) cats.add("read");

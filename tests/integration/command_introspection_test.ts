@@ -401,6 +401,16 @@ Deno.test("COMMAND GETKEYS: movable keys, key counts read leniently, flags that 
       ["BITFIELD", "k", "incrby", "u8", "0", "1"],
       ["BITFIELD", "k", "GET", "u8", "0", "nosuch"],
       ["BITFIELD_RO", "k", "GET", "u8", "0"],
+      ["SORT", "k"],
+      ["SORT", "k", "STORE", "d"],
+      ["SORT", "k", "BY", "w_*", "GET", "#", "STORE", "d", "LIMIT", "0", "1"],
+      ["sort", "k", "store", "a", "ALPHA", "store", "b"],
+      ["SORT", "k", "STORE"],
+      ["SORT", "k", "LIMIT", "STORE", "d", "STORE", "e"],
+      ["SORT", "k", "GET", "STORE", "d"],
+      ["SORT", "k", "BY", "STORE", "STORE", "d"],
+      ["SORT", "k", "STORE\x00x", "d"],
+      ["SORT_RO", "k", "BY", "w_*", "GET", "#", "STORE", "d"],
       ["MSET", "a", "1", "b", "2"],
       ["MSETNX", "a", "1", "b", "2", "c", "3"],
       ["BLPOP", "a", "b", "c", "0"],
@@ -434,7 +444,7 @@ Deno.test("COMMAND GETKEYS: movable keys, key counts read leniently, flags that 
         }
       }
     }
-    assertEquals(cases.length, 12 * 12 + 39);
+    assertEquals(cases.length, 12 * 12 + 49);
   });
 });
 
