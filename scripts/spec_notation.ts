@@ -8,6 +8,7 @@
  */
 
 import { type CommandArg, parseSyntax, TYPE_BY_NAME } from "../src/commands/syntax.ts";
+import { keyFlagNames, type KeySpec } from "../src/commands/key_specs.ts";
 
 /** An argument as `COMMAND DOCS` reports it (RESP3 map turned into an object). */
 export interface RedisArg {
@@ -125,12 +126,13 @@ class Emitter {
     if (a.type === "block") {
       const tokenBlock = a.token !== undefined && kids.length > 1 && kids.every(isPlainLeaf);
       const forced = (a.token !== undefined && !tokenBlock) || kids.length === 1;
+      if (multiple && a.token && !multipleToken) {
+        // The token once, then the block repeated: `ARGS <arg>{block} ...`.
+        const ann = this.annotation(a, joined, [...ks, "block"]);
+        return wrap(`${a.token} <${this.inner(a)}>${ann} ...`, "");
+      }
       const ann = this.annotation(a, joined, [...ks, ...(forced ? ["block"] : [])]);
       const body = a.token ? `${a.token} ${this.inner(a)}` : this.inner(a);
-      if (multiple && a.token && !multipleToken) {
-        const inner = this.inner(a);
-        return wrap(`${a.token} <${inner} [${inner} ...]>`, ann);
-      }
       if (multiple) {
         if (!tokenBlock && a.token) throw new Error(`Block ${a.name}: repeated forced token block`);
         return wrap(`${body} [${body} ...]`, ann);
@@ -274,4 +276,25 @@ export function declarationOf(info: unknown[], docs: RedisDocs): string {
   if (docs.arguments) lines.push(`syntax: ${q(notationOf(docs.arguments))},`);
   lines.push(`// ACL categories reported by Redis: ${acl.join(" ")}`);
   return lines.join("\n");
+}
+
+/** Converts a parsed key spec back into `COMMAND INFO` form, for comparison. */
+export function asRedisKeySpec(ks: KeySpec): RedisKeySpec {
+  const out: RedisKeySpec = {
+    flags: keyFlagNames(ks.flags),
+    begin_search: { type: ks.begin.type, spec: {} },
+    find_keys: { type: ks.find.type, spec: {} },
+  };
+  if (ks.notes !== undefined) out.notes = ks.notes;
+  const b = ks.begin;
+  if (b.type === "index") out.begin_search.spec = { index: b.index };
+  if (b.type === "keyword") out.begin_search.spec = { keyword: b.keyword, startfrom: b.startFrom };
+  const f = ks.find;
+  if (f.type === "range") {
+    out.find_keys.spec = { lastkey: f.lastKey, keystep: f.keyStep, limit: f.limit };
+  }
+  if (f.type === "keynum") {
+    out.find_keys.spec = { keynumidx: f.keyNumIndex, firstkey: f.firstKey, keystep: f.keyStep };
+  }
+  return out;
 }

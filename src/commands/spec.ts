@@ -175,11 +175,12 @@ export interface CommandSpec extends Omit<CommandDecl, "keySpecs"> {
  */
 export function command(decl: CommandDecl): CommandSpec {
   const { keySpecs: declared, ...rest } = decl;
-  const keySpecs = (declared ?? []).map((d) =>
-    typeof d === "string" ? parseKeySpec(d) : { ...parseKeySpec(d.spec), notes: d.notes }
-  );
+  let keySpecs: KeySpec[];
   let args: CommandArg[];
   try {
+    keySpecs = (declared ?? []).map((d) =>
+      typeof d === "string" ? parseKeySpec(d) : { ...parseKeySpec(d.spec), notes: d.notes }
+    );
     args = decl.syntax === undefined ? [] : parseSyntax(decl.syntax, keySpecs.length);
   } catch (e) {
     throw new Error(`${decl.name}: ${(e as Error).message}`);

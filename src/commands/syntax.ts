@@ -8,7 +8,7 @@
  * Grammar:
  * - `word` is an argument named `word`; its type comes from its name
  *   (`key`, `count`, `score`... see {@link TYPE_BY_NAME}), else `string`.
- * - An UPPER-CASE word (or any word in backquotes: `` `*` ``) is a token:
+ * - An UPPER-CASE word (or any text in backquotes: `` `*` ``, `` `` `` for an empty token) is a token:
  *   `EX seconds` is the argument `seconds`
  *   introduced by `EX`; a lone `NX` is a pure token (named `nx`);
  *   `TOKEN <a | b>` and `TOKEN x [x ...]` put the token on the group or on
@@ -142,20 +142,20 @@ function parseNote(text: string): Note {
   return note;
 }
 
-/** Splits into words, brackets, bars and `{annotations}`. */
+/** Splits into words, brackets, bars and `{annotations}`; throws on anything else. */
 function lex(syntax: string): string[] {
   const out: string[] = [];
-  const re = /\s*(\{[^{}]*\}|[[\]<>|]|[^\s[\]<>|{}]+)/y;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(syntax)) !== null) out.push(m[1]);
-  if (re.lastIndex !== 0 && syntax.slice(re.lastIndex).trim() !== "") {
-    throw new Error(`Cannot read the syntax at "${syntax.slice(re.lastIndex)}"`);
+  const item = /\s*(\{[^{}]*\}|[[\]<>|]|[^\s[\]<>|{}]+)/y;
+  while (item.lastIndex < syntax.length && syntax.slice(item.lastIndex).trim() !== "") {
+    const at = item.lastIndex;
+    const m = item.exec(syntax);
+    if (m === null) throw new Error(`Cannot read the syntax at "${syntax.slice(at)}"`);
+    out.push(m[1]);
   }
-  if (out.length === 0 && syntax.trim() !== "") throw new Error(`Cannot read "${syntax}"`);
   return out;
 }
 
-const QUOTED_TOKEN = /^`[^`]+`$/;
+const QUOTED_TOKEN = /^`[^`]*`$/;
 
 function isToken(node: Node | undefined): node is { kind: "word"; text: string; note?: Note } {
   return node?.kind === "word" &&

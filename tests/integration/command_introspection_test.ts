@@ -11,7 +11,14 @@ import { Prng } from "../helpers/strings_random.ts";
 import { withRift } from "../helpers/server.ts";
 import { ALL_COMMANDS } from "../../src/commands/mod.ts";
 import type { CommandArg, CommandSpec } from "../../src/commands/spec.ts";
-import { hasKeys } from "../../src/commands/key_specs.ts";
+import { hasKeys, parseKeySpec } from "../../src/commands/key_specs.ts";
+import {
+  asRedisKeySpec,
+  keySpecNotation,
+  type RedisArg,
+  type RedisKeySpec,
+  roundTrips,
+} from "../../scripts/spec_notation.ts";
 
 /** Rift commands that Redis 7.0 does not have (they come from Redis 7.2). */
 const RIFT_ONLY = ["client|no-touch", "client|setinfo"];
@@ -264,6 +271,46 @@ Deno.test("COMMAND LIST FILTERBY PATTERN and ACLCAT pick the same commands as Re
       matched += mine.length;
     }
     assertTrue(matched > 800, `matched ${matched}`);
+  });
+});
+
+/** Turns a RESP3 reply value into plain data: maps become objects. */
+function plain(v: unknown): unknown {
+  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), plain(x)]));
+  return Array.isArray(v) ? v.map(plain) : v;
+}
+
+Deno.test("the spec notations can state the arguments and key specs of every Redis 7.0 command", async () => {
+  await withPair(async (p) => {
+    await p.redis.raw("HELLO", "3");
+    const docs = plain(await p.redis.value("COMMAND", "DOCS")) as Record<string, DocsEntry>;
+    const info = plain(await p.redis.value("COMMAND", "INFO")) as InfoEntry[];
+    type DocsEntry = { arguments?: RedisArg[]; subcommands?: Record<string, DocsEntry> };
+    type InfoEntry = [string, ...unknown[]];
+    const keySpecs = new Map<string, RedisKeySpec[]>();
+    const addInfo = (e: InfoEntry) => {
+      keySpecs.set(e[0], e[8] as RedisKeySpec[]);
+      for (const sub of e[9] as InfoEntry[]) addInfo(sub);
+    };
+    info.forEach(addInfo);
+    let commands = 0;
+    let specs = 0;
+    const check = (name: string, entry: DocsEntry) => {
+      const ks = keySpecs.get(name)!;
+      for (const spec of ks) {
+        const notation = keySpecNotation(spec);
+        const back = asRedisKeySpec({ ...parseKeySpec(notation), notes: spec.notes });
+        assertEquals(back, spec, `${name}: ${notation}`);
+        specs++;
+      }
+      const failed = roundTrips(entry.arguments ?? [], ks.length);
+      assertEquals(failed, null, `${name}: ${failed}`);
+      commands++;
+      for (const [sub, subEntry] of Object.entries(entry.subcommands ?? {})) check(sub, subEntry);
+    };
+    for (const [name, entry] of Object.entries(docs)) check(name, entry);
+    assertEquals(commands, keySpecs.size);
+    assertTrue(commands >= 360 && specs >= 210, `${commands} commands, ${specs} key specs`);
   });
 });
 

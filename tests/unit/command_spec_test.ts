@@ -178,6 +178,8 @@ Deno.test("syntax: malformed notations are refused", () => {
       "... key",
       "key{a b}",
       "key source",
+      "key {unclosed",
+      "key } x",
     ]
   ) {
     assertThrows(() => parseSyntax(bad, 1), "", bad);
