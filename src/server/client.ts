@@ -242,12 +242,12 @@ export class Client {
       while (this.out.length > 0 && !this.closed) {
         const chunk = this.out.take();
         this.inFlight = chunk.length;
-        let off = 0;
+        let off = await conn.write(chunk);
         while (off < chunk.length) off += await conn.write(chunk.subarray(off));
         this.server.stats.totalNetOutputBytes += chunk.length;
         this.server.stats.totalWritesProcessed++;
         this.inFlight = 0;
-        this.out.release(chunk);
+        this.out.release();
       }
     } catch {
       this.kill();
