@@ -8,9 +8,8 @@
 
 import { parseArgs } from "node:util";
 import { Config, ConfigError } from "./src/config/config.ts";
-import { Logger, type LogLevel } from "./src/server/log.ts";
-import { startServerWith } from "./src/server/startup.ts";
-import { REDIS_COMPAT_VERSION, VERSION } from "./src/version.ts";
+import { runServerProcess, StartupError } from "./src/server/process.ts";
+import { versionText } from "./src/version.ts";
 
 const USAGE = `Usage: rift [config-file] [options]
 
@@ -22,7 +21,8 @@ Options:
   --human             friendly mode for people typing over telnet or nc
   --config <file>     load a redis.conf-style file
   --<directive> <v>   set any configuration directive, e.g. --save "" --maxmemory 1gb
-  --version, -v       print version and exit
+  --rename-command <name> <new>  rename a command ("" disables it)
+  --version, -v       print version, source commit and Deno version, then exit
   --help, -h          print this help and exit
 `;
 
@@ -71,9 +71,7 @@ async function buildConfig(args: string[]): Promise<Config | null> {
     return null;
   }
   if (version) {
-    console.log(
-      `Rift ${VERSION} (Redis ${REDIS_COMPAT_VERSION} compatible) deno=${Deno.version.deno} v8=${Deno.version.v8}`,
-    );
+    console.log(versionText());
     return null;
   }
   const config = new Config();
@@ -85,6 +83,13 @@ async function buildConfig(args: string[]): Promise<Config | null> {
   if (file) await config.loadFile(file);
   for (const flag of flags) {
     if (flag.name === "config") continue;
+    if (flag.name === "rename-command") {
+      if (flag.values.length !== 2) {
+        throw new ConfigError("--rename-command needs the command and its new name");
+      }
+      config.renamedCommands.set(flag.values[0].toLowerCase(), flag.values[1]);
+      continue;
+    }
     if (flag.name === "human") {
       if (flag.values.length > 1) throw new ConfigError("--human takes no value");
       config.applyStartup("human-mode", [flag.values[0] ?? "yes"], "--human");
@@ -105,52 +110,15 @@ async function main(): Promise<void> {
   let config: Config | null;
   try {
     config = await buildConfig(Deno.args);
+    if (config === null) return;
+    await runServerProcess(config);
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof TypeError) {
+    if (e instanceof ConfigError || e instanceof StartupError || e instanceof TypeError) {
       console.error(`rift: ${e.message}`);
       Deno.exit(1);
     }
     throw e;
   }
-  if (config === null) return;
-  const logger = new Logger(config.str("loglevel") as LogLevel, config.str("logfile"));
-  logger.notice("Rift is starting");
-  logger.notice(
-    `Rift version=${VERSION}, redis-compat=${REDIS_COMPAT_VERSION}, deno=${Deno.version.deno}, pid=${Deno.pid}, just started`,
-  );
-  logger.notice(
-    config.configFile ? `Configuration loaded from ${config.configFile}` : "Configuration loaded",
-  );
-  let server;
-  try {
-    server = await startServerWith(config, { logger });
-  } catch (e) {
-    logger.warning((e as Error).message);
-    console.error(`rift: ${(e as Error).message}`);
-    Deno.exit(1);
-  }
-  logger.notice(`Running mode=standalone, port=${server.port}.`);
-  logger.notice("Server initialized");
-  logger.notice("Ready to accept connections tcp");
-
-  let signals = 0;
-  const onSignal = (name: string) => {
-    signals++;
-    logger.warning(`Received ${name} scheduling shutdown...`);
-    void server.shutdown({ force: signals > 1 }).catch((e) =>
-      logger.warning(`Shutdown failed: ${(e as Error).message}`)
-    );
-  };
-  Deno.addSignalListener("SIGINT", () => onSignal("SIGINT"));
-  Deno.addSignalListener("SIGTERM", () => onSignal("SIGTERM"));
-  if (Deno.build.os !== "windows") {
-    Deno.addSignalListener("SIGHUP", () => {
-      logger.notice("Received SIGHUP, reopening the log file");
-      logger.reopen();
-    });
-  }
-  await server.closed;
-  logger.close();
   Deno.exit(0);
 }
 

@@ -223,12 +223,18 @@ export function call(
   const errors = c.out.errorCount - errorsBefore;
   const ownErrors = errors - nestedErrors;
   nestedErrors = outerNestedErrors + errors;
-  if (c.blocked !== null && !c.reprocessingBlocked) return; // counted when it completes
+  // Like Redis, a blocking command counts as one call when first called;
+  // being served later adds its time and errors. A re-execution that keeps
+  // waiting counts nothing.
+  if (c.reprocessingBlocked && server.blocking.waitingAgain) return;
   const stat = server.stats.command(name);
-  stat.calls++;
+  if (!c.reprocessingBlocked) {
+    stat.calls++;
+    server.stats.totalCommandsProcessed++;
+  }
   stat.usec += micros;
   if (ownErrors > 0) stat.failedCalls++;
-  server.stats.totalCommandsProcessed++;
+  if (c.blocked !== null && !c.reprocessingBlocked) return; // completes when served
   if (server.dirty > dirtyBefore) {
     const commands = c.propagateOverride ?? [argv];
     for (const command of commands) server.propagate(c.db.index, command);

@@ -8,9 +8,11 @@
 import type { CommandSpec } from "./spec.ts";
 import { BITMAP_COMMANDS } from "./bitmaps.ts";
 import { CONNECTION_COMMANDS } from "./connection.ts";
+import { DIAGNOSTIC_COMMANDS } from "./diagnostics.ts";
 import { INTROSPECTION_COMMANDS } from "./introspection.ts";
 import { KEY_COMMANDS } from "./keys.ts";
 import { PUBSUB_COMMANDS } from "./pubsub.ts";
+import { LIST_COMMANDS } from "./lists.ts";
 import { SERVER_COMMANDS } from "./server_admin.ts";
 import { STRING_COMMANDS } from "./strings.ts";
 import { TRANSACTION_COMMANDS } from "./transactions.ts";
@@ -29,4 +31,6 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...HASH_COMMANDS,
   ...SET_COMMANDS,
   ...BITMAP_COMMANDS,
+  ...LIST_COMMANDS,
+  ...DIAGNOSTIC_COMMANDS,
 ];

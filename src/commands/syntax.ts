@@ -3,8 +3,8 @@
  * [EX seconds | PX milliseconds] [GET]`) into the argument tree that
  * `COMMAND DOCS` reports, so each spec states its syntax once.
  *
- * Grammar: words separated by spaces; `[ ... ]` is optional; `a | b`
- * inside a group are alternatives (oneof); a trailing `[x ...]` after `x`
+ * Grammar: words separated by spaces; `[ ... ]` is optional; `< ... >` is a
+ * required group; `a | b` inside a group are alternatives (oneof); a trailing `[x ...]` after `x`
  * or `x [x ...]` means multiple; an UPPER-CASE word followed by a
  * lower-case word is a token introducing that argument (`EX seconds`); a
  * lone UPPER-CASE word is a pure token.
@@ -64,28 +64,26 @@ function isToken(word: string): boolean {
   return /^[A-Z][A-Z0-9_-]*$/.test(word);
 }
 
-type Node = { kind: "word"; text: string } | { kind: "group"; items: Node[][] };
+type Node = { kind: "word"; text: string } | { kind: "group"; items: Node[][]; required: boolean };
 
-/** Tokenises into words, `[`, `]`, `|` and `...`. */
+/** Tokenises into words, `[`, `]`, `<`, `>`, `|` and `...`. */
 function lex(syntax: string): string[] {
-  return syntax.replace(/\[/g, " [ ").replace(/\]/g, " ] ").replace(/\|/g, " | ").trim().split(
-    /\s+/,
-  ).filter((w) => w.length > 0);
+  return syntax.replace(/([[\]<>|])/g, " $1 ").trim().split(/\s+/).filter((w) => w.length > 0);
 }
 
-/** Parses a sequence until `]` or end; alternatives split on `|`. */
+/** Parses a sequence until `]`, `>` or end; alternatives split on `|`. */
 function parseSeq(words: string[], pos: { i: number }): Node[][] {
   const alternatives: Node[][] = [[]];
   while (pos.i < words.length) {
     const w = words[pos.i];
-    if (w === "]") break;
+    if (w === "]" || w === ">") break;
     pos.i++;
     if (w === "|") {
       alternatives.push([]);
-    } else if (w === "[") {
+    } else if (w === "[" || w === "<") {
       const items = parseSeq(words, pos);
-      pos.i++; // skip ]
-      alternatives[alternatives.length - 1].push({ kind: "group", items });
+      pos.i++; // skip ] or >
+      alternatives[alternatives.length - 1].push({ kind: "group", items, required: w === "<" });
     } else {
       alternatives[alternatives.length - 1].push({ kind: "word", text: w });
     }
@@ -132,7 +130,7 @@ function toArgs(seq: Node[]): SyntaxArg[] {
       continue;
     }
     const arg = groupArg(inner);
-    arg.optional = true;
+    if (!node.required) arg.optional = true;
     out.push(arg);
   }
   return out;

@@ -8,6 +8,7 @@
 import type { Client } from "../server/client.ts";
 import { parseDouble, parseInteger } from "../util/numbers.ts";
 import { NOTIFY_KEY_MISS } from "../server/notify_flags.ts";
+import { parseTimeoutSeconds, TIMEOUT_NEGATIVE, TIMEOUT_NOT_FLOAT } from "../util/timeout.ts";
 
 /** `WRONGTYPE` error text. */
 export const WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
@@ -118,4 +119,22 @@ export function helpReply(c: Client, command: string, lines: string[]): void {
   ];
   c.out.array(all.length);
   for (const line of all) c.out.simple(line);
+}
+
+/**
+ * Parses a blocking command's timeout in seconds (BLPOP, BLMOVE, BZPOPMIN...)
+ * with Redis's rules (see util/timeout.ts). Returns milliseconds, 0 meaning
+ * forever, or null after writing the error.
+ */
+export function timeoutArg(c: Client, arg: Uint8Array): number | null {
+  const ms = parseTimeoutSeconds(arg);
+  if (ms === TIMEOUT_NOT_FLOAT) {
+    c.out.error("ERR timeout is not a float or out of range");
+    return null;
+  }
+  if (ms === TIMEOUT_NEGATIVE) {
+    c.out.error("ERR timeout is negative");
+    return null;
+  }
+  return ms;
 }

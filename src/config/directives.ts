@@ -6,7 +6,7 @@
  * @module
  */
 
-import { bool, int, memory, oneOf, text } from "./kinds.ts";
+import { bool, int, memory, oneOf, parseMemory, text } from "./kinds.ts";
 import type { ConfigValue, Directive, ParseResult } from "./types.ts";
 import { formatNotifyFlags, parseNotifyFlags } from "../server/notify_flags.ts";
 import { sizeBytes, sizeCount } from "./sizes.ts";
@@ -236,6 +236,60 @@ const KEYSPACE: Directive[] = [
   bool({ name: "lazyfree-lazy-eviction", default: false }),
 ];
 
+/**
+ * List tuning. Redis sizes quicklist nodes with these; Rift's list layout
+ * does not need them, but clients and config files set and read them.
+ */
+const LISTS: Directive[] = [
+  int({
+    name: "list-max-listpack-size",
+    aliases: ["list-max-ziplist-size"],
+    default: -2,
+    min: -2147483648,
+    max: INT_MAX,
+    help: "quicklist node size (ignored by Rift's list layout)",
+  }),
+  int({
+    name: "list-compress-depth",
+    default: 0,
+    min: 0,
+    max: INT_MAX,
+    help: "quicklist nodes left uncompressed at each end (ignored by Rift)",
+  }),
+];
+
+/**
+ * `dir`: kept as an absolute path (`CONFIG GET dir` shows one, as Redis's
+ * getcwd() does). Changing it at runtime is a protected config in Redis 7;
+ * the production module enforces that and changes directory.
+ */
+const dir: Directive = {
+  name: "dir",
+  default: ".",
+  mutable: true,
+  help: "working directory for data files",
+  parse(textValue): ParseResult {
+    if (textValue === "") return { ok: false, error: "No such file or directory" };
+    return { ok: true, value: resolvePath(textValue) };
+  },
+  format: (v) => String(v),
+};
+
+/** Makes a path absolute against the current directory, dropping `.` and `..` parts. */
+function resolvePath(path: string): string {
+  const absolute = path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path);
+  const base = absolute ? "" : Deno.cwd();
+  const sep = Deno.build.os === "windows" ? "\\" : "/";
+  const parts: string[] = [];
+  for (const part of `${base}/${path}`.split(/[\\/]+/)) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") parts.pop();
+    else parts.push(part);
+  }
+  if (Deno.build.os === "windows") return parts.join(sep);
+  return "/" + parts.join(sep);
+}
+
 /** Logging and process. */
 const PROCESS: Directive[] = [
   oneOf({
@@ -246,7 +300,181 @@ const PROCESS: Directive[] = [
   }),
   text({ name: "logfile", default: "", mutable: false, help: 'log file path ("" = stdout)' }),
   text({ name: "pidfile", default: "", mutable: false, help: "write the process id to this file" }),
-  text({ name: "dir", default: ".", help: "working directory for data files" }),
+  dir,
+];
+
+/** An integer directive whose maximum is C's LLONG_MAX, printed as Redis prints it. */
+function llong(spec: { name: string; default: number; min: number; help?: string }): Directive {
+  const base = int({ ...spec, max: Number.MAX_SAFE_INTEGER });
+  return {
+    ...base,
+    parse(textValue) {
+      const parsed = base.parse(textValue);
+      if (!parsed.ok && parsed.error.startsWith("argument must be between")) {
+        return {
+          ok: false,
+          error: `argument must be between ${spec.min} and 9223372036854775807 inclusive`,
+        };
+      }
+      return parsed;
+    },
+  };
+}
+
+/** A memory value or a percentage of `maxmemory` (`maxmemory-clients 10%`). */
+const maxmemoryClients: Directive = {
+  name: "maxmemory-clients",
+  default: "0",
+  mutable: true,
+  help: "disconnect the biggest clients past this much client memory (bytes or % of maxmemory)",
+  parse(textValue): ParseResult {
+    if (textValue.endsWith("%")) {
+      const digits = textValue.slice(0, -1);
+      if (!/^\d+$/.test(digits)) {
+        return { ok: false, error: "argument must be a memory or percent value" };
+      }
+      const percent = Number(digits);
+      if (percent > 100) {
+        return { ok: false, error: "percentage argument must be less or equal to 100" };
+      }
+      return { ok: true, value: -percent };
+    }
+    const bytes = parseMemory(textValue);
+    if (Number.isNaN(bytes)) {
+      return { ok: false, error: "argument must be a memory or percent value" };
+    }
+    return { ok: true, value: bytes };
+  },
+  // Percentages are stored negated, as Redis does.
+  format: (v) => ((v as number) < 0 ? `${-(v as number)}%` : String(v)),
+};
+
+/** Percentiles `INFO latencystats` reports, e.g. `50 99 99.9`. */
+const latencyTrackingPercentiles: Directive = {
+  name: "latency-tracking-info-percentiles",
+  default: "50 99 99.9",
+  mutable: true,
+  help: "percentiles of per-command latency shown by INFO latencystats",
+  parse(textValue): ParseResult {
+    const parts = textValue.split(/\s+/).filter((p) => p.length > 0);
+    const values: number[] = [];
+    for (const part of parts) {
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(part)) {
+        return { ok: false, error: "Invalid latency-tracking-info-percentiles parameters" };
+      }
+      const v = Number(part);
+      if (v < 0 || v > 100) {
+        return {
+          ok: false,
+          error: "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]",
+        };
+      }
+      values.push(v);
+    }
+    return { ok: true, value: values };
+  },
+  format: (v) => (v as number[]).map((p) => String(p)).join(" "),
+};
+
+/** Memory limit, eviction, diagnostics and process supervision. */
+const PRODUCTION: Directive[] = [
+  memory({
+    name: "maxmemory",
+    default: "0",
+    min: 0,
+    max: LLONG_MAX,
+    help: "memory limit for the dataset (0 = none); see maxmemory-policy",
+  }),
+  oneOf({
+    name: "maxmemory-policy",
+    default: "noeviction",
+    values: [
+      "volatile-lru",
+      "volatile-lfu",
+      "volatile-random",
+      "volatile-ttl",
+      "allkeys-lru",
+      "allkeys-lfu",
+      "allkeys-random",
+      "noeviction",
+    ],
+    help: "what to evict when maxmemory is reached",
+  }),
+  int({
+    name: "maxmemory-samples",
+    default: 5,
+    min: 1,
+    max: INT_MAX,
+    help: "keys sampled per eviction for the approximated LRU/LFU/TTL",
+  }),
+  int({
+    name: "maxmemory-eviction-tenacity",
+    default: 10,
+    min: 0,
+    max: 100,
+    help: "how long one command may spend evicting before the rest is done in the background",
+  }),
+  maxmemoryClients,
+  int({
+    name: "lfu-log-factor",
+    default: 10,
+    min: 0,
+    max: INT_MAX,
+    help: "LFU counter logarithm factor",
+  }),
+  int({
+    name: "lfu-decay-time",
+    default: 1,
+    min: 0,
+    max: INT_MAX,
+    help: "minutes of idleness that decrement an LFU counter by one",
+  }),
+  llong({
+    name: "slowlog-log-slower-than",
+    default: 10000,
+    min: -1,
+    help: "log commands slower than this many microseconds (-1 = off, 0 = all)",
+  }),
+  llong({ name: "slowlog-max-len", default: 128, min: 0, help: "slow log entries kept" }),
+  bool({
+    name: "latency-tracking",
+    default: true,
+    help: "keep per-command latency histograms (LATENCY HISTOGRAM, INFO latencystats)",
+  }),
+  latencyTrackingPercentiles,
+  llong({
+    name: "latency-monitor-threshold",
+    default: 0,
+    min: 0,
+    help: "record events slower than this many milliseconds (0 = off)",
+  }),
+  bool({
+    name: "daemonize",
+    default: false,
+    mutable: false,
+    help: "not supported (Deno cannot fork): run under systemd instead",
+  }),
+  oneOf({
+    name: "supervised",
+    default: "no",
+    values: ["upstart", "systemd", "auto", "no"],
+    mutable: false,
+    help: "tell a supervisor when the server is ready (systemd: sd_notify)",
+  }),
+  oneOf({
+    name: "enable-debug-command",
+    default: "no",
+    values: ["no", "yes", "local"],
+    mutable: false,
+    help: "allow DEBUG (yes, or local connections only)",
+  }),
+  oneOf({
+    name: "enable-protected-configs",
+    default: "no",
+    values: ["no", "yes", "local"],
+    mutable: false,
+    help: "allow CONFIG SET of protected directives such as dir",
+  }),
 ];
 
 /** Persistence. */
@@ -280,6 +508,8 @@ export const DIRECTIVES: readonly Directive[] = [
   ...PROCESS,
   ...PERSISTENCE,
   ...HASH_SET_ENCODINGS,
+  ...LISTS,
+  ...PRODUCTION,
 ];
 
 /** Re-exported for the config machinery. */

@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { Client } from "./client.ts";
+import { type Client, ReplyMode } from "./client.ts";
 import type { CommandSpec } from "../commands/spec.ts";
 import type { Database } from "../store/database.ts";
 import { latin1, latin1Bytes } from "../util/bytes.ts";
@@ -17,9 +17,18 @@ import { latin1, latin1Bytes } from "../util/bytes.ts";
 export interface BlockingHost {
   /** Executes a command for a client through the normal call path. */
   call(c: Client, spec: CommandSpec, argv: Uint8Array[]): void;
+  /**
+   * Hands what was propagated so far to the AOF as one unit. Serving a
+   * blocked client is its own unit, as in Redis: the push that woke it and
+   * the pop it did are logged separately, not wrapped in MULTI/EXEC.
+   */
+  flushPropagation(): void;
   /** Number of databases. */
   readonly databases: number;
 }
+
+/** setTimeout's largest delay; longer waits re-arm until the deadline. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Blocked clients, per database and key, and keys that became ready. */
 export class BlockingRegistry {
@@ -29,12 +38,37 @@ export class BlockingRegistry {
   private blockedClients = 0;
   /** Set when a re-executed command blocked again (it keeps its queue position). */
   private reblocked = false;
+  /** Clients just unblocked whose pipelined commands still have to run. */
+  private unblocked: Client[] = [];
+  private draining = false;
+  private serving: Uint8Array | null = null;
+  /**
+   * Clients that blocked under `CLIENT REPLY OFF` or `SKIP`: the reply that
+   * ends their wait is dropped, as Redis does.
+   */
+  private readonly silent = new WeakSet<Client>();
 
   constructor(private readonly host: BlockingHost) {
     for (let i = 0; i < host.databases; i++) {
       this.waiting.push(new Map());
       this.readySets.push(new Set());
     }
+  }
+
+  /**
+   * While a blocked command is re-executed, the key whose readiness woke
+   * it; null otherwise. Redis 7.0 serves a waiter from that key only (a
+   * waiter on `a b` woken by a push to `b` pops from `b` even if `a` was
+   * filled too, and stays blocked if the key holds another type), so
+   * commands that block on several keys look at this key alone when set.
+   */
+  get servingKey(): Uint8Array | null {
+    return this.serving;
+  }
+
+  /** True while re-executing a blocked command that found nothing and waits on. */
+  get waitingAgain(): boolean {
+    return this.reblocked;
   }
 
   /** Number of clients currently blocked. */
@@ -72,6 +106,8 @@ export class BlockingRegistry {
       return;
     }
     const names = [...new Set(keys.map(latin1))];
+    if (c.replyMode === ReplyMode.OFF || c.replyMode === ReplyMode.SKIP) this.silent.add(c);
+    else this.silent.delete(c);
     const db = c.db;
     c.blocked = {
       spec,
@@ -88,9 +124,22 @@ export class BlockingRegistry {
       queue.push(c);
     }
     this.blockedClients++;
-    if (timeoutMs > 0) {
-      c.blocked.timer = setTimeout(() => this.unblock(c, "timeout"), timeoutMs);
-    }
+    if (timeoutMs > 0) this.armTimer(c);
+  }
+
+  /** Schedules the timeout; delays beyond setTimeout's range are re-armed in steps. */
+  private armTimer(c: Client): void {
+    const state = c.blocked!;
+    const left = Math.max(0, state.deadline - Date.now());
+    state.timer = setTimeout(() => {
+      if (c.blocked !== state) return;
+      if (Date.now() < state.deadline) {
+        this.armTimer(c);
+        return;
+      }
+      this.unblock(c, "timeout");
+      this.serveReady();
+    }, Math.min(left, MAX_TIMER_MS));
   }
 
   /** Notes that `key` may now serve blocked clients (called by pushes and adds). */
@@ -112,10 +161,13 @@ export class BlockingRegistry {
   }
 
   /**
-   * Serves clients blocked on keys that became ready, in FIFO order per key.
+   * Serves clients blocked on keys that became ready, in FIFO order per key,
+   * then runs the commands the served clients had pipelined after the
+   * blocking one (only once every ready key was served, as Redis does).
    * Runs after each top-level command; serving may make more keys ready.
    */
   serveReady(): void {
+    if (this.ready.length > 0) this.host.flushPropagation();
     while (this.ready.length > 0) {
       const batch = this.ready;
       this.ready = [];
@@ -127,48 +179,78 @@ export class BlockingRegistry {
         for (const c of [...queue]) {
           if (c.blocked === null || c.closed) continue;
           if (db.find(keyBytes) < 0) break;
-          this.reexecute(c);
+          this.reexecute(c, keyBytes);
+          this.host.flushPropagation();
         }
       }
     }
+    this.drainUnblocked();
   }
 
-  private reexecute(c: Client): void {
+  private reexecute(c: Client, key: Uint8Array): void {
     const state = c.blocked!;
     const savedDb = c.db;
     c.db = state.db;
     c.reprocessingBlocked = true;
+    this.serving = key;
     this.reblocked = false;
+    const mark = c.out.length;
     try {
       this.host.call(c, state.spec, state.argv);
     } finally {
       c.reprocessingBlocked = false;
+      this.serving = null;
       c.db = savedDb;
     }
-    if (!this.reblocked) this.resume(c);
+    if (this.reblocked) return;
+    if (this.silent.has(c)) c.out.truncate(mark);
+    this.resume(c);
+  }
+
+  /**
+   * Runs the pending input of clients that were unblocked. Not re-entered:
+   * commands run here trigger serveReady themselves, whose newly unblocked
+   * clients join the queue this loop is draining.
+   */
+  private drainUnblocked(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.unblocked.length > 0) {
+        const c = this.unblocked.shift()!;
+        c.processInput();
+        c.scheduleFlush();
+      }
+    } finally {
+      this.draining = false;
+    }
   }
 
   /**
    * Ends a client's wait. `timeout` writes the command's timeout reply,
    * `error` writes the CLIENT UNBLOCK error, `served` writes nothing (the
-   * re-executed command already replied). The client then continues with
-   * the commands it sent after the blocking one.
+   * re-executed command already replied). The client continues with the
+   * commands it sent after the blocking one at the next {@link serveReady}
+   * (right after the current command when called from one).
    */
   unblock(c: Client, how: "timeout" | "error" | "served"): void {
     const state = c.blocked;
     if (state === null) return;
+    const mark = c.out.length;
     if (how === "timeout") {
       if (state.timeoutReply === "nullArray") c.out.nullArray();
       else c.out.nullBulk();
     } else if (how === "error") {
       c.out.error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+      c.server.stats.command(state.spec.name).failedCalls++;
     }
+    if (this.silent.has(c)) c.out.truncate(mark);
     this.resume(c);
   }
 
   private resume(c: Client): void {
     this.forget(c);
-    c.processInput();
+    this.unblocked.push(c);
     c.scheduleFlush();
   }
 

@@ -40,6 +40,23 @@ export interface BlockedState {
 }
 
 /**
+ * A protocol other than RESP spoken on a connection (human mode), chosen
+ * from the connection's first bytes. It turns received bytes into commands
+ * and the RESP reply stream into the bytes sent back.
+ */
+export interface ConnectionProtocol {
+  /** Takes received bytes (copying what it keeps). */
+  receive(bytes: Uint8Array): void;
+  /** The next command to execute, or null when none is complete. */
+  next(): Uint8Array[] | null;
+  /** Converts pending RESP output (whole replies) into the bytes to send. */
+  render(resp: Uint8Array): Uint8Array;
+}
+
+/** Offers a protocol for a connection from its first bytes; null keeps RESP. */
+export type ProtocolDetector = (c: Client, firstBytes: Uint8Array) => ConnectionProtocol | null;
+
+/**
  * `CLIENT REPLY` modes. `SKIP_NEXT` is set by `CLIENT REPLY SKIP` and turns
  * into `SKIP` for the command after it, whose reply is then dropped.
  */
@@ -115,6 +132,10 @@ export class Client {
    */
   propagateOverride: Uint8Array[][] | null = null;
 
+  /** The protocol the connection speaks when it is not RESP (see {@link ProtocolDetector}). */
+  protocol: ConnectionProtocol | null = null;
+  private awaitingFirstBytes = true;
+
   /** Bytes handed to the socket and not yet confirmed written. */
   private inFlight = 0;
   private writing: Promise<void> | null = null;
@@ -168,7 +189,10 @@ export class Client {
         this.server.stats.totalNetInputBytes += n;
         this.server.stats.totalReadsProcessed++;
         this.lastInteraction = this.server.keyspace.now;
-        this.parser.commit(n);
+        if (this.awaitingFirstBytes && n > 0) this.detectProtocol(region.subarray(0, n));
+        // Another protocol takes the bytes; the parser's empty buffer is just the read buffer.
+        if (this.protocol !== null) this.protocol.receive(region.subarray(0, n));
+        else this.parser.commit(n);
         this.processInput();
         if (this.out.length > 0) await this.flush();
         if (this.closeAfterReply || this.closed) break;
@@ -193,6 +217,14 @@ export class Client {
     }
   }
 
+  private detectProtocol(firstBytes: Uint8Array): void {
+    this.awaitingFirstBytes = false;
+    for (const detect of this.server.protocolDetectors) {
+      this.protocol = detect(this, firstBytes);
+      if (this.protocol !== null) return;
+    }
+  }
+
   /**
    * Executes every complete command in the receive buffer, stopping early
    * when the client blocks, is paused, or must close.
@@ -208,7 +240,7 @@ export class Client {
     while (this.blocked === null && !this.closeAfterReply && !this.closed) {
       let argv: Uint8Array[] | null;
       try {
-        argv = this.parser.next();
+        argv = this.protocol !== null ? this.protocol.next() : this.parser.next();
       } catch (e) {
         if (!(e instanceof ProtocolError)) throw e;
         this.out.error("ERR " + e.message);
@@ -242,9 +274,10 @@ export class Client {
       while (this.out.length > 0 && !this.closed) {
         const chunk = this.out.take();
         this.inFlight = chunk.length;
-        let off = await conn.write(chunk);
-        while (off < chunk.length) off += await conn.write(chunk.subarray(off));
-        this.server.stats.totalNetOutputBytes += chunk.length;
+        const wire = this.protocol !== null ? this.protocol.render(chunk) : chunk;
+        let off = await conn.write(wire);
+        while (off < wire.length) off += await conn.write(wire.subarray(off));
+        this.server.stats.totalNetOutputBytes += wire.length;
         this.server.stats.totalWritesProcessed++;
         this.inFlight = 0;
         this.out.release();

@@ -7,7 +7,14 @@
 
 import process from "node:process";
 import type { Server } from "./server.ts";
-import { REDIS_COMPAT_VERSION, VERSION } from "../version.ts";
+import { supervisionMode } from "./systemd.ts";
+import { REDIS_COMPAT_VERSION, sourceRevision, VERSION } from "../version.ts";
+
+/** First 8 hex digits of the source commit, or Redis's zeros when unknown. */
+function gitSha1(): string {
+  const { commit } = sourceRevision();
+  return /^[0-9a-f]{8}/.test(commit) ? commit.slice(0, 8) : "00000000";
+}
 
 /** Sections in `INFO` / `INFO default` order. */
 const DEFAULT_SECTIONS = [
@@ -25,7 +32,7 @@ const DEFAULT_SECTIONS = [
 ];
 
 /** Sections added by `INFO all` / `INFO everything`. */
-const EXTRA_SECTIONS = ["commandstats"];
+const EXTRA_SECTIONS = ["commandstats", "latencystats"];
 
 /** Formats a byte count like Redis's `bytesToHuman`. */
 export function bytesToHuman(n: number): string {
@@ -40,14 +47,6 @@ export function bytesToHuman(n: number): string {
   return `${v.toFixed(2)}${units[i]}`;
 }
 
-/** Memory figures shared by INFO, MEMORY STATS and maxmemory. */
-export function memoryFigures(): { used: number; rss: number } {
-  const m = Deno.memoryUsage();
-  return { used: m.heapUsed + m.external, rss: m.rss };
-}
-
-let peakMemory = 0;
-
 function section(server: Server, name: string): string[] | null {
   const extra = server.infoSections.get(name);
   if (extra) return extra();
@@ -59,8 +58,8 @@ function section(server: Server, name: string): string[] | null {
       return [
         `redis_version:${REDIS_COMPAT_VERSION}`,
         `rift_version:${VERSION}`,
-        "redis_git_sha1:00000000",
-        "redis_git_dirty:0",
+        `redis_git_sha1:${gitSha1()}`,
+        `redis_git_dirty:${sourceRevision().dirty ? 1 : 0}`,
         "redis_mode:standalone",
         `os:${Deno.build.os} ${Deno.build.arch}`,
         "arch_bits:64",
@@ -68,7 +67,7 @@ function section(server: Server, name: string): string[] | null {
         `v8_version:${Deno.version.v8}`,
         "multiplexing_api:tokio",
         `process_id:${Deno.pid}`,
-        "process_supervised:no",
+        `process_supervised:${supervisionMode(config.str("supervised"))}`,
         `run_id:${server.runId}`,
         `tcp_port:${server.port}`,
         `server_time_usec:${Date.now() * 1000}`,
@@ -102,35 +101,6 @@ function section(server: Server, name: string): string[] | null {
         `clients_in_timeout_table:${server.blocking.count}`,
         `total_watched_keys:${server.watch.watchedKeys}`,
         `total_blocking_keys:${server.blocking.keyCount}`,
-      ];
-    }
-    case "memory": {
-      const { used, rss } = memoryFigures();
-      peakMemory = Math.max(peakMemory, used);
-      const maxmemory = config.directive("maxmemory") ? config.int("maxmemory") : 0;
-      const policy = config.directive("maxmemory-policy")
-        ? config.str("maxmemory-policy")
-        : "noeviction";
-      const slab = server.keyspace.slab;
-      return [
-        `used_memory:${used}`,
-        `used_memory_human:${bytesToHuman(used)}`,
-        `used_memory_rss:${rss}`,
-        `used_memory_rss_human:${bytesToHuman(rss)}`,
-        `used_memory_peak:${peakMemory}`,
-        `used_memory_peak_human:${bytesToHuman(peakMemory)}`,
-        `used_memory_peak_perc:${((used / peakMemory) * 100).toFixed(2)}%`,
-        `used_memory_dataset:${slab.usedBytes}`,
-        `slab_allocated:${slab.allocatedBytes}`,
-        `slab_used:${slab.usedBytes}`,
-        `total_system_memory:${Deno.systemMemoryInfo().total}`,
-        `total_system_memory_human:${bytesToHuman(Deno.systemMemoryInfo().total)}`,
-        `maxmemory:${maxmemory}`,
-        `maxmemory_human:${bytesToHuman(maxmemory)}`,
-        `maxmemory_policy:${policy}`,
-        `mem_fragmentation_ratio:${(rss / Math.max(1, used)).toFixed(2)}`,
-        "mem_allocator:v8+slab",
-        "lazyfree_pending_objects:0",
       ];
     }
     case "persistence":
@@ -246,7 +216,13 @@ export function renderInfo(server: Server, requested: string[]): string {
     }
   }
   names = [...new Set(names)];
-  const order = [...DEFAULT_SECTIONS.slice(0, 8), ...EXTRA_SECTIONS, ...DEFAULT_SECTIONS.slice(8)];
+  const order = [
+    ...DEFAULT_SECTIONS.slice(0, 8),
+    "commandstats",
+    "errorstats",
+    "latencystats",
+    ...DEFAULT_SECTIONS.slice(9),
+  ];
   names.sort((a, b) => {
     const ia = order.indexOf(a);
     const ib = order.indexOf(b);

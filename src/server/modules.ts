@@ -6,10 +6,12 @@
  * @module
  */
 
+import { installProduction } from "./production.ts";
 import type { Server } from "./server.ts";
+import { installHumanMode } from "../human/mod.ts";
 
 /** Initialises one optional part of the server. */
 export type ServerModule = (server: Server) => Promise<void> | void;
 
 /** Modules run in order at startup, before the listeners open. */
-export const SERVER_MODULES: ServerModule[] = [];
+export const SERVER_MODULES: ServerModule[] = [installProduction, installHumanMode];

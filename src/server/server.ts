@@ -21,7 +21,7 @@ import { call as callCommand, execute as executeCommand } from "../commands/disp
 import type { CommandSpec } from "../commands/spec.ts";
 import { CommandTable } from "../commands/table.ts";
 import { BlockingRegistry } from "./blocking.ts";
-import { Client } from "./client.ts";
+import { Client, type ProtocolDetector } from "./client.ts";
 import { Logger, type LogLevel } from "./log.ts";
 import { NOTIFY_EXPIRED, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_NEW } from "./notify_flags.ts";
 import { PubSub } from "./pubsub.ts";
@@ -49,6 +49,12 @@ export type PropagationSink = (batch: Propagated[]) => void;
 
 /** A check run before a command executes; returns an error reply to reject it. */
 export type AdmissionCheck = (c: Client, spec: CommandSpec) => string | null;
+
+/**
+ * A check run on each accepted connection (protected mode); returns an
+ * error reply to send before closing it, or null to accept it.
+ */
+export type ConnectionCheck = (conn: Deno.TcpConn) => string | null;
 
 /** Called after each executed command (slow log, MONITOR, latency). */
 export type CommandObserver = (c: Client, argv: Uint8Array[], name: string, micros: number) => void;
@@ -92,6 +98,7 @@ export class Server {
   /** Addresses listened on. */
   readonly boundAddresses: string[] = [];
 
+  readonly connectionChecks: ConnectionCheck[] = [];
   readonly admissionChecks: AdmissionCheck[] = [];
   readonly commandObservers: CommandObserver[] = [];
   readonly propagationSinks: PropagationSink[] = [];
@@ -101,6 +108,8 @@ export class Server {
   clockMark = performance.now();
   /** `notify-keyspace-events` flags, cached: read on every write. */
   notifyFlags = 0;
+  /** Protocols other than RESP, offered each connection's first bytes (human mode). */
+  readonly protocolDetectors: ProtocolDetector[] = [];
   /** Extra INFO sections contributed by other modules: name → lines. */
   readonly infoSections = new Map<string, () => string[]>();
 
@@ -141,6 +150,7 @@ export class Server {
     this.blocking = new BlockingRegistry({
       databases,
       call: (c, spec, argv) => callCommand(this, c, spec, argv),
+      flushPropagation: () => this.flushPropagation(),
     });
     this.runId = Array.from(
       crypto.getRandomValues(new Uint8Array(20)),
@@ -215,17 +225,21 @@ export class Server {
       return;
     }
     this.stats.totalConnectionsReceived++;
-    if (this.clients.size >= this.config.int("maxclients")) {
+    let refusal = this.clients.size >= this.config.int("maxclients")
+      ? "ERR max number of clients reached"
+      : null;
+    for (let i = 0; refusal === null && i < this.connectionChecks.length; i++) {
+      refusal = this.connectionChecks[i](conn);
+    }
+    if (refusal !== null) {
       this.stats.rejectedConnections++;
-      void conn.write(utf8("-ERR max number of clients reached\r\n")).catch(() => {}).finally(
-        () => {
-          try {
-            conn.close();
-          } catch {
-            // Already closed.
-          }
-        },
-      );
+      void conn.write(utf8(`-${refusal}\r\n`)).catch(() => {}).finally(() => {
+        try {
+          conn.close();
+        } catch {
+          // Already closed.
+        }
+      });
       return;
     }
     const c = this.createClient(conn);

@@ -69,6 +69,23 @@ export interface StoreEnv {
   onCreated?(db: Database, key: Uint8Array): void;
   /** True while keys must not be expired (loading, replaying). */
   expiryPaused: boolean;
+  /** Told about entries leaving the store (memory accounting), or null. */
+  readonly storeObserver: StoreObserver | null;
+  /**
+   * Updates an LFU counter on access given the entry's last access time (in
+   * LRU-clock seconds); null unless an LFU maxmemory policy is active.
+   */
+  readonly lfuUpdate: ((counter: number, lastAccess: number) => number) | null;
+}
+
+/** Hears about changes the store makes in bulk or on its own (expiry, FLUSHDB, SWAPDB). */
+export interface StoreObserver {
+  /** An entry is about to be deleted (its value is still readable). */
+  entryDeleted(db: Database, id: number): void;
+  /** Every entry of `db` was just removed. */
+  cleared(db: Database): void;
+  /** Two databases just exchanged their contents. */
+  swapped(a: Database, b: Database): void;
 }
 
 function varintSize(n: number): number {
@@ -242,8 +259,10 @@ export class Database {
     this.lastHash = hash;
   }
 
-  /** Marks an entry as accessed now (LRU clock). */
+  /** Marks an entry as accessed now (LRU clock, and the LFU counter under an LFU policy). */
   touch(id: number): void {
+    const lfuUpdate = this.env.lfuUpdate;
+    if (lfuUpdate !== null) this.lfu[id] = lfuUpdate(this.lfu[id], this.access[id]);
     this.access[id] = this.env.lruClock;
   }
 
@@ -491,6 +510,7 @@ export class Database {
       cur = this.next[cur];
     }
     if (cur < 0) throw new Error("Database entry is not in its bucket");
+    this.env.storeObserver?.entryDeleted(this, id);
     if (prev < 0) this.buckets[b] = this.next[id];
     else this.next[prev] = this.next[id];
     if (this.volatilePos[id] >= 0) this.removeVolatile(id);
@@ -530,6 +550,7 @@ export class Database {
     this.count = 0;
     this.volatileIds = new Int32Array(0);
     this.volatileCount = 0;
+    this.env.storeObserver?.cleared(this);
   }
 
   /** Exchanges the contents of two databases (SWAPDB); their indexes stay. */
@@ -559,6 +580,7 @@ export class Database {
       a[f] = b[f];
       b[f] = t;
     }
+    this.env.storeObserver?.swapped(this, other);
   }
 
   /**

@@ -6,7 +6,7 @@
  */
 
 import type { Clock } from "./clock.ts";
-import { Database, type StoreEnv } from "./database.ts";
+import { Database, type StoreEnv, type StoreObserver } from "./database.ts";
 import { Slab } from "./slab.ts";
 
 /** Keys sampled per database per round of the active expiry cycle. */
@@ -21,6 +21,10 @@ export class Keyspace implements StoreEnv {
   now: number;
   lruClock: number;
   expiryPaused = false;
+  /** False after `DEBUG SET-ACTIVE-EXPIRE 0`: only lazy expiry then. */
+  activeExpireEnabled = true;
+  storeObserver: StoreObserver | null = null;
+  lfuUpdate: ((counter: number, lastAccess: number) => number) | null = null;
   /** Set by the server: called before an expired key is removed. */
   expiredHandler: (db: Database, key: Uint8Array) => void = () => {};
   /** Set by the server: called when a key is added to a database (`new` events). */
@@ -63,7 +67,7 @@ export class Keyspace implements StoreEnv {
    * seen in the last samples.
    */
   activeExpireCycle(budgetMs: number, effort = 1): { expired: number; stalePercent: number } {
-    if (this.expiryPaused) return { expired: 0, stalePercent: 0 };
+    if (this.expiryPaused || !this.activeExpireEnabled) return { expired: 0, stalePercent: 0 };
     this.updateTime();
     const perLoop = KEYS_PER_LOOP + Math.floor((KEYS_PER_LOOP / 4) * (effort - 1));
     const acceptable = ACCEPTABLE_STALE - (effort - 1) / 100;

@@ -5,7 +5,10 @@ import { latin1 } from "../helpers/client.ts";
 Deno.test("cli: --version and --help", async () => {
   const v = await runCli(["--version"]);
   assertEquals(v.code, 0);
-  assertMatch(v.stdout, /^Rift \d+\.\d+\.\d+ /);
+  assertMatch(
+    v.stdout,
+    /^Rift server v=\d+\.\d+\.\d+ redis=7\.0\.15 commit=([0-9a-f]{40}|unknown) deno=/,
+  );
   const h = await runCli(["--help"]);
   assertEquals(h.code, 0);
   assertMatch(h.stdout, /Usage: rift/);

@@ -1,0 +1,105 @@
+/**
+ * Per-command latency histograms (`latency-tracking`), reported by
+ * `LATENCY HISTOGRAM` and `INFO latencystats` the way Redis 7 reports its
+ * HdrHistograms with two significant digits: every duration is counted in
+ * the sub-bucket HdrHistogram would put it in, so percentiles and bucket
+ * bounds come out as the same numbers Redis prints for the same durations.
+ *
+ * @module
+ */
+
+/** Sub-buckets per power of two at two significant digits (HdrHistogram's half count). */
+const SUB_BUCKET_HALF_COUNT = 128;
+const SUB_BUCKET_HALF_BITS = 7;
+/** `LATENCY HISTOGRAM` reports power-of-two buckets from 1024 ns up. */
+const FIRST_BUCKET_NS = 1024;
+
+/**
+ * The highest value HdrHistogram (two significant digits) treats as equal
+ * to `ns`: values below 256 are exact; above, a power of two is split into
+ * 128 equal sub-buckets.
+ */
+export function highestEquivalent(ns: number): number {
+  if (ns < 2 * SUB_BUCKET_HALF_COUNT) return ns;
+  const unit = 2 ** (Math.floor(Math.log2(ns)) - SUB_BUCKET_HALF_BITS);
+  return Math.floor(ns / unit) * unit + unit - 1;
+}
+
+/** The latency distribution of one command. */
+export class CommandHistogram {
+  /** Number of recorded calls. */
+  calls = 0;
+  /** Count per sub-bucket, keyed by the sub-bucket's highest equivalent value in ns. */
+  private readonly counts = new Map<number, number>();
+
+  /** Records one duration in nanoseconds. */
+  record(ns: number): void {
+    const bucket = highestEquivalent(ns);
+    this.counts.set(bucket, (this.counts.get(bucket) ?? 0) + 1);
+    this.calls++;
+  }
+
+  private sortedBuckets(): [number, number][] {
+    return [...this.counts].sort((a, b) => a[0] - b[0]);
+  }
+
+  /** The value (µs, Redis's `%.3f` precision) at a percentile, as `hdr_value_at_percentile`. */
+  percentileMicros(percentile: number): number {
+    const wanted = Math.max(1, Math.floor((percentile / 100) * this.calls + 0.5));
+    let seen = 0;
+    let last = 0;
+    for (const [bucket, count] of this.sortedBuckets()) {
+      seen += count;
+      last = bucket;
+      if (seen >= wanted) break;
+    }
+    return last / 1000;
+  }
+
+  /**
+   * The cumulative distribution over power-of-two buckets starting at
+   * 1024 ns: `[bucket bound in µs, calls up to it]`, only where the count
+   * grows, as `LATENCY HISTOGRAM` shows it.
+   */
+  cumulativeMicros(): [number, number][] {
+    const buckets = this.sortedBuckets();
+    const out: [number, number][] = [];
+    let i = 0;
+    let cumulative = 0;
+    let previous = 0;
+    for (let bound = FIRST_BUCKET_NS; cumulative < this.calls; bound *= 2) {
+      const limit = highestEquivalent(bound);
+      while (i < buckets.length && buckets[i][0] <= limit) cumulative += buckets[i++][1];
+      if (cumulative > previous) out.push([Math.floor(limit / 1000), cumulative]);
+      previous = cumulative;
+    }
+    return out;
+  }
+}
+
+/** The histograms of every command of one server. */
+export class LatencyHistograms {
+  private readonly byCommand = new Map<string, CommandHistogram>();
+
+  /** Records a call of `name` (full name, `config|get`) that took `micros`. */
+  record(name: string, micros: number): void {
+    let histogram = this.byCommand.get(name);
+    if (histogram === undefined) this.byCommand.set(name, histogram = new CommandHistogram());
+    histogram.record(micros * 1000);
+  }
+
+  /** The histogram of a command, if it was called. */
+  get(name: string): CommandHistogram | undefined {
+    return this.byCommand.get(name);
+  }
+
+  /** Commands with samples, sorted by name. */
+  names(): string[] {
+    return [...this.byCommand.keys()].sort();
+  }
+
+  /** Forgets everything (`CONFIG RESETSTAT`). */
+  reset(): void {
+    this.byCommand.clear();
+  }
+}

@@ -1,0 +1,218 @@
+import { assertEquals, assertTrue } from "../helpers/assert.ts";
+import { ListValue } from "../../src/store/list.ts";
+
+/** Deterministic PRNG (mulberry32) so failures replay. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const EMPTY_MEMORY = new ListValue().memoryUsage();
+
+function check(list: ListValue, model: string[], context: string): void {
+  assertEquals(list.size, model.length, `size ${context}`);
+  assertEquals(list.toArray(), model, `contents ${context}`);
+}
+
+Deno.test("ListValue: basic deque operations and Redis-style indexes", () => {
+  const list = new ListValue();
+  assertEquals(list.size, 0);
+  assertEquals(list.popFront(), undefined);
+  assertEquals(list.popBack(), undefined);
+  list.pushBack("b");
+  list.pushFront("a");
+  list.pushBack("c");
+  assertEquals([...list], ["a", "b", "c"]);
+  assertEquals(list.get(0), "a");
+  assertEquals(list.get(-1), "c");
+  assertEquals(list.get(-3), "a");
+  assertEquals(list.get(3), undefined);
+  assertEquals(list.get(-4), undefined);
+  assertEquals(list.indexOf("c"), 2);
+  assertEquals(list.indexOf("a", 2, -1), 0);
+  assertEquals(list.indexOf("zz"), -1);
+  list.set(1, "B");
+  list.insert(0, "start");
+  list.insert(4, "end");
+  list.insert(2, "mid");
+  assertEquals(list.toArray(), ["start", "a", "mid", "B", "c", "end"]);
+  list.removeAt(2);
+  list.removeAt(0);
+  assertEquals(list.toArray(), ["a", "B", "c", "end"]);
+  assertEquals(list.encoding(), "quicklist");
+});
+
+Deno.test("ListValue: removeMatching honours limit and direction", () => {
+  const make = () => ListValue.fromArray(["x", "a", "x", "b", "x", "c", "x"]);
+  let l = make();
+  assertEquals(l.removeMatching("x", 2, false), 2);
+  assertEquals(l.toArray(), ["a", "b", "x", "c", "x"]);
+  l = make();
+  assertEquals(l.removeMatching("x", 2, true), 2);
+  assertEquals(l.toArray(), ["x", "a", "x", "b", "c"]);
+  l = make();
+  assertEquals(l.removeMatching("x", 0, true), 4);
+  assertEquals(l.toArray(), ["a", "b", "c"]);
+  assertEquals(l.removeMatching("nope", 0, false), 0);
+});
+
+Deno.test("ListValue: binary members round-trip, clone is independent", () => {
+  const members = ["", "\x00", "\r\n", "\xff\xfe", "plain", "a".repeat(100_000)];
+  const list = ListValue.fromArray(members);
+  assertEquals([...list.values()], members);
+  const copy = list.clone();
+  copy.pushBack("extra");
+  copy.set(0, "changed");
+  assertEquals(list.toArray(), members);
+  assertEquals(copy.size, members.length + 1);
+  assertTrue(list.memoryUsage() > 100_000, "memory counts member bytes");
+});
+
+Deno.test("ListValue: large lists grow, wrap and shrink back", () => {
+  const list = new ListValue();
+  const model: string[] = [];
+  // Alternate ends so the ring wraps mid-block when it grows.
+  for (let i = 0; i < 50_000; i++) {
+    const v = String(i);
+    if (i % 3 === 0) {
+      list.pushFront(v);
+      model.unshift(v);
+    } else {
+      list.pushBack(v);
+      model.push(v);
+    }
+  }
+  check(list, model, "after growth");
+  for (const i of [0, 1, 1023, 1024, 25_000, 49_998, 49_999]) {
+    assertEquals(list.at(i), model[i], `at(${i})`);
+  }
+  list.removeFront(20_000);
+  list.removeBack(29_990);
+  model.splice(0, 20_000);
+  model.splice(10);
+  check(list, model, "after trimming");
+  while (list.size > 0) list.popBack();
+  assertEquals(list.memoryUsage(), EMPTY_MEMORY, "an emptied list is compacted");
+});
+
+Deno.test("ListValue: property test against an array model", () => {
+  const SEQUENCES = 120;
+  const OPS = 600;
+  let cases = 0;
+  for (let seed = 1; seed <= SEQUENCES; seed++) {
+    const rnd = prng(seed);
+    const int = (n: number) => Math.floor(rnd() * n);
+    let list = new ListValue();
+    let model: string[] = [];
+    // Some sequences run big enough to cross the block size many times.
+    const burst = seed % 4 === 0 ? 3000 : 20;
+    for (let op = 0; op < OPS; op++) {
+      const member = rnd() < 0.1 ? "\x00\xff" + int(5) : String.fromCharCode(97 + int(6));
+      const n = model.length;
+      switch (int(13)) {
+        case 0:
+          list.pushFront(member);
+          model.unshift(member);
+          break;
+        case 1:
+          list.pushBack(member);
+          model.push(member);
+          break;
+        case 2:
+          assertEquals(list.popFront(), model.shift());
+          break;
+        case 3:
+          assertEquals(list.popBack(), model.pop());
+          break;
+        case 4: {
+          const k = int(burst);
+          for (let i = 0; i < k; i++) {
+            const v = member + i;
+            if (rnd() < 0.5) {
+              list.pushFront(v);
+              model.unshift(v);
+            } else {
+              list.pushBack(v);
+              model.push(v);
+            }
+          }
+          break;
+        }
+        case 5: {
+          const k = int(burst);
+          list.removeFront(k);
+          model.splice(0, k);
+          const j = int(burst);
+          list.removeBack(j);
+          model.splice(Math.max(0, model.length - j));
+          break;
+        }
+        case 6: {
+          const i = int(n + 1);
+          list.insert(i, member);
+          model.splice(i, 0, member);
+          break;
+        }
+        case 7:
+          if (n > 0) {
+            const i = int(n);
+            list.removeAt(i);
+            model.splice(i, 1);
+          }
+          break;
+        case 8:
+          if (n > 0) {
+            const i = int(n);
+            list.set(i, member);
+            model[i] = member;
+          }
+          break;
+        case 9: {
+          const limit = int(3);
+          const fromTail = rnd() < 0.5;
+          let removed = 0;
+          const order = fromTail ? [...model.keys()].reverse() : [...model.keys()];
+          const drop = new Set<number>();
+          for (const i of order) {
+            if (model[i] === member && (limit === 0 || removed < limit)) {
+              drop.add(i);
+              removed++;
+            }
+          }
+          assertEquals(list.removeMatching(member, limit, fromTail), removed);
+          model = model.filter((_, i) => !drop.has(i));
+          break;
+        }
+        case 10: {
+          const index = int(2 * n + 3) - n - 1;
+          const expected = index < 0 ? model[n + index] : model[index];
+          assertEquals(list.get(index), expected, `get(${index})`);
+          break;
+        }
+        case 11:
+          if (rnd() < 0.3) {
+            const copy = list.clone();
+            list = rnd() < 0.5 ? copy : ListValue.fromArray(list.toArray());
+          }
+          break;
+        case 12:
+          assertEquals(list.indexOf(member), model.indexOf(member));
+          assertEquals(list.indexOf(member, n - 1, -1), model.lastIndexOf(member));
+          break;
+      }
+      cases++;
+      assertEquals(list.size, model.length, `seed ${seed} op ${op}`);
+      if (op % 50 === 0 || model.length < 8) check(list, model, `seed ${seed} op ${op}`);
+    }
+    check(list, model, `seed ${seed} end`);
+    while (list.size > 0) list.popFront();
+    assertEquals(list.memoryUsage(), EMPTY_MEMORY, `seed ${seed}: byte count drifted`);
+  }
+  assertEquals(cases, SEQUENCES * OPS);
+});
