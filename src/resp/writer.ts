@@ -96,9 +96,12 @@ export class ReplyWriter {
     return chunk;
   }
 
-  /** Marks the bytes from {@link take} as written: their buffer can be reused. */
-  release(): void {
+  /** Marks `chunk`, from {@link take}, as written: its buffer can be reused. */
+  release(chunk: Uint8Array): void {
     const written = this.writing;
+    if (written === null || chunk.buffer !== written.buffer) {
+      throw new Error("ReplyWriter.release: not the chunk handed out by take()");
+    }
     this.writing = null;
     if (written !== null && written !== this.buf && written.length <= SHRINK_ABOVE) {
       this.spare = written;

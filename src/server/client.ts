@@ -280,7 +280,7 @@ export class Client {
         this.server.stats.totalNetOutputBytes += wire.length;
         this.server.stats.totalWritesProcessed++;
         this.inFlight = 0;
-        this.out.release();
+        this.out.release(chunk);
       }
     } catch {
       this.kill();

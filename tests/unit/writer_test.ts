@@ -9,11 +9,11 @@ Deno.test("writer: output appended while a write is in flight never touches the 
   // A pub/sub message arrives while the socket still writes `chunk`.
   for (let i = 0; i < 40; i++) w.integer(i);
   assertEquals(latin1(chunk), "+FIRST\r\n");
-  w.release();
+  w.release(chunk);
   const second = w.take();
   assertTrue(latin1(second).startsWith(":0\r\n:1\r\n"));
   assertEquals(latin1(chunk), "+FIRST\r\n");
-  w.release();
+  w.release(second);
   assertEquals(w.length, 0);
 });
 
@@ -21,10 +21,10 @@ Deno.test("writer: the buffer is reused across writes when nothing is appended i
   const w = new ReplyWriter();
   w.ok();
   const first = w.take();
-  w.release();
+  w.release(first);
   w.ok();
   const second = w.take();
-  w.release();
+  w.release(second);
   assertTrue(first.buffer === second.buffer);
 });
 
@@ -34,7 +34,7 @@ Deno.test("writer: a buffer grown for a large reply is dropped once drained", ()
   assertTrue(w.buf.length > 1024 * 1024);
   const chunk = w.take();
   assertEquals(chunk.length, 3 * 1024 * 1024 + "$3145728\r\n\r\n".length);
-  w.release();
+  w.release(chunk);
   assertTrue(w.buf.length <= 1024 * 1024);
   w.ok();
   assertEquals(latin1(w.take()), "+OK\r\n");
@@ -49,6 +49,6 @@ Deno.test("writer: a deferred aggregate started before a write completes stays i
   w.bulkLatin1("b");
   w.endDeferred(mark, "array", 2);
   assertEquals(latin1(chunk), "+X\r\n");
-  w.release();
+  w.release(chunk);
   assertEquals(latin1(w.take()), "*2\r\n$1\r\na\r\n$1\r\nb\r\n");
 });
