@@ -402,13 +402,20 @@ if (import.meta.main) {
       await command(rift.port, "MEMORY", "PURGE");
       await new Promise((r) => setTimeout(r, 1500));
     };
-    // A first short run warms up the JIT and the allocator, so the baseline is steady state.
-    await runSoak({ port: rift.port, commands: 20_000, clients: Number(values.clients), seed: 99 });
+    // A first shorter run warms up the JIT, the heap and the buffer pool, so the
+    // baseline is the steady state and growth after it means a leak.
+    await runSoak({
+      port: rift.port,
+      commands: 100_000,
+      clients: Number(values.clients),
+      seed: 99,
+    });
     await settle();
     const before = {
       clients: Number(await infoField(rift.port, "clients", "connected_clients")),
       files: openFilesOf(rift.pid),
       rss: rssOf(rift.pid),
+      heap: Number(await infoField(rift.port, "memory", "used_memory_vm_heap")),
     };
     const cpu = cpuMicrosOf(rift.pid);
     const report = await runSoak({
@@ -426,6 +433,7 @@ if (import.meta.main) {
       blocked: Number(await infoField(rift.port, "clients", "blocked_clients")),
       files: openFilesOf(rift.pid),
       rss: rssOf(rift.pid),
+      heap: Number(await infoField(rift.port, "memory", "used_memory_vm_heap")),
       errors: Number(await infoField(rift.port, "stats", "total_error_replies")),
     };
     const mb = (n: number) => `${(n / 2 ** 20).toFixed(1)} MB`;
@@ -439,7 +447,9 @@ if (import.meta.main) {
     console.log(
       `connected clients ${before.clients} → ${after.clients}, blocked ${after.blocked}; open files ${before.files} → ${after.files}; RSS ${
         mb(before.rss)
-      } → ${mb(after.rss)}; error replies ${after.errors}.`,
+      } → ${mb(after.rss)}; V8 heap in use ${mb(before.heap)} → ${
+        mb(after.heap)
+      }; error replies ${after.errors}.`,
     );
     const problems = [...report.failures];
     if (after.clients !== before.clients) problems.push("connected clients did not return");
@@ -448,6 +458,7 @@ if (import.meta.main) {
     if (after.errors !== 0) problems.push("error replies were sent");
     // Allow for allocator noise, not for per-connection growth (a million commands would show it).
     if (after.rss > before.rss * 1.1 + 8 * 2 ** 20) problems.push("resident memory did not return");
+    if (after.heap > before.heap + 2 ** 20) problems.push("the V8 heap kept objects");
     for (const p of problems) console.log(`FAIL: ${p}`);
     failed = problems.length > 0;
     if (!failed) console.log("Soak passed.");

@@ -12,6 +12,7 @@
  */
 
 import { splitInlineArgs } from "./inline.ts";
+import { returnIoBuffer, takeIoBuffer } from "./io_buffers.ts";
 
 /** Inline lines and count lines longer than this are protocol errors (PROTO_INLINE_MAX_SIZE). */
 export const INLINE_MAX_SIZE = 64 * 1024;
@@ -20,7 +21,6 @@ const UNAUTH_MAX_ARGS = 10;
 /** Before AUTH, Redis accepts bulks of at most this many bytes. */
 const UNAUTH_MAX_BULK = 16384;
 const INT_MAX = 2147483647;
-const INITIAL_CAPACITY = 16 * 1024;
 /** A buffer that grew past this is replaced by a small one once drained. */
 const SHRINK_ABOVE = 1024 * 1024;
 
@@ -50,7 +50,7 @@ const NUL = 0;
 /** Parses the incoming byte stream of one connection into commands. */
 export class RequestParser {
   /** Receive buffer; bytes `[start, end)` are unparsed. */
-  private buf: Uint8Array = new Uint8Array(INITIAL_CAPACITY);
+  private buf: Uint8Array = takeIoBuffer();
   private start = 0;
   private end = 0;
   /** Multibulk in progress: arguments still expected (0 = none in progress). */
@@ -89,7 +89,7 @@ export class RequestParser {
     const unparsed = this.end - this.start;
     if (unparsed === 0) {
       this.start = this.end = this.pos = 0;
-      if (this.buf.length > SHRINK_ABOVE) this.buf = new Uint8Array(INITIAL_CAPACITY);
+      if (this.buf.length > SHRINK_ABOVE) this.buf = takeIoBuffer();
     } else if (
       this.start > 0 && (this.end === this.buf.length || this.start > this.buf.length / 2)
     ) {
@@ -111,6 +111,16 @@ export class RequestParser {
     }
     // The common case (everything consumed) reads into the whole buffer: no view to allocate.
     return this.end === 0 ? this.buf : this.buf.subarray(this.end);
+  }
+
+  /**
+   * Gives the receive buffer back to the pool when the connection is gone.
+   * Anything fed afterwards goes to a fresh buffer.
+   */
+  recycle(): void {
+    returnIoBuffer(this.buf);
+    this.buf = new Uint8Array(0);
+    this.start = this.end = this.pos = 0;
   }
 
   /** Records that `n` bytes were read into the region from {@link prepareRead}. */

@@ -11,8 +11,8 @@
  */
 
 import { formatDouble } from "../util/numbers.ts";
+import { IO_BUFFER_SIZE, returnIoBuffer, takeIoBuffer } from "./io_buffers.ts";
 
-const INITIAL_CAPACITY = 16 * 1024;
 /** Once drained, a buffer that grew beyond this is dropped for a fresh small one. */
 const SHRINK_ABOVE = 1024 * 1024;
 
@@ -54,8 +54,8 @@ export class ReplyWriter {
   /** The buffer whose bytes {@link take} handed out, until {@link release}. */
   private writing: Uint8Array | null = null;
 
-  constructor(capacity = INITIAL_CAPACITY) {
-    this.buf = new Uint8Array(capacity);
+  constructor(capacity = IO_BUFFER_SIZE) {
+    this.buf = capacity === IO_BUFFER_SIZE ? takeIoBuffer() : new Uint8Array(capacity);
   }
 
   /**
@@ -70,11 +70,13 @@ export class ReplyWriter {
       // Bytes of this buffer are being written: continue on the other one.
       this.buf = this.spare !== null && this.spare.length >= need
         ? this.spare
-        : new Uint8Array(Math.max(INITIAL_CAPACITY, need));
+        : need <= IO_BUFFER_SIZE
+        ? takeIoBuffer()
+        : new Uint8Array(need);
       this.spare = null;
       return;
     }
-    let cap = this.buf.length * 2;
+    let cap = Math.max(64, this.buf.length * 2);
     while (cap < need) cap *= 2;
     const grown = new Uint8Array(cap);
     grown.set(this.buf.subarray(0, this.length));
@@ -108,8 +110,22 @@ export class ReplyWriter {
     }
     // A buffer that grew for a large reply is not kept once drained.
     if (this.length === 0 && this.buf.length > SHRINK_ABOVE) {
-      this.buf = new Uint8Array(INITIAL_CAPACITY);
+      this.buf = takeIoBuffer();
     }
+  }
+
+  /**
+   * Gives the buffers back to the pool when the connection is gone, unless
+   * a write still holds one. Anything appended afterwards goes to a fresh
+   * buffer, so a late reply can never land in another connection's output.
+   */
+  recycle(): void {
+    if (this.writing !== null) return;
+    returnIoBuffer(this.buf);
+    if (this.spare !== null) returnIoBuffer(this.spare);
+    this.buf = new Uint8Array(0);
+    this.spare = null;
+    this.length = 0;
   }
 
   /** Drops replies written after `mark` (for `CLIENT REPLY OFF|SKIP`). */

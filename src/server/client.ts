@@ -214,6 +214,9 @@ export class Client {
         // Already closed.
       }
       this.server.clientClosed(this);
+      // Nothing reads this connection's buffers any more: the next connection can have them.
+      this.parser.recycle();
+      this.out.recycle();
     }
   }
 

@@ -122,6 +122,15 @@ Deno.test("parser: commands with many arguments, split anywhere, after short one
   assertEquals(cases, 5);
 });
 
+Deno.test("parser: a recycled parser still parses what it is fed, in a fresh buffer", () => {
+  const p = new RequestParser(LIMITS);
+  p.feed(encodeCommand(["GET", "a"]));
+  assertEquals(p.next()!.map(latin1), ["GET", "a"]);
+  p.recycle();
+  p.feed(encodeCommand(["SET", "k", "v"]));
+  assertEquals(p.next()!.map(latin1), ["SET", "k", "v"]);
+});
+
 Deno.test("parser: a large bulk arriving in small chunks is assembled once", () => {
   const value = new Uint8Array(3 * 1024 * 1024).map((_, i) => i & 0xff);
   const stream = encodeCommand(["SET", "big", value]);

@@ -52,3 +52,25 @@ Deno.test("writer: a deferred aggregate started before a write completes stays i
   w.release(chunk);
   assertEquals(latin1(w.take()), "*2\r\n$1\r\na\r\n$1\r\nb\r\n");
 });
+
+Deno.test("writer: a recycled writer's buffer serves the next connection; late replies go elsewhere", () => {
+  const closed = new ReplyWriter();
+  const pooled = closed.buf;
+  closed.recycle();
+  const next = new ReplyWriter();
+  assertTrue(next.buf === pooled);
+  closed.simple("LATE");
+  assertTrue(closed.buf !== pooled);
+  next.ok();
+  assertEquals(latin1(next.take()), "+OK\r\n");
+});
+
+Deno.test("writer: a buffer with a write in flight is not recycled", () => {
+  const w = new ReplyWriter();
+  w.ok();
+  const chunk = w.take();
+  w.recycle();
+  const next = new ReplyWriter();
+  assertTrue(next.buf.buffer !== chunk.buffer);
+  assertEquals(latin1(chunk), "+OK\r\n");
+});
