@@ -137,8 +137,16 @@ export class ReplyWriter {
   raw(bytes: Uint8Array): void {
     const n = bytes.length;
     this.ensure(n);
-    this.buf.set(bytes, this.length);
-    this.length += n;
+    if (n < 16) {
+      // A byte loop beats TypedArray#set for the short constant replies (+OK, :1...).
+      const buf = this.buf;
+      let o = this.length;
+      for (let i = 0; i < n; i++) buf[o++] = bytes[i];
+      this.length = o;
+    } else {
+      this.buf.set(bytes, this.length);
+      this.length += n;
+    }
   }
 
   /** Appends a latin1 string verbatim (one byte per char; Rift's own text is ASCII). */
@@ -172,6 +180,13 @@ export class ReplyWriter {
     } else if (n < 100) {
       buf[o++] = 48 + ((n / 10) | 0);
       buf[o++] = 48 + (n % 10);
+    } else if (n <= 0xffffffff && n === Math.floor(n)) {
+      // 32-bit integer arithmetic (`>>> 0`) for the common case: lengths, counts.
+      let digits = 3;
+      for (let t = (n / 1000) >>> 0; t > 0; t = (t / 10) >>> 0) digits++;
+      let p = o + digits - 1;
+      for (let t = n; p >= o; t = (t / 10) >>> 0) buf[p--] = 48 + (t % 10);
+      o += digits;
     } else if (Number.isSafeInteger(n)) {
       let digits = 1;
       for (let t = n; t >= 10; t = Math.floor(t / 10)) digits++;

@@ -74,3 +74,31 @@ Deno.test("writer: a buffer with a write in flight is not recycled", () => {
   assertTrue(next.buf.buffer !== chunk.buffer);
   assertEquals(latin1(chunk), "+OK\r\n");
 });
+
+Deno.test("writer: integers of every size are written in decimal", () => {
+  const w = new ReplyWriter();
+  const values = [
+    0,
+    1,
+    9,
+    10,
+    99,
+    100,
+    999,
+    1000,
+    65535,
+    2 ** 31 - 1,
+    2 ** 31,
+    2 ** 32 - 1,
+    2 ** 32,
+  ];
+  values.push(2 ** 53 - 1, -1, -100, -(2 ** 32), 123456789012);
+  let expected = "";
+  for (const v of values) {
+    w.integer(v);
+    expected += `:${v}\r\n`;
+  }
+  w.integer(2n ** 63n - 1n);
+  expected += ":9223372036854775807\r\n";
+  assertEquals(latin1(w.take()), expected);
+});
