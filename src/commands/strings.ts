@@ -13,7 +13,7 @@
  */
 
 import type { Client } from "../server/client.ts";
-import { TYPE_STRING } from "../store/database.ts";
+import { StringForm, TYPE_STRING } from "../store/database.ts";
 import { ALL_KEYS, command, type CommandSpec, KEY1 } from "./spec.ts";
 import {
   intArg,
@@ -576,7 +576,8 @@ function incrbyfloat(c: Client, argv: Uint8Array[]): void {
     return;
   }
   const value = latin1Bytes(formatLongDoubleHuman(sum));
-  db.setString(key, value, true);
+  // Redis builds the result without integer encoding: "12" is embstr, not int.
+  db.setStringForm(db.setString(key, value, true), StringForm.PLAIN);
   c.server.wrote(db, key, NOTIFY_STRING, "incrbyfloat");
   c.out.bulk(value);
   // Logged as the resulting value so replicas and AOF replay cannot round differently.

@@ -138,3 +138,42 @@ export function timeoutArg(c: Client, arg: Uint8Array): number | null {
   }
   return ms;
 }
+
+/** `isspace` in the C locale. */
+function isCSpace(b: number): boolean {
+  return b === 32 || (b >= 9 && b <= 13);
+}
+
+const U64_MAX = (1n << 64n) - 1n;
+
+/**
+ * Parses a SCAN-family cursor the way Redis does, with `strtoul` in base
+ * 10: an optional sign then digits up to 2^64-1 (a negative value wraps
+ * around), nothing after them, no leading space, an empty argument is 0,
+ * and bytes after a NUL are ignored (C strings). Returns the low 32 bits,
+ * which is all Rift's tables use (their reverse-binary walk ignores the
+ * bits above the table mask), or null after writing `ERR invalid cursor`.
+ */
+export function scanCursorArg(c: Client, arg: Uint8Array): number | null {
+  let end = arg.indexOf(0);
+  if (end < 0) end = arg.length;
+  if (end > 0 && end <= 9) {
+    let v = 0;
+    let i = 0;
+    while (i < end && arg[i] >= 48 && arg[i] <= 57) v = v * 10 + arg[i++] - 48;
+    if (i === end) return v;
+  }
+  if (end === 0) return 0;
+  let i = 0;
+  const negative = arg[0] === 45;
+  if (negative || arg[0] === 43) i++;
+  const digitsStart = i;
+  let value = 0n;
+  while (i < end && arg[i] >= 48 && arg[i] <= 57) value = value * 10n + BigInt(arg[i++] - 48);
+  if (isCSpace(arg[0]) || i === digitsStart || i !== end || value > U64_MAX) {
+    c.out.error("ERR invalid cursor");
+    return null;
+  }
+  if (negative) value = (U64_MAX + 1n - value) & U64_MAX;
+  return Number(value & 0xffffffffn);
+}

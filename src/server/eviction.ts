@@ -6,8 +6,8 @@
  * key, rotating over the databases.
  *
  * LFU counters grow logarithmically (`lfu-log-factor`) and decay by one per
- * `lfu-decay-time` minutes without access; the store calls {@link lfuUpdate}
- * from `Database.touch` while an LFU policy is active.
+ * `lfu-decay-time` minutes without access; the store keeps them
+ * (`Database.touch`, `Database.frequency`, store/lfu.ts).
  *
  * Like Redis, one command spends at most a time budget evicting (set by
  * `maxmemory-eviction-tenacity`); if memory is still over the limit after
@@ -25,8 +25,6 @@ import { utf8 } from "../util/bytes.ts";
 
 /** Candidates kept between eviction rounds (Redis's EVPOOL_SIZE). */
 const POOL_SIZE = 16;
-/** A new key's LFU counter (Redis's LFU_INIT_VAL). */
-export const LFU_INIT_VAL = 5;
 const DEL = utf8("DEL");
 
 /** A maxmemory policy name. */
@@ -58,27 +56,6 @@ export function evictionTimeLimitMicros(tenacity: number): number {
   return Infinity;
 }
 
-/** The LFU counter after `elapsedMinutes` without access: minus one per decay period. */
-export function lfuDecay(counter: number, elapsedMinutes: number, decayTime: number): number {
-  if (decayTime <= 0) return counter;
-  const periods = Math.floor(elapsedMinutes / decayTime);
-  return periods >= counter ? 0 : counter - periods;
-}
-
-/**
- * A logarithmic increment: the higher the counter, the less likely a hit
- * increments it (`1 / ((counter - LFU_INIT_VAL) * logFactor + 1)`).
- */
-export function lfuLogIncrement(
-  counter: number,
-  logFactor: number,
-  random = Math.random(),
-): number {
-  if (counter >= 255) return 255;
-  const base = Math.max(0, counter - LFU_INIT_VAL);
-  return random < 1 / (base * logFactor + 1) ? counter + 1 : counter;
-}
-
 /** Evicts keys of one server to keep its accounted memory under `maxmemory`. */
 export class Evictor {
   /** Best candidates found so far, sorted by score, best last. */
@@ -102,20 +79,6 @@ export class Evictor {
 
   /** The active policy (kept current by {@link policyChanged}). */
   policy: EvictionPolicy;
-
-  /** The LFU update the store applies on access, for `Keyspace.lfuUpdate`. */
-  lfuUpdate = (counter: number, lastAccess: number): number => {
-    const config = this.server.config;
-    const elapsedMinutes = Math.floor((this.server.keyspace.lruClock - lastAccess) / 60);
-    const decayed = lfuDecay(counter, elapsedMinutes, config.int("lfu-decay-time"));
-    return lfuLogIncrement(decayed, config.int("lfu-log-factor"));
-  };
-
-  /** An entry's LFU counter with the decay owed since its last access (`OBJECT FREQ`). */
-  lfuFrequency(db: Database, id: number): number {
-    const elapsedMinutes = Math.floor((this.server.keyspace.lruClock - db.access[id]) / 60);
-    return lfuDecay(db.lfu[id], elapsedMinutes, this.server.config.int("lfu-decay-time"));
-  }
 
   /**
    * Evicts until the accounted memory is under `maxmemory`, within the time
@@ -259,7 +222,7 @@ export class Evictor {
     if (policy.endsWith("lru")) {
       return Math.max(0, this.server.keyspace.lruClock - db.access[id]) * 1000;
     }
-    if (policy.endsWith("lfu")) return 255 - this.lfuFrequency(db, id);
+    if (policy.endsWith("lfu")) return 255 - db.frequency(id);
     return Number.MAX_SAFE_INTEGER - db.getExpire(id);
   }
 

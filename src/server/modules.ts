@@ -9,9 +9,14 @@
 import { installProduction } from "./production.ts";
 import type { Server } from "./server.ts";
 import { installHumanMode } from "../human/mod.ts";
+import { trackEvictionPolicy } from "../commands/keys.ts";
 
 /** Initialises one optional part of the server. */
 export type ServerModule = (server: Server) => Promise<void> | void;
 
 /** Modules run in order at startup, before the listeners open. */
-export const SERVER_MODULES: ServerModule[] = [installProduction, installHumanMode];
+export const SERVER_MODULES: ServerModule[] = [
+  installProduction,
+  trackEvictionPolicy,
+  installHumanMode,
+];

@@ -107,12 +107,8 @@ function install(server: Server): Production {
   STATE.set(server, state);
 
   keyspace.storeObserver = memory;
-  const applyPolicy = () => {
-    keyspace.lfuUpdate = config.str("maxmemory-policy").endsWith("lfu") ? evictor.lfuUpdate : null;
-    evictor.policyChanged();
-  };
-  applyPolicy();
-  config.onChange("maxmemory-policy", applyPolicy);
+  // The store's LFU switch follows the policy too (commands/keys.ts trackEvictionPolicy).
+  config.onChange("maxmemory-policy", () => evictor.policyChanged());
   config.onChange("maxmemory", (value) => {
     const limit = value as number;
     const used = memory.used();

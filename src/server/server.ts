@@ -73,6 +73,7 @@ export interface ShutdownOptions {
 const MULTI = utf8("MULTI");
 const EXEC = utf8("EXEC");
 const DEL = utf8("DEL");
+const UNLINK = utf8("UNLINK");
 
 /** A Rift server instance. */
 export class Server {
@@ -386,7 +387,8 @@ export class Server {
     this.stats.expiredKeys++;
     this.watch.touch(db, key, true);
     this.notify(NOTIFY_EXPIRED, "expired", key, db.index);
-    this.propagate(db.index, [DEL, key]);
+    // Like Redis's propagateDeletion: UNLINK when expired keys are freed lazily.
+    this.propagate(db.index, [this.config.bool("lazyfree-lazy-expire") ? UNLINK : DEL, key]);
   }
 
   /** Empties one database (FLUSHDB) or all (FLUSHALL), invalidating WATCHes. */

@@ -19,6 +19,7 @@
 import { hashBytes } from "../util/bytes.ts";
 import { nextCursor } from "./scan_cursor.ts";
 import { Slab } from "./slab.ts";
+import { LFU_INIT_VAL, lfuDecay, lfuLogIncrement } from "./lfu.ts";
 
 /** Value types, numbered as Redis's `OBJ_*` constants. */
 export const TYPE_STRING = 0;
@@ -43,13 +44,38 @@ export const TYPE_NAMES: Record<number, string> = {
   [TYPE_STREAM]: "stream",
 };
 
-const KIND_TYPE_MASK = 0x0f;
+/**
+ * How Redis would have encoded a string value, which depends on the value's
+ * history and not only on its bytes (see string_encoding.ts).
+ */
+export const StringForm = {
+  /** Stored as `SET` stores it: `int` (shared for 0..9999), `embstr` or `raw` by content. */
+  AUTO: 0,
+  /** Modified in place (APPEND, SETRANGE, SETBIT...): always `raw`. */
+  RAW: 1,
+  /** Created without integer encoding (INCRBYFLOAT): `embstr` up to 44 bytes, else `raw`. */
+  PLAIN: 2,
+  /** Like AUTO, but an integer is a private object, never the shared one (COPY). */
+  UNSHARED: 3,
+} as const;
+
+/** One of the {@link StringForm} values. */
+export type StringFormValue = typeof StringForm[keyof typeof StringForm];
+
+const KIND_TYPE_MASK = 0x07;
+/** Two bits holding the {@link StringForm} of a string entry. */
+const KIND_FORM_SHIFT = 3;
+const KIND_FORM_MASK = 0x03 << KIND_FORM_SHIFT;
 /** Set on every live entry, so a free entry (kind 0) is recognisable. */
 const KIND_LIVE = 0x80;
 /** The string value sits in the slab record after the key. */
 const KIND_INLINE = 0x20;
-/** The string was modified in place (APPEND, SETRANGE...): Redis reports `raw`. */
-const KIND_RAW = 0x40;
+/** The string was modified in place: {@link StringForm.RAW}. */
+const KIND_RAW = StringForm.RAW << KIND_FORM_SHIFT;
+/** Per-entry columns are released when the database empties and has grown past this. */
+const RELEASE_COLUMNS_ABOVE = 1024;
+/** Expiry times above this are kept exactly in a side table (the column is a float). */
+const EXACT_EXPIRE_LIMIT = Number.MAX_SAFE_INTEGER;
 
 /** String values up to this size are stored inline in the slab. */
 const INLINE_VALUE_MAX = 4096;
@@ -71,11 +97,17 @@ export interface StoreEnv {
   expiryPaused: boolean;
   /** Told about entries leaving the store (memory accounting), or null. */
   readonly storeObserver: StoreObserver | null;
+  /** An LFU `maxmemory-policy` is active: accesses update the LFU counter. */
+  lfuPolicy?: boolean;
+  /** `lfu-log-factor` (default 10). */
+  lfuLogFactor?: number;
+  /** `lfu-decay-time` in minutes (default 1). */
+  lfuDecayTime?: number;
   /**
-   * Updates an LFU counter on access given the entry's last access time (in
-   * LRU-clock seconds); null unless an LFU maxmemory policy is active.
+   * `maxmemory` is set with an LRU/LFU policy: Redis then stops sharing
+   * small integer objects, so new strings are stored as {@link StringForm.UNSHARED}.
    */
-  readonly lfuUpdate: ((counter: number, lastAccess: number) => number) | null;
+  noSharedIntegers?: boolean;
 }
 
 /** Hears about changes the store makes in bulk or on its own (expiry, FLUSHDB, SWAPDB). */
@@ -133,6 +165,8 @@ export class Database {
   private count = 0;
   private volatileIds = new Int32Array(0);
   private volatileCount = 0;
+  /** Exact expiry of entries whose time exceeds 2^53 ms (the column holds it rounded). */
+  private exactExpires = new Map<number, bigint>();
 
   /** Hash computed by the last {@link findRaw}, reused when the key is then created. */
   private lastHash = 0;
@@ -238,17 +272,17 @@ export class Database {
     const id = this.findRaw(key);
     if (id < 0) return -1;
     const at = this.expires[id];
-    if (at !== 0 && at <= this.env.now && !this.env.expiryPaused) {
+    if (at !== 0 && at < this.env.now && !this.env.expiryPaused) {
       this.expireEntry(id);
       return -1;
     }
     return id;
   }
 
-  /** True when the entry's expiry time has passed. */
+  /** True when the entry's expiry time has passed (Redis: `now > when`, strictly). */
   isExpired(id: number): boolean {
     const at = this.expires[id];
-    return at !== 0 && at <= this.env.now;
+    return at !== 0 && at < this.env.now;
   }
 
   /** Removes an expired entry, telling the environment first. */
@@ -259,11 +293,28 @@ export class Database {
     this.lastHash = hash;
   }
 
-  /** Marks an entry as accessed now (LRU clock, and the LFU counter under an LFU policy). */
+  /**
+   * Marks an entry as accessed now: the LRU time, and under an LFU policy
+   * the logarithmic access counter too (Redis's `updateLFU`).
+   */
   touch(id: number): void {
-    const lfuUpdate = this.env.lfuUpdate;
-    if (lfuUpdate !== null) this.lfu[id] = lfuUpdate(this.lfu[id], this.access[id]);
-    this.access[id] = this.env.lruClock;
+    const env = this.env;
+    if (env.lfuPolicy) this.lfu[id] = lfuLogIncrement(this.frequency(id), env.lfuLogFactor ?? 10);
+    this.access[id] = env.lruClock;
+  }
+
+  /**
+   * The LFU counter of an entry after decay for the minutes since its last
+   * access (`OBJECT FREQ`, Redis's `LFUDecrAndReturn`). Does not update it.
+   */
+  frequency(id: number): number {
+    const elapsed = Math.floor(this.env.lruClock / 60) - Math.floor(this.access[id] / 60);
+    return lfuDecay(this.lfu[id], Math.max(0, elapsed), this.env.lfuDecayTime ?? 1);
+  }
+
+  /** Seconds since the entry was last accessed (`OBJECT IDLETIME`). */
+  idleSeconds(id: number): number {
+    return Math.max(0, this.env.lruClock - this.access[id]);
   }
 
   /** The type of an entry (`TYPE_*`). */
@@ -273,7 +324,22 @@ export class Database {
 
   /** True when a string entry was modified in place (reported as `raw`). */
   isRawString(id: number): boolean {
-    return (this.kinds[id] & KIND_RAW) !== 0;
+    return (this.kinds[id] & KIND_FORM_MASK) === KIND_RAW;
+  }
+
+  /** The {@link StringForm} of a string entry. */
+  stringForm(id: number): StringFormValue {
+    return ((this.kinds[id] & KIND_FORM_MASK) >> KIND_FORM_SHIFT) as StringFormValue;
+  }
+
+  /**
+   * Records how Redis would have encoded a string entry's current value.
+   * Writers that do not store a value the way `SET` does call this after
+   * writing it: INCRBYFLOAT ({@link StringForm.PLAIN}), BITOP or PFADD
+   * ({@link StringForm.RAW}). Every `setString` resets the form.
+   */
+  setStringForm(id: number, form: StringFormValue): void {
+    this.kinds[id] = (this.kinds[id] & ~KIND_FORM_MASK) | (form << KIND_FORM_SHIFT);
   }
 
   /** A view of the key bytes (valid until the next write). */
@@ -348,7 +414,7 @@ export class Database {
     this.expires[id] = 0;
     this.volatilePos[id] = -1;
     this.access[id] = this.env.lruClock;
-    this.lfu[id] = 5; // Redis's LFU_INIT_VAL
+    this.lfu[id] = LFU_INIT_VAL;
     this.count++;
     if (this.count > this.buckets.length) this.rehash(this.buckets.length * 2);
     return id;
@@ -364,7 +430,9 @@ export class Database {
 
   /**
    * Sets a string value, creating the key or overwriting any value of any
-   * type. The TTL is cleared unless `keepTtl`. Returns the entry.
+   * type. The TTL is cleared unless `keepTtl`. The value's form becomes
+   * {@link StringForm.AUTO} (UNSHARED when shared integers are off).
+   * Returns the entry.
    */
   setString(key: Uint8Array, value: Uint8Array, keepTtl = false): number {
     let id = this.find(key);
@@ -375,6 +443,7 @@ export class Database {
       this.refs[id] = this.allocRecord(key, inline ? value.length : 0);
     } else {
       if (!keepTtl && this.expires[id] !== 0) this.setExpire(id, 0);
+      this.replacedValue(id);
       const page = this.decode(id);
       const klen = this.recKeyLen;
       const vlen = inline ? value.length : 0;
@@ -382,19 +451,23 @@ export class Database {
       const ref = this.refs[id];
       const cap = this.slab.capacity(ref);
       if (need <= cap && need * 2 > cap) {
-        // Same slot: rewrite the value length, moving the key only if the header size changed.
+        // Same slot: move the key first if the header size changes (a longer
+        // value-length varint would overwrite its first byte), then rewrite
+        // the value length.
         const start = this.slab.offset(ref);
         const oldKeyOff = this.recKeyOff;
-        const headerEnd = writeVarint(page, start + varintSize(klen), vlen);
-        if (headerEnd !== oldKeyOff) page.copyWithin(headerEnd, oldKeyOff, oldKeyOff + klen);
+        const newKeyOff = start + varintSize(klen) + varintSize(vlen);
+        if (newKeyOff !== oldKeyOff) page.copyWithin(newKeyOff, oldKeyOff, oldKeyOff + klen);
+        writeVarint(page, start + varintSize(klen), vlen);
         this.objects[id] = undefined;
       } else {
         const k = this.dropValue(id);
         this.refs[id] = this.allocRecord(k, vlen);
       }
     }
+    const form = this.env.noSharedIntegers ? StringForm.UNSHARED << KIND_FORM_SHIFT : 0;
     if (inline) {
-      this.kinds[id] = KIND_LIVE | TYPE_STRING | KIND_INLINE;
+      this.kinds[id] = KIND_LIVE | TYPE_STRING | KIND_INLINE | form;
       const page = this.decode(id);
       const off = this.valueOffset();
       const n = value.length;
@@ -404,11 +477,19 @@ export class Database {
         page.set(value, off);
       }
     } else {
-      this.kinds[id] = KIND_LIVE | TYPE_STRING;
+      this.kinds[id] = KIND_LIVE | TYPE_STRING | form;
       this.objects[id] = value.slice();
     }
     if (created) this.env.onCreated?.(this, key);
     return id;
+  }
+
+  /**
+   * A key got a new value object. Redis creates it with a fresh LRU time,
+   * but under an LFU policy it inherits the old object's counter.
+   */
+  private replacedValue(id: number): void {
+    if (!this.env.lfuPolicy) this.access[id] = this.env.lruClock;
   }
 
   /**
@@ -423,6 +504,7 @@ export class Database {
       this.refs[id] = this.allocRecord(key, 0);
     } else {
       if (!keepTtl) this.setExpire(id, 0);
+      this.replacedValue(id);
       if (this.kinds[id] & KIND_INLINE) {
         const k = this.dropValue(id);
         this.refs[id] = this.allocRecord(k, 0);
@@ -514,12 +596,17 @@ export class Database {
     if (prev < 0) this.buckets[b] = this.next[id];
     else this.next[prev] = this.next[id];
     if (this.volatilePos[id] >= 0) this.removeVolatile(id);
+    if (this.exactExpires.size > 0) this.exactExpires.delete(id);
     this.slab.free(this.refs[id]);
     this.objects[id] = undefined;
     this.kinds[id] = 0;
     this.freeIds.push(id);
     this.count--;
-    if (this.buckets.length > MIN_BUCKETS && this.count * 8 < this.buckets.length) {
+    if (this.count === 0 && this.hashes.length > RELEASE_COLUMNS_ABOVE) {
+      // Entry numbers cannot be compacted while keys live, but an empty
+      // database can give its columns back (mass expiry, DEL of everything).
+      this.resetTables();
+    } else if (this.buckets.length > MIN_BUCKETS && this.count * 8 < this.buckets.length) {
       this.rehash(this.buckets.length / 2);
     }
   }
@@ -534,6 +621,11 @@ export class Database {
         for (let id = this.buckets[b]; id >= 0; id = this.next[id]) this.slab.free(this.refs[id]);
       }
     }
+    this.resetTables();
+  }
+
+  /** Empty tables (the slab records must already be released or abandoned). */
+  private resetTables(): void {
     this.hashes = new Int32Array(0);
     this.next = new Int32Array(0);
     this.refs = new Int32Array(0);
@@ -551,6 +643,7 @@ export class Database {
     this.volatileIds = new Int32Array(0);
     this.volatileCount = 0;
     this.env.storeObserver?.cleared(this);
+    this.exactExpires = new Map();
   }
 
   /** Exchanges the contents of two databases (SWAPDB); their indexes stay. */
@@ -572,6 +665,7 @@ export class Database {
       "count",
       "volatileIds",
       "volatileCount",
+      "exactExpires",
     ] as const;
     const a = this as unknown as Record<string, unknown>;
     const b = other as unknown as Record<string, unknown>;
@@ -592,6 +686,7 @@ export class Database {
   moveEntry(id: number, target: Database, newKey: Uint8Array): number {
     const kind = this.kinds[id];
     const expire = this.expires[id];
+    const exactExpire = this.exactExpires.size > 0 ? this.exactExpires.get(id) : undefined;
     let inlineValue: Uint8Array | null = null;
     if (kind & KIND_INLINE) inlineValue = this.stringView(id).slice();
     const object = this.objects[id];
@@ -609,20 +704,44 @@ export class Database {
     target.objects[nid] = object;
     target.access[nid] = access;
     target.lfu[nid] = lfu;
-    if (expire !== 0) target.setExpire(nid, expire);
+    if (exactExpire !== undefined) target.setExpireExact(nid, exactExpire);
+    else if (expire !== 0) target.setExpire(nid, expire);
     target.env.onCreated?.(target, newKey);
     return nid;
   }
 
   // ----------------------------------------------------------------- expiry
 
-  /** Absolute expiry in ms since the epoch, or 0 when the key does not expire. */
+  /**
+   * Absolute expiry in ms since the epoch, or 0 when the key does not
+   * expire. Times beyond 2^53 are rounded: see {@link getExpireExact}.
+   */
   getExpire(id: number): number {
     return this.expires[id];
   }
 
+  /** Absolute expiry in ms exactly (Redis allows any time up to 2^63-1), 0n when none. */
+  getExpireExact(id: number): bigint {
+    if (this.exactExpires.size > 0) {
+      const exact = this.exactExpires.get(id);
+      if (exact !== undefined) return exact;
+    }
+    return BigInt(this.expires[id]);
+  }
+
+  /** Sets a positive absolute expiry in ms exactly, even beyond 2^53 (EXPIRE family). */
+  setExpireExact(id: number, at: bigint): void {
+    if (at <= BigInt(EXACT_EXPIRE_LIMIT)) {
+      this.setExpire(id, Number(at));
+      return;
+    }
+    this.setExpire(id, Number(at));
+    this.exactExpires.set(id, at);
+  }
+
   /** Sets (or with 0 removes) an entry's absolute expiry time in ms. */
   setExpire(id: number, at: number): void {
+    if (this.exactExpires.size > 0) this.exactExpires.delete(id);
     this.expires[id] = at;
     if (at === 0) {
       if (this.volatilePos[id] >= 0) this.removeVolatile(id);
@@ -659,6 +778,7 @@ export class Database {
    * scan_cursor.ts for the guarantee. `visit` must not modify the database.
    */
   scan(cursor: number, count: number, visit: (id: number) => void): number {
+    if (this.count === 0) return 0;
     let v = cursor >>> 0;
     let steps = 0;
     const maxSteps = count * 10;

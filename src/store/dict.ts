@@ -169,27 +169,19 @@ export class Dict<V> {
   }
 
   /**
-   * A random key, close to uniform: pick a random non-empty bucket, then a
-   * random element of its chain (Redis's `dictGetFairRandomKey` idea).
+   * A random key, uniformly: entries live in a dense array whose holes
+   * never outnumber the live entries by more than the compaction slack
+   * (see {@link delete}), so picking random slots until one is live takes
+   * few tries and is exactly uniform, unlike picking a bucket then a chain
+   * position, which favours keys alone in their bucket.
    */
   randomKey(): string | undefined {
     if (this.count === 0) return undefined;
-    // Sparse tables: pick a random live entry slot directly instead.
-    const slots = this.keysById.length;
-    if (slots <= this.count * 2) {
-      for (;;) {
-        const k = this.keysById[(Math.random() * slots) | 0];
-        if (k !== undefined) return k;
-      }
-    }
+    const keys = this.keysById;
+    const slots = keys.length;
     for (;;) {
-      let id = this.buckets[(Math.random() * this.buckets.length) | 0];
-      if (id < 0) continue;
-      let len = 0;
-      for (let j = id; j >= 0; j = this.next[j]) len++;
-      let pick = (Math.random() * len) | 0;
-      while (pick-- > 0) id = this.next[id];
-      return this.keysById[id];
+      const k = keys[(Math.random() * slots) | 0];
+      if (k !== undefined) return k;
     }
   }
 

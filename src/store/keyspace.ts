@@ -24,7 +24,14 @@ export class Keyspace implements StoreEnv {
   /** False after `DEBUG SET-ACTIVE-EXPIRE 0`: only lazy expiry then. */
   activeExpireEnabled = true;
   storeObserver: StoreObserver | null = null;
-  lfuUpdate: ((counter: number, lastAccess: number) => number) | null = null;
+  /** An LFU `maxmemory-policy` is active (see {@link StoreEnv.lfuPolicy}). */
+  lfuPolicy = false;
+  /** `lfu-log-factor`. */
+  lfuLogFactor = 10;
+  /** `lfu-decay-time` in minutes. */
+  lfuDecayTime = 1;
+  /** Small integers are not shared (see {@link StoreEnv.noSharedIntegers}). */
+  noSharedIntegers = false;
   /** Set by the server: called before an expired key is removed. */
   expiredHandler: (db: Database, key: Uint8Array) => void = () => {};
   /** Set by the server: called when a key is added to a database (`new` events). */

@@ -7,14 +7,21 @@
  * A record is named by a 32-bit handle: `page * 4096 + slot`. Each page
  * belongs to one size class and holds up to 4096 equal slots; a record
  * larger than the biggest class gets a page of its own. Freed slots of a
- * class form a free list threaded through the slots themselves, so the
+ * class form a doubly linked free list threaded through the slots
+ * themselves (next and previous handles in their first 8 bytes), so the
  * allocator has no per-record overhead beyond rounding up to the class.
+ *
+ * Memory goes back as soon as it can: a page whose last record is freed
+ * is released at once (its slots unlinked from the free list, which the
+ * back links make O(slots of the page)), except that each class keeps one
+ * empty page in reserve so an allocation right after cannot thrash pages.
  *
  * @module
  */
 
 const SLOTS_PER_PAGE_MAX = 4096;
 const SLOT_BITS = 12;
+const SLOT_MASK = SLOTS_PER_PAGE_MAX - 1;
 /** Target page size for small classes. */
 const PAGE_BYTES = 256 * 1024;
 /** Records above this size get a dedicated page. */
@@ -70,12 +77,11 @@ export class Slab {
   private pageLive: number[] = [];
   private freePages: number[] = [];
   private classFreeHead: number[] = CLASS_SIZES.map(() => -1);
-  private classFreeCount: number[] = CLASS_SIZES.map(() => 0);
+  /** The page each class bump-allocates from (slots past the bump were never handed out). */
   private classPage: number[] = CLASS_SIZES.map(() => -1);
   private classBump: number[] = CLASS_SIZES.map(() => 0);
-  private classPages: number[] = CLASS_SIZES.map(() => 0);
-  /** Free-slot count at which the class is swept next (hysteresis against repeated sweeps). */
-  private classSweepAt: number[] = CLASS_SIZES.map((size) => minSweepSlots(size));
+  /** An empty page each class keeps instead of releasing it (-1 when none). */
+  private classReserve: number[] = CLASS_SIZES.map(() => -1);
   /** Bytes of slots currently handed out. */
   usedBytes = 0;
   /** Bytes of pages currently allocated. */
@@ -89,11 +95,13 @@ export class Slab {
     this.usedBytes += slotSize;
     const head = this.classFreeHead[cls];
     if (head >= 0) {
-      const page = this.pages[head >>> SLOT_BITS]!;
-      const off = (head & (SLOTS_PER_PAGE_MAX - 1)) * slotSize;
-      this.classFreeHead[cls] = readNext(page, off);
-      this.classFreeCount[cls]--;
-      this.pageLive[head >>> SLOT_BITS]++;
+      const pageNo = head >>> SLOT_BITS;
+      const next = readLink(this.pages[pageNo]!, (head & SLOT_MASK) * slotSize);
+      this.classFreeHead[cls] = next;
+      if (next >= 0) this.writePrev(next, -1);
+      if (this.pageLive[pageNo]++ === 0 && this.classReserve[cls] === pageNo) {
+        this.classReserve[cls] = -1;
+      }
       return head;
     }
     let pageNo = this.classPage[cls];
@@ -101,7 +109,6 @@ export class Slab {
       pageNo = this.newPage(cls, slotSize * slotsPerPage(slotSize), slotSize);
       this.classPage[cls] = pageNo;
       this.classBump[cls] = 0;
-      this.classPages[cls]++;
     }
     const slot = this.classBump[cls]++;
     this.pageLive[pageNo]++;
@@ -120,15 +127,17 @@ export class Slab {
     const slotSize = CLASS_SIZES[cls];
     this.usedBytes -= slotSize;
     const page = this.pages[pageNo]!;
-    writeNext(page, (handle & (SLOTS_PER_PAGE_MAX - 1)) * slotSize, this.classFreeHead[cls]);
+    const off = (handle & SLOT_MASK) * slotSize;
+    const head = this.classFreeHead[cls];
+    writeLink(page, off, head);
+    writeLink(page, off + 4, -1);
+    if (head >= 0) this.writePrev(head, handle);
     this.classFreeHead[cls] = handle;
-    this.classFreeCount[cls]++;
-    this.pageLive[pageNo]--;
-    const free = this.classFreeCount[cls];
-    if (
-      free >= this.classSweepAt[cls] && free * 2 > this.classPages[cls] * slotsPerPage(slotSize)
-    ) {
-      this.sweepClass(cls);
+    // Every slot of a page other than the bump page has been handed out,
+    // so when its last record goes, all its slots are on the free list.
+    if (--this.pageLive[pageNo] === 0 && pageNo !== this.classPage[cls]) {
+      if (this.classReserve[cls] < 0) this.classReserve[cls] = pageNo;
+      else this.releaseEmptyPage(cls, pageNo);
     }
   }
 
@@ -139,7 +148,7 @@ export class Slab {
 
   /** Byte offset of a record inside its page. */
   offset(handle: number): number {
-    return (handle & (SLOTS_PER_PAGE_MAX - 1)) * this.slotSize[handle >>> SLOT_BITS];
+    return (handle & SLOT_MASK) * this.slotSize[handle >>> SLOT_BITS];
   }
 
   /** Usable size of a record (its class size). */
@@ -155,11 +164,9 @@ export class Slab {
     this.pageLive.length = 0;
     this.freePages.length = 0;
     this.classFreeHead.fill(-1);
-    this.classFreeCount.fill(0);
     this.classPage.fill(-1);
     this.classBump.fill(0);
-    this.classPages.fill(0);
-    CLASS_SIZES.forEach((size, cls) => this.classSweepAt[cls] = minSweepSlots(size));
+    this.classReserve.fill(-1);
     this.usedBytes = 0;
     this.allocatedBytes = 0;
   }
@@ -190,62 +197,45 @@ export class Slab {
     this.freePages.push(pageNo);
   }
 
-  /**
-   * Gives back pages of a class that hold no live record: rebuilds the
-   * class's free list without their slots. Runs only when more than half of
-   * the class is free, so its cost is amortised over the frees that caused it.
-   */
-  private sweepClass(cls: number): void {
+  /** Unlinks every slot of an empty page from its class's free list, then releases it. */
+  private releaseEmptyPage(cls: number, pageNo: number): void {
     const slotSize = CLASS_SIZES[cls];
-    let head = this.classFreeHead[cls];
-    let newHead = -1;
-    let tail = -1;
-    let kept = 0;
-    const current = this.classPage[cls];
-    while (head >= 0) {
-      const pageNo = head >>> SLOT_BITS;
-      const page = this.pages[pageNo]!;
-      const next = readNext(page, (head & (SLOTS_PER_PAGE_MAX - 1)) * slotSize);
-      if (this.pageLive[pageNo] > 0 || pageNo === current) {
-        if (tail < 0) newHead = head;
-        else writeNext(this.pages[tail >>> SLOT_BITS]!, (tail & 4095) * slotSize, head);
-        tail = head;
-        kept++;
-      }
-      head = next;
+    const page = this.pages[pageNo]!;
+    const slots = slotsPerPage(slotSize);
+    for (let slot = 0; slot < slots; slot++) {
+      const off = slot * slotSize;
+      const next = readLink(page, off);
+      const prev = readLink(page, off + 4);
+      if (prev >= 0) this.writeNext(prev, next);
+      else this.classFreeHead[cls] = next;
+      if (next >= 0) this.writePrev(next, prev);
     }
-    if (tail >= 0) writeNext(this.pages[tail >>> SLOT_BITS]!, (tail & 4095) * slotSize, -1);
-    this.classFreeHead[cls] = newHead;
-    this.classFreeCount[cls] = kept;
-    this.classSweepAt[cls] = Math.max(kept * 2, minSweepSlots(slotSize));
-    for (let pageNo = 0; pageNo < this.pages.length; pageNo++) {
-      if (
-        this.pages[pageNo] !== null && this.pageClass[pageNo] === cls &&
-        this.pageLive[pageNo] === 0 && pageNo !== current
-      ) {
-        this.releasePage(pageNo);
-        this.classPages[cls]--;
-      }
-    }
+    this.releasePage(pageNo);
   }
-}
 
-/** A class is not swept before this many of its slots are free (four pages). */
-function minSweepSlots(slotSize: number): number {
-  return 4 * slotsPerPage(slotSize);
+  private writeNext(handle: number, next: number): void {
+    const pageNo = handle >>> SLOT_BITS;
+    writeLink(this.pages[pageNo]!, (handle & SLOT_MASK) * this.slotSize[pageNo], next);
+  }
+
+  private writePrev(handle: number, prev: number): void {
+    const pageNo = handle >>> SLOT_BITS;
+    writeLink(this.pages[pageNo]!, (handle & SLOT_MASK) * this.slotSize[pageNo] + 4, prev);
+  }
 }
 
 function slotsPerPage(slotSize: number): number {
   return Math.max(1, Math.min(SLOTS_PER_PAGE_MAX, Math.floor(PAGE_BYTES / slotSize)));
 }
 
-function readNext(page: Uint8Array, off: number): number {
+/** Reads a free-list link (a handle, or -1) stored little-endian in a free slot. */
+function readLink(page: Uint8Array, off: number): number {
   return (page[off] | (page[off + 1] << 8) | (page[off + 2] << 16) | (page[off + 3] << 24));
 }
 
-function writeNext(page: Uint8Array, off: number, next: number): void {
-  page[off] = next & 0xff;
-  page[off + 1] = (next >>> 8) & 0xff;
-  page[off + 2] = (next >>> 16) & 0xff;
-  page[off + 3] = (next >>> 24) & 0xff;
+function writeLink(page: Uint8Array, off: number, link: number): void {
+  page[off] = link & 0xff;
+  page[off + 1] = (link >>> 8) & 0xff;
+  page[off + 2] = (link >>> 16) & 0xff;
+  page[off + 3] = (link >>> 24) & 0xff;
 }

@@ -3,8 +3,19 @@
  * MATCH`, `PSUBSCRIBE` and `CONFIG GET`: `*`, `?`, `[abc]`, `[^abc]`,
  * `[a-z]` (reversed ranges allowed), `\` escapes, optional case folding.
  *
+ * Two quirks of Redis's `stringmatchlen` are kept because they are
+ * observable: an empty subject only matches the empty pattern (`KEYS **`
+ * does not return the empty key), and range bounds compare as C's signed
+ * `char`, so bytes 0x80-0xFF sort below 0x00 (`[a-\xff]` is the range
+ * -1..97, which holds `A` and NUL but not `b`).
+ *
  * @module
  */
+
+/** A byte as C's signed `char`. */
+function signedChar(b: number): number {
+  return b < 128 ? b : b - 256;
+}
 
 function fold(b: number, nocase: boolean): number {
   return nocase && b >= 65 && b <= 90 ? b + 32 : b;
@@ -18,8 +29,6 @@ function fold(b: number, nocase: boolean): number {
 export function globMatch(pattern: Uint8Array, subject: Uint8Array, nocase = false): boolean {
   const plen = pattern.length;
   const slen = subject.length;
-  // Redis's matcher stops as soon as either side is empty, so an empty
-  // subject matches only an empty pattern (not even `*`).
   if (slen === 0) return plen === 0;
   let p = 0;
   let s = 0;
@@ -86,10 +95,14 @@ function matchClass(pattern: Uint8Array, start: number, byte: number, nocase: bo
       if (fold(pattern[p + 1], nocase) === b) matched = true;
       p += 2;
     } else if (p + 2 < plen && pattern[p + 1] === 45 /* - */) {
-      let lo = fold(pattern[p], nocase);
-      let hi = fold(pattern[p + 2], nocase);
+      // Redis swaps reversed bounds first and folds case after, on signed chars.
+      let lo = signedChar(pattern[p]);
+      let hi = signedChar(pattern[p + 2]);
       if (lo > hi) [lo, hi] = [hi, lo];
-      if (b >= lo && b <= hi) matched = true;
+      const c = signedChar(fold(byte, nocase));
+      if (c >= signedChar(fold(lo & 0xff, nocase)) && c <= signedChar(fold(hi & 0xff, nocase))) {
+        matched = true;
+      }
       p += 3;
     } else {
       if (fold(pattern[p], nocase) === b) matched = true;

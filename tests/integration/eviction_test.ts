@@ -4,7 +4,7 @@ import { withPair } from "../helpers/differential.ts";
 import { type TestRift, withRift } from "../helpers/server.ts";
 import { ManualClock } from "../../src/mod.ts";
 import { production } from "../../src/server/production.ts";
-import { lfuDecay, lfuLogIncrement } from "../../src/server/eviction.ts";
+import { lfuDecay, lfuLogIncrement } from "../../src/store/lfu.ts";
 
 const OOM = "-OOM command not allowed when used memory > 'maxmemory'.\r\n";
 const LIMIT = 2 * 1024 * 1024;

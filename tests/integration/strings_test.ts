@@ -132,7 +132,10 @@ Deno.test("strings: SET expiry with EX, PX, EXAT, PXAT and its validation", asyn
     assertEquals(expireOf(rift, "px"), T0 + 1500);
     assertEquals(expireOf(rift, "exat"), T0 + 20_000);
     assertEquals(expireOf(rift, "pxat"), T0 + 25);
+    // Redis expires a key once the clock is strictly past its time.
     clock.advance(25);
+    assertEquals(await c.raw("GET", "pxat"), bulk("v"));
+    clock.advance(1);
     assertEquals(await c.raw("GET", "pxat"), NIL);
     clock.advance(1475);
     assertEquals(await c.raw("GET", "px"), NIL);
@@ -164,7 +167,7 @@ Deno.test("strings: SETNX, SETEX, PSETEX", async () => {
     ]);
     assertEquals(expireOf(rift, "k"), T0 + 10_000);
     assertEquals(expireOf(rift, "p"), T0 + 1500);
-    clock.advance(1500);
+    clock.advance(1501);
     assertEquals(await c.raw("GET", "p"), NIL);
     assertEquals(await c.raw("SETNX", "p", "again"), int(1));
     assertEquals(expireOf(rift, "p"), 0);
@@ -210,7 +213,7 @@ Deno.test("strings: GETEX sets, changes and removes the expiry", async () => {
     ]);
     clock.advance(1);
     assertEquals(await c.raw("GETEX", "k", "PX", "1"), bulk("v"));
-    clock.advance(1);
+    clock.advance(2);
     assertEquals(await c.raw("GETEX", "k"), NIL);
   }, { clock });
 });
