@@ -245,8 +245,9 @@ function setGeneric(
     }
   }
   const id = db.setString(key, value, (flags & OPT_KEEPTTL) !== 0 || expireArg !== null);
-  // What lookupWrite does for NX/XX (setString already expired a stale key).
-  db.touch(id);
+  // Redis's lookupKeyWrite touches a key that exists (setString already expired
+  // a stale one); NX/XX looked it up above.
+  if (!(flags & (OPT_NX | OPT_XX)) && !db.lastSetCreated) db.touch(id);
   c.server.wrote(db, key, NOTIFY_STRING, "set");
   if (expireArg !== null) {
     db.setExpire(id, Number(when));

@@ -386,6 +386,12 @@ export class Database {
     return v;
   }
 
+  /**
+   * True when the last {@link setString} created its key (false: it replaced
+   * a live value), so a caller need not look the key up beforehand.
+   */
+  lastSetCreated = false;
+
   /** Offset set by {@link stringSource}. */
   lastOffset = 0;
   /** Length set by {@link stringSource}. */
@@ -438,6 +444,7 @@ export class Database {
     let id = this.find(key);
     const inline = value.length <= INLINE_VALUE_MAX;
     const created = id < 0;
+    this.lastSetCreated = created;
     if (created) {
       id = this.newEntry(this.lastHash);
       this.refs[id] = this.allocRecord(key, inline ? value.length : 0);
