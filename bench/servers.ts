@@ -9,14 +9,16 @@
 
 import { freePort, waitForPort } from "../tests/helpers/server.ts";
 import { encodeCommand, RespClient } from "../tests/helpers/client.ts";
+import { V8_FLAGS } from "../src/v8_flags.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
 /**
- * V8 flags Rift runs with in the benchmarks: `--expose-gc` lets `MEMORY PURGE`
- * run a full collection before memory is measured.
+ * V8 flags Rift runs with in the benchmarks: the ones it is deployed with,
+ * plus `--expose-gc` so that `MEMORY PURGE` can run a full collection
+ * before memory is measured.
  */
-export const RIFT_V8_FLAGS = ["--expose-gc"];
+export const RIFT_V8_FLAGS = [...V8_FLAGS, "--expose-gc"];
 
 /** A server child process. */
 export interface ServerProcess {

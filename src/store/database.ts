@@ -254,15 +254,34 @@ export class Database {
 
   /** Finds a key without looking at its expiry. Returns the entry or -1. */
   findRaw(key: Uint8Array): number {
+    // A command usually looks its key up several times (the handler, the store
+    // when it writes, memory accounting after it): the same argument object
+    // as last time skips hashing and the chain walk. The entry's stored key is
+    // still compared, so a reused or changed buffer can never give a wrong entry.
+    if (key === this.memoKey) {
+      const id = this.memoId;
+      if (id < this.highWater && this.kinds[id] !== 0 && this.keyEquals(id, key)) {
+        this.lastHash = this.hashes[id];
+        return id;
+      }
+    }
     const h = hashBytes(key);
     this.lastHash = h;
     let id = this.buckets[h & this.mask];
     while (id >= 0) {
-      if (this.hashes[id] === h && this.keyEquals(id, key)) return id;
+      if (this.hashes[id] === h && this.keyEquals(id, key)) {
+        this.memoKey = key;
+        this.memoId = id;
+        return id;
+      }
       id = this.next[id];
     }
     return -1;
   }
+
+  /** The key object of the last successful {@link findRaw} and its entry. */
+  private memoKey: Uint8Array | null = null;
+  private memoId = -1;
 
   /**
    * Finds a live key: an expired key is removed on the spot (lazy expiry)
