@@ -172,6 +172,10 @@ export async function pipeCommands(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  // Read the replies summary while writing: redis-cli prints every error
+  // reply, and would block on a full stdout pipe (and stop reading) otherwise.
+  const stdout = new Response(child.stdout).text();
+  const stderr = new Response(child.stderr).text();
   const writer = child.stdin.getWriter();
   for (const batch of batches) {
     const parts = batch.map((cmd) => encodeCommand(cmd));
@@ -186,9 +190,11 @@ export async function pipeCommands(
     await writer.write(buf);
   }
   await writer.close();
-  const out = await child.output();
-  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-  if (!/errors: 0,/.test(text)) throw new Error(`redis-cli --pipe reported errors: ${text}`);
+  const text = (await stdout) + (await stderr);
+  await child.status;
+  if (!/errors: 0,/.test(text)) {
+    throw new Error(`redis-cli --pipe reported errors: ${text.slice(0, 2000)}`);
+  }
 }
 
 /** Sends one command on a fresh connection; throws on an error reply. */
