@@ -484,13 +484,13 @@ if (import.meta.main) {
   const requests = Number(values.requests ?? (quick ? 50_000 : 200_000));
   const reps = Number(values.reps ?? (quick ? 1 : 3));
   const loadBefore = loadAverage();
-  const rift = await startRiftProcess();
-  const redis = await startRedisProcess();
   const rows: Row[] = [];
   let memory: MemoryResult | null = null;
   let stem = "";
-  try {
-    if (!values["no-throughput"]) {
+  if (!values["no-throughput"]) {
+    const rift = await startRiftProcess();
+    const redis = await startRedisProcess();
+    try {
       console.log(renderTable([]));
       for (const pipeline of pipelines) {
         for (const test of tests) {
@@ -501,9 +501,17 @@ if (import.meta.main) {
           console.log(renderTable([row]).split("\n")[2]);
         }
       }
+    } finally {
+      await rift.stop();
+      await redis.stop();
     }
-    if (!values["no-memory"]) {
-      if (rows.length > 0) stem = (await writeResult(loadBefore, reps, rows, null)).stem;
+    stem = (await writeResult(loadBefore, reps, rows, null)).stem;
+  }
+  if (!values["no-memory"]) {
+    // Fresh servers: the baseline must not include what the throughput tests left.
+    const rift = await startRiftProcess();
+    const redis = await startRedisProcess();
+    try {
       memory = await compareMemory(
         rift,
         redis,
@@ -511,10 +519,10 @@ if (import.meta.main) {
         quick ? 8 : 100,
         quick ? 10_000 : 100_000,
       );
+    } finally {
+      await rift.stop();
+      await redis.stop();
     }
-  } finally {
-    await rift.stop();
-    await redis.stop();
   }
   const result = await writeResult(loadBefore, reps, rows, memory, stem);
   console.log(`\n${renderReport(result)}`);
