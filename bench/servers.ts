@@ -153,7 +153,9 @@ export function describeCommit(): string {
         .stdout,
     ).trim();
   const head = run(["rev-parse", "--short", "HEAD"]) || "unknown";
-  const dirty = run(["status", "--porcelain", "--untracked-files=no"]) !== "";
+  // The results this harness writes do not make the tree dirty.
+  const dirty =
+    run(["status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results"]) !== "";
   return dirty ? `${head}+dirty` : head;
 }
 
