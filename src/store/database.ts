@@ -80,6 +80,10 @@ const EXACT_EXPIRE_LIMIT = Number.MAX_SAFE_INTEGER;
 /** String values up to this size are stored inline in the slab. */
 const INLINE_VALUE_MAX = 4096;
 const MIN_BUCKETS = 16;
+/** Lookups remembered by key object (a power of two; MSET's usual ten keys fit). */
+const MEMO_SIZE = 16;
+/** Largest buffer a remembered key object may view (see {@link Database.findRaw}). */
+const MEMO_MAX_BUFFER = 256 * 1024;
 
 /** What a database needs from its surroundings. */
 export interface StoreEnv {
@@ -254,24 +258,33 @@ export class Database {
 
   /** Finds a key without looking at its expiry. Returns the entry or -1. */
   findRaw(key: Uint8Array): number {
-    // A command usually looks its key up several times (the handler, the store
-    // when it writes, memory accounting after it): the same argument object
-    // as last time skips hashing and the chain walk. The entry's stored key is
+    // A command looks each key up several times (the handler, the store when
+    // it writes, memory accounting after it): an argument object found
+    // recently skips hashing and the chain walk. The entry's stored key is
     // still compared, so a reused or changed buffer can never give a wrong entry.
-    if (key === this.memoKey) {
-      const id = this.memoId;
+    const memoKeys = this.memoKeys;
+    for (let i = 0; i < MEMO_SIZE; i++) {
+      if (memoKeys[i] !== key) continue;
+      const id = this.memoIds[i];
       if (id < this.highWater && this.kinds[id] !== 0 && this.keyEquals(id, key)) {
         this.lastHash = this.hashes[id];
         return id;
       }
+      break;
     }
     const h = hashBytes(key);
     this.lastHash = h;
     let id = this.buckets[h & this.mask];
     while (id >= 0) {
       if (this.hashes[id] === h && this.keyEquals(id, key)) {
-        this.memoKey = key;
-        this.memoId = id;
+        // Remembering a view keeps its whole buffer alive: only small ones
+        // (a connection's pooled receive buffer, a slab page) are remembered.
+        if (key.buffer.byteLength <= MEMO_MAX_BUFFER) {
+          const slot = this.memoNext;
+          memoKeys[slot] = key;
+          this.memoIds[slot] = id;
+          this.memoNext = (slot + 1) & (MEMO_SIZE - 1);
+        }
         return id;
       }
       id = this.next[id];
@@ -279,9 +292,10 @@ export class Database {
     return -1;
   }
 
-  /** The key object of the last successful {@link findRaw} and its entry. */
-  private memoKey: Uint8Array | null = null;
-  private memoId = -1;
+  /** Key objects recently found by {@link findRaw} (a ring), and their entries. */
+  private readonly memoKeys: (Uint8Array | null)[] = new Array(MEMO_SIZE).fill(null);
+  private readonly memoIds = new Int32Array(MEMO_SIZE);
+  private memoNext = 0;
 
   /**
    * Finds a live key: an expired key is removed on the spot (lazy expiry)
