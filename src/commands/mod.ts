@@ -18,6 +18,7 @@ import { STRING_COMMANDS } from "./strings.ts";
 import { TRANSACTION_COMMANDS } from "./transactions.ts";
 import { HASH_COMMANDS } from "./hashes.ts";
 import { SET_COMMANDS } from "./sets.ts";
+import { ZSET_COMMANDS } from "./zsets.ts";
 
 /** All command specs. */
 export const ALL_COMMANDS: readonly CommandSpec[] = [
@@ -33,4 +34,5 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...BITMAP_COMMANDS,
   ...LIST_COMMANDS,
   ...DIAGNOSTIC_COMMANDS,
+  ...ZSET_COMMANDS,
 ];

@@ -501,6 +501,22 @@ const HASH_SET_ENCODINGS: Directive[] = [
   }),
 ];
 
+/** Sorted-set encoding limits. */
+const ZSETS: Directive[] = [
+  sizeCount({
+    name: "zset-max-listpack-entries",
+    aliases: ["zset-max-ziplist-entries"],
+    default: 128,
+    help: "sorted sets with up to this many members use the compact listpack encoding",
+  }),
+  sizeBytes({
+    name: "zset-max-listpack-value",
+    aliases: ["zset-max-ziplist-value"],
+    default: 64,
+    help: "sorted sets with members up to this many bytes use the compact listpack encoding",
+  }),
+];
+
 /** Every directive, in the order `--help` lists them. */
 export const DIRECTIVES: readonly Directive[] = [
   ...NETWORK,
@@ -510,6 +526,7 @@ export const DIRECTIVES: readonly Directive[] = [
   ...HASH_SET_ENCODINGS,
   ...LISTS,
   ...PRODUCTION,
+  ...ZSETS,
 ];
 
 /** Re-exported for the config machinery. */

@@ -148,30 +148,73 @@ export function doubleToString(d: number): string {
   return formatDouble(d);
 }
 
-/** `%.<precision>g` for finite non-zero doubles. */
+/**
+ * `%.<precision>g` for finite non-zero doubles, with C's rounding.
+ *
+ * JS's `toExponential` picks the same digits as C except on an exact tie
+ * (the double's exact decimal value ends in a 5 right after the last kept
+ * digit): JS rounds such ties up, C rounds them to even. A tie can only
+ * have produced an odd last digit, so only then is the one-digit-longer
+ * expansion checked for being exact.
+ */
 export function formatG(d: number, precision: number): string {
-  const exponential = d.toExponential(precision - 1);
-  const ePos = exponential.indexOf("e");
-  const exp = Number(exponential.slice(ePos + 1));
   const negative = d < 0;
-  let mantissa = exponential.slice(negative ? 1 : 0, ePos);
+  const magnitude = negative ? -d : d;
+  const exponential = magnitude.toExponential(precision - 1);
+  let ePos = exponential.indexOf("e");
+  let digits = exponential.slice(0, ePos).replace(".", "");
+  let exp = Number(exponential.slice(ePos + 1));
+  if ((digits.charCodeAt(digits.length - 1) - 48) % 2 === 1) {
+    const longer = magnitude.toExponential(precision);
+    ePos = longer.indexOf("e");
+    const more = longer.slice(0, ePos).replace(".", "");
+    const longerExp = Number(longer.slice(ePos + 1));
+    if (more.endsWith("5") && isExactly(magnitude, more, longerExp)) {
+      digits = more.slice(0, precision); // the even neighbour: round the tie down
+      exp = longerExp;
+    }
+  }
+  let out: string;
   if (exp < -4 || exp >= precision) {
+    let mantissa = digits.length > 1 ? digits[0] + "." + digits.slice(1) : digits;
     if (mantissa.includes(".")) mantissa = mantissa.replace(/0+$/, "").replace(/\.$/, "");
     const absExp = Math.abs(exp);
-    return (negative ? "-" : "") + mantissa + "e" + (exp < 0 ? "-" : "+") +
-      (absExp < 10 ? "0" : "") + absExp;
-  }
-  const digits = mantissa.replace(".", "");
-  let out: string;
-  if (exp >= 0) {
+    out = mantissa + "e" + (exp < 0 ? "-" : "+") + (absExp < 10 ? "0" : "") + absExp;
+  } else if (exp >= 0) {
     const intPart = digits.slice(0, exp + 1);
     const frac = digits.slice(exp + 1).replace(/0+$/, "");
     out = frac.length > 0 ? intPart + "." + frac : intPart;
   } else {
-    const frac = ("0".repeat(-exp - 1) + digits).replace(/0+$/, "");
-    out = "0." + frac;
+    out = "0." + ("0".repeat(-exp - 1) + digits).replace(/0+$/, "");
   }
-  return (negative ? "-" : "") + out;
+  return negative ? "-" + out : out;
+}
+
+/** True when the positive double `d` equals `digits` (d.ddd…) × 10^`exp` exactly. */
+function isExactly(d: number, digits: string, exp: number): boolean {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, d);
+  const hi = view.getUint32(0);
+  const lo = view.getUint32(4);
+  const biased = (hi >>> 20) & 0x7ff;
+  let mantissa = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  let binaryExp: number;
+  if (biased === 0) {
+    binaryExp = -1074;
+  } else {
+    mantissa |= 1n << 52n;
+    binaryExp = biased - 1075;
+  }
+  const decimal = BigInt(digits);
+  const decimalExp = exp - (digits.length - 1);
+  // mantissa × 2^binaryExp == decimal × 10^decimalExp, with all powers moved to non-negative sides.
+  let left = mantissa;
+  let right = decimal;
+  if (binaryExp >= 0) left <<= BigInt(binaryExp);
+  else right <<= BigInt(-binaryExp);
+  if (decimalExp >= 0) right *= 10n ** BigInt(decimalExp);
+  else left *= 10n ** BigInt(-decimalExp);
+  return left === right;
 }
 
 /** Scratch space of {@link decimalBytes}: 20 digits and a sign fit any 64-bit integer. */

@@ -36,6 +36,9 @@ async function scenario(open: () => Promise<RespClient>): Promise<string[]> {
       ["BLMPOP", "0", "1", "empty", "LEFT"],
       ["BLMOVE", "empty", "x", "LEFT", "RIGHT", "0"],
       ["BRPOPLPUSH", "empty", "x", "0"],
+      ["BZPOPMIN", "empty", "0"],
+      ["BZPOPMAX", "empty", "other", "0"],
+      ["BZMPOP", "0", "1", "empty", "MIN"],
       ["EXEC"],
     ]
   ) transcript.push(await writer.raw(...cmd));

@@ -1,0 +1,323 @@
+/**
+ * Popping sorted-set members: ZPOPMIN, ZPOPMAX, ZMPOP and the blocking
+ * BZPOPMIN, BZPOPMAX, BZMPOP.
+ *
+ * A blocking pop that finds nothing waits in the server's blocking
+ * registry and is re-executed when a key it waits on is created (ZADD and
+ * the store commands signal it). Whatever pops, the AOF sees a plain
+ * `ZPOPMIN key [count]` / `ZPOPMAX key [count]`, as Redis propagates it.
+ *
+ * @module
+ */
+
+import type { Client } from "../server/client.ts";
+import { NOTIFY_ZSET } from "../server/notify_flags.ts";
+import { isKeyword, utf8 } from "../util/bytes.ts";
+import { command, type CommandSpec } from "./spec.ts";
+import { rangedIntArg, SYNTAX_ERROR } from "./util.ts";
+import { parseTimeout } from "./zset_args.ts";
+import { deleteIfEmpty, numkeysKeys, zsetAt } from "./zset_reply.ts";
+
+const ZPOPMIN = utf8("ZPOPMIN");
+const ZPOPMAX = utf8("ZPOPMAX");
+const LONG_MAX = 9223372036854775807;
+
+/** How a pop replies. */
+interface PopShape {
+  /** Reply with the key name first (ZMPOP and the blocking pops). */
+  withKey: boolean;
+  /** [member, score] pairs instead of a flat list. */
+  nested: boolean;
+  /** A null array instead of an empty one when every key is missing. */
+  nullWhenEmpty: boolean;
+}
+
+/**
+ * Redis's `genericZpopCommand`: pops up to `count` members (-1: a single
+ * pop) from the first existing key of `keys`. Returns the key popped from
+ * and the set's size before popping, null when no key exists, undefined
+ * after a WRONGTYPE error.
+ */
+function popGeneric(
+  c: Client,
+  keys: Uint8Array[],
+  max: boolean,
+  count: number,
+  shape: PopShape,
+): { key: Uint8Array; size: number } | null | undefined {
+  let key: Uint8Array | null = null;
+  let zset = null;
+  for (const k of keys) {
+    const found = zsetAt(c, k, true);
+    if (found === undefined) return undefined;
+    if (found !== null) {
+      key = k;
+      zset = found;
+      break;
+    }
+  }
+  if (key === null || zset === null) {
+    if (shape.nullWhenEmpty) c.out.nullArray();
+    else c.out.array(0);
+    return null;
+  }
+  if (count === 0) {
+    c.out.array(0);
+    return null;
+  }
+  const size = zset.size;
+  const take = count === -1 ? 1 : Math.min(count, size);
+  const out = c.out;
+  if (!shape.withKey) {
+    out.array(shape.nested ? take : take * 2);
+  } else if (!shape.nested) {
+    out.array(take * 2 + 1);
+    out.bulk(key);
+  } else {
+    out.array(2);
+    out.bulk(key);
+    out.array(take);
+  }
+  let left = take;
+  zset.walk(max ? size - 1 : 0, max, (member, score) => {
+    if (shape.nested) out.array(2);
+    out.bulkLatin1(member);
+    out.double(score);
+    return --left > 0;
+  });
+  zset.removeRanks(max ? size - take : 0, max ? size - 1 : take - 1);
+  c.server.wrote(c.db, key, NOTIFY_ZSET, max ? "zpopmax" : "zpopmin", take);
+  deleteIfEmpty(c, key, zset);
+  return { key, size };
+}
+
+/** Propagates a pop as `ZPOPMIN|ZPOPMAX key [count]`, count capped at the set's size. */
+function propagatePop(
+  c: Client,
+  max: boolean,
+  popped: { key: Uint8Array; size: number },
+  count: number,
+): void {
+  const name = max ? ZPOPMAX : ZPOPMIN;
+  c.propagateOverride = [
+    count === -1
+      ? [name, popped.key.slice()]
+      : [name, popped.key.slice(), utf8(String(Math.min(count, popped.size)))],
+  ];
+}
+
+function zpop(c: Client, argv: Uint8Array[], max: boolean): void {
+  if (argv.length > 3) {
+    c.out.error(SYNTAX_ERROR);
+    return;
+  }
+  let count = -1;
+  if (argv.length === 3) {
+    const n = rangedIntArg(c, argv[2], 0, LONG_MAX, "ERR value is out of range, must be positive");
+    if (n === null) return;
+    count = n;
+  }
+  popGeneric(c, [argv[1]], max, count, {
+    withKey: false,
+    nested: c.out.proto === 3 && count !== -1,
+    nullWhenEmpty: false,
+  });
+}
+
+/** Parsed `numkeys key [key ...] MIN|MAX [COUNT count]` of ZMPOP/BZMPOP. */
+interface MpopArgs {
+  keys: Uint8Array[];
+  max: boolean;
+  count: number;
+}
+
+function parseMpop(c: Client, argv: Uint8Array[], numkeysIndex: number): MpopArgs | null {
+  const numkeys = rangedIntArg(
+    c,
+    argv[numkeysIndex],
+    1,
+    LONG_MAX,
+    "ERR numkeys should be greater than 0",
+  );
+  if (numkeys === null) return null;
+  const whereIndex = numkeysIndex + numkeys + 1;
+  if (whereIndex >= argv.length) {
+    c.out.error(SYNTAX_ERROR);
+    return null;
+  }
+  let max: boolean;
+  if (isKeyword(argv[whereIndex], "min")) max = false;
+  else if (isKeyword(argv[whereIndex], "max")) max = true;
+  else {
+    c.out.error(SYNTAX_ERROR);
+    return null;
+  }
+  let count = -1;
+  for (let j = whereIndex + 1; j < argv.length; j++) {
+    if (count === -1 && isKeyword(argv[j], "count") && j + 1 < argv.length) {
+      const n = rangedIntArg(c, argv[++j], 1, LONG_MAX, "ERR count should be greater than 0");
+      if (n === null) return null;
+      count = n;
+    } else {
+      c.out.error(SYNTAX_ERROR);
+      return null;
+    }
+  }
+  return {
+    keys: argv.slice(numkeysIndex + 1, whereIndex),
+    max,
+    count: count === -1 ? 1 : count,
+  };
+}
+
+function zmpop(c: Client, argv: Uint8Array[]): void {
+  const args = parseMpop(c, argv, 1);
+  if (args === null) return;
+  const popped = popGeneric(c, args.keys, args.max, args.count, {
+    withKey: true,
+    nested: true,
+    nullWhenEmpty: true,
+  });
+  if (popped) propagatePop(c, args.max, popped, args.count);
+}
+
+/**
+ * Redis's `blockingGenericZpopCommand`: pops from the first non-empty key
+ * or blocks on all of them. `count` is -1 for BZPOPMIN/BZPOPMAX.
+ */
+function blockingPop(
+  c: Client,
+  argv: Uint8Array[],
+  spec: CommandSpec,
+  keys: Uint8Array[],
+  max: boolean,
+  timeoutArg: Uint8Array,
+  count: number,
+  shape: PopShape,
+): void {
+  const timeout = parseTimeout(c, timeoutArg);
+  if (timeout === null) return;
+  for (const key of keys) {
+    const zset = zsetAt(c, key, true);
+    if (zset === undefined) return;
+    if (zset === null) continue;
+    const popped = popGeneric(c, [key], max, count, shape);
+    if (popped) propagatePop(c, max, popped, count);
+    return;
+  }
+  c.server.blocking.block(c, spec, argv, keys, timeout, "nullArray");
+}
+
+const bzpopminSpec: CommandSpec = command({
+  name: "bzpopmin",
+  arity: -3,
+  flags: ["write", "noscript", "blocking", "fast"],
+  firstKey: 1,
+  lastKey: -2,
+  step: 1,
+  group: "sorted-set",
+  since: "5.0.0",
+  summary:
+    "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available",
+  complexity: "O(log(N)) with N being the number of elements in the sorted set.",
+  syntax: "key [key ...] timeout",
+  handler: (c, argv) =>
+    blockingPop(c, argv, bzpopminSpec, argv.slice(1, -1), false, argv[argv.length - 1], -1, {
+      withKey: true,
+      nested: false,
+      nullWhenEmpty: false,
+    }),
+});
+
+const bzpopmaxSpec: CommandSpec = command({
+  name: "bzpopmax",
+  arity: -3,
+  flags: ["write", "noscript", "blocking", "fast"],
+  firstKey: 1,
+  lastKey: -2,
+  step: 1,
+  group: "sorted-set",
+  since: "5.0.0",
+  summary:
+    "Remove and return the member with the highest score from one or more sorted sets, or block until one is available",
+  complexity: "O(log(N)) with N being the number of elements in the sorted set.",
+  syntax: "key [key ...] timeout",
+  handler: (c, argv) =>
+    blockingPop(c, argv, bzpopmaxSpec, argv.slice(1, -1), true, argv[argv.length - 1], -1, {
+      withKey: true,
+      nested: false,
+      nullWhenEmpty: false,
+    }),
+});
+
+const bzmpopSpec: CommandSpec = command({
+  name: "bzmpop",
+  arity: -5,
+  flags: ["write", "blocking"],
+  keys: numkeysKeys(2),
+  group: "sorted-set",
+  since: "7.0.0",
+  summary: "Remove and return members with scores in a sorted set or block until one is available",
+  complexity:
+    "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
+  syntax: "timeout numkeys key [key ...] <MIN | MAX> [COUNT count]",
+  handler: (c, argv) => {
+    const args = parseMpop(c, argv, 2);
+    if (args === null) return;
+    blockingPop(c, argv, bzmpopSpec, args.keys, args.max, argv[1], args.count, {
+      withKey: true,
+      nested: true,
+      nullWhenEmpty: true,
+    });
+  },
+});
+
+/** Pop command specs. */
+export const ZSET_POP_COMMANDS: CommandSpec[] = [
+  command({
+    name: "zpopmin",
+    arity: -2,
+    flags: ["write", "fast"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "5.0.0",
+    summary: "Remove and return members with the lowest scores in a sorted set",
+    complexity:
+      "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.",
+    syntax: "key [count]",
+    handler: (c, argv) => zpop(c, argv, false),
+  }),
+  command({
+    name: "zpopmax",
+    arity: -2,
+    flags: ["write", "fast"],
+    firstKey: 1,
+    lastKey: 1,
+    step: 1,
+    group: "sorted-set",
+    since: "5.0.0",
+    summary: "Remove and return members with the highest scores in a sorted set",
+    complexity:
+      "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.",
+    syntax: "key [count]",
+    handler: (c, argv) => zpop(c, argv, true),
+  }),
+  command({
+    name: "zmpop",
+    arity: -4,
+    flags: ["write"],
+    keys: numkeysKeys(1),
+    group: "sorted-set",
+    since: "7.0.0",
+    summary: "Remove and return members with scores in a sorted set",
+    complexity:
+      "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
+    syntax: "numkeys key [key ...] <MIN | MAX> [COUNT count]",
+    handler: zmpop,
+  }),
+  bzpopminSpec,
+  bzpopmaxSpec,
+  bzmpopSpec,
+];

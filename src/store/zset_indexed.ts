@@ -1,0 +1,321 @@
+/**
+ * The indexed encoding of large sorted sets, reported as `skiplist` like
+ * Redis's (which pairs a hash table with a skiplist). Here a member table
+ * and an order-statistic B+-tree share element *slots*:
+ *
+ * - `members[slot]` and `scores[slot]` hold each element once (a JS
+ *   array of latin1 strings and a `Float64Array`);
+ * - a chained hash table over slots (`buckets`, `next`, `hashes`, all
+ *   typed arrays) finds a member's slot in O(1);
+ * - the {@link OrderTree} keeps slots in (score, member) order with
+ *   subtree counts, for ranks and ranges in O(log n).
+ *
+ * So an element costs its string plus about 30 bytes of typed arrays, and
+ * no JS object exists per element. The hash table keeps Redis's
+ * power-of-two sizes and reverse-binary SCAN cursor, so ZSCAN gives
+ * Redis's guarantee across resizes.
+ *
+ * @module
+ */
+
+import { hashLatin1 } from "../util/bytes.ts";
+import { nextCursor } from "./scan_cursor.ts";
+import { OrderTree, type SlotKeys } from "./order_tree.ts";
+import { stringBytes, type ZSetEncoding } from "./zset_encoding.ts";
+
+const MIN_SLOTS = 8;
+const MIN_BUCKETS = 4;
+
+/** A large sorted set: member table plus ordered index over shared slots. */
+export class IndexedZSet implements ZSetEncoding, SlotKeys {
+  /** Member of each slot (undefined when the slot is free). */
+  members: (string | undefined)[] = [];
+  /** Score of each slot. */
+  scores: Float64Array = new Float64Array(MIN_SLOTS);
+  private hashes = new Int32Array(MIN_SLOTS);
+  /** Hash chain link of a used slot, or the next free slot of a free one. */
+  private next = new Int32Array(MIN_SLOTS);
+  private buckets = new Int32Array(MIN_BUCKETS).fill(-1);
+  private mask = MIN_BUCKETS - 1;
+  private freeSlot = -1;
+  /** Slots handed out so far (free ones included). */
+  private used = 0;
+  private count = 0;
+  private bytes = 0;
+  private readonly tree: OrderTree = new OrderTree(this);
+
+  /** Builds from members and scores already in (score, member) order. O(n). */
+  static fromSorted(members: ArrayLike<string>, scores: ArrayLike<number>): IndexedZSet {
+    const set = new IndexedZSet();
+    set.load(members, scores);
+    return set;
+  }
+
+  /** Replaces the contents with ordered members and scores; slot i holds rank i. */
+  private load(members: ArrayLike<string>, scores: ArrayLike<number>): void {
+    const n = members.length;
+    const cap = Math.max(MIN_SLOTS, n);
+    this.members = new Array<string | undefined>(n);
+    this.scores = new Float64Array(cap);
+    this.hashes = new Int32Array(cap);
+    this.next = new Int32Array(cap);
+    this.freeSlot = -1;
+    this.used = n;
+    this.count = n;
+    this.bytes = 0;
+    let buckets = MIN_BUCKETS;
+    while (buckets < n) buckets *= 2;
+    this.buckets = new Int32Array(buckets).fill(-1);
+    this.mask = buckets - 1;
+    for (let slot = 0; slot < n; slot++) {
+      const member = members[slot];
+      this.members[slot] = member;
+      this.scores[slot] = scores[slot];
+      this.bytes += member.length;
+      const h = hashLatin1(member);
+      this.hashes[slot] = h;
+      const b = h & this.mask;
+      this.next[slot] = this.buckets[b];
+      this.buckets[b] = slot;
+    }
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    this.tree.build(order, n);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  get memberBytes(): number {
+    return this.bytes;
+  }
+
+  // ------------------------------------------------------------ hash table
+
+  /** Slot of `member`, or -1. */
+  private find(member: string): number {
+    const h = hashLatin1(member);
+    let slot = this.buckets[h & this.mask];
+    while (slot >= 0) {
+      if (this.hashes[slot] === h && this.members[slot] === member) return slot;
+      slot = this.next[slot];
+    }
+    return -1;
+  }
+
+  private allocSlot(): number {
+    if (this.freeSlot >= 0) {
+      const slot = this.freeSlot;
+      this.freeSlot = this.next[slot];
+      return slot;
+    }
+    if (this.used === this.scores.length) {
+      const cap = Math.max(MIN_SLOTS, Math.ceil(this.used * 1.5));
+      const scores = new Float64Array(cap);
+      scores.set(this.scores);
+      const hashes = new Int32Array(cap);
+      hashes.set(this.hashes);
+      const next = new Int32Array(cap);
+      next.set(this.next);
+      this.scores = scores;
+      this.hashes = hashes;
+      this.next = next;
+    }
+    return this.used++;
+  }
+
+  /** Unlinks a slot from its hash chain and puts it on the free list. */
+  private releaseSlot(slot: number): void {
+    const b = this.hashes[slot] & this.mask;
+    let cur = this.buckets[b];
+    if (cur === slot) {
+      this.buckets[b] = this.next[slot];
+    } else {
+      while (this.next[cur] !== slot) cur = this.next[cur];
+      this.next[cur] = this.next[slot];
+    }
+    this.bytes -= (this.members[slot] as string).length;
+    this.members[slot] = undefined;
+    this.next[slot] = this.freeSlot;
+    this.freeSlot = slot;
+    this.count--;
+  }
+
+  private rehash(size: number): void {
+    const buckets = new Int32Array(size).fill(-1);
+    const mask = size - 1;
+    // Relink every used slot; walking the old chains visits exactly those.
+    const old = this.buckets;
+    for (let b = 0; b < old.length; b++) {
+      let slot = old[b];
+      while (slot >= 0) {
+        const following = this.next[slot];
+        const nb = this.hashes[slot] & mask;
+        this.next[slot] = buckets[nb];
+        buckets[nb] = slot;
+        slot = following;
+      }
+    }
+    this.buckets = buckets;
+    this.mask = mask;
+  }
+
+  /**
+   * After removals: shrinks the hash table like Redis (below 1/8 full), and
+   * renumbers slots when most are free so memory follows the size.
+   */
+  private afterRemoval(): void {
+    if (this.used > 64 && this.count < this.used >> 2) {
+      const members: string[] = [];
+      const scores: number[] = [];
+      this.forEach((m, s) => {
+        members.push(m);
+        scores.push(s);
+      });
+      this.load(members, scores);
+      return;
+    }
+    if (this.buckets.length > MIN_BUCKETS && this.count * 8 < this.buckets.length) {
+      let size = this.buckets.length;
+      while (size > MIN_BUCKETS && this.count * 8 < size) size >>= 1;
+      this.rehash(size);
+    }
+  }
+
+  // ------------------------------------------------------------ operations
+
+  score(member: string): number | undefined {
+    const slot = this.find(member);
+    return slot < 0 ? undefined : this.scores[slot];
+  }
+
+  rank(member: string): number {
+    const slot = this.find(member);
+    return slot < 0 ? -1 : this.tree.rankOf(slot);
+  }
+
+  insert(member: string, score: number): void {
+    const slot = this.allocSlot();
+    const h = hashLatin1(member);
+    this.members[slot] = member;
+    this.scores[slot] = score;
+    this.hashes[slot] = h;
+    const b = h & this.mask;
+    this.next[slot] = this.buckets[b];
+    this.buckets[b] = slot;
+    this.count++;
+    this.bytes += member.length;
+    if (this.count > this.buckets.length) this.rehash(this.buckets.length * 2);
+    this.tree.insert(slot);
+  }
+
+  update(member: string, score: number): void {
+    const slot = this.find(member);
+    const rank = this.tree.rankOf(slot);
+    this.tree.removeRange(rank, rank);
+    this.scores[slot] = score;
+    this.tree.insert(slot);
+  }
+
+  remove(member: string): boolean {
+    const slot = this.find(member);
+    if (slot < 0) return false;
+    const rank = this.tree.rankOf(slot);
+    this.tree.removeRange(rank, rank);
+    this.releaseSlot(slot);
+    this.afterRemoval();
+    return true;
+  }
+
+  removeRanks(first: number, last: number): void {
+    this.tree.removeRange(first, last, (slot) => this.releaseSlot(slot));
+    this.afterRemoval();
+  }
+
+  memberAt(rank: number): string {
+    return this.members[this.tree.slotAt(rank)] as string;
+  }
+
+  scoreAt(rank: number): number {
+    return this.scores[this.tree.slotAt(rank)];
+  }
+
+  walk(rank: number, reverse: boolean, visit: (member: string, score: number) => boolean): void {
+    const members = this.members;
+    const scores = this.scores;
+    this.tree.walk(rank, reverse, (slot) => visit(members[slot] as string, scores[slot]));
+  }
+
+  countScoreBelow(score: number, orEqual: boolean): number {
+    return this.tree.countScoreBelow(score, orEqual);
+  }
+
+  /**
+   * Number of members sorting below `member` (or equal, when `orEqual`),
+   * found by binary search: exact when members are in order, that is when
+   * scores are all equal, as lexicographic commands require.
+   */
+  countMemberBelow(member: string, orEqual: boolean): number {
+    return this.tree.countMemberBelow(member, orEqual);
+  }
+
+  forEach(visit: (member: string, score: number) => void): void {
+    const members = this.members;
+    const scores = this.scores;
+    this.tree.forEach((slot) => visit(members[slot] as string, scores[slot]));
+  }
+
+  /**
+   * One SCAN step over the hash table: visits whole bucket chains from
+   * `cursor` until about `count` members were seen (Redis counts a member
+   * and its score as two), at most `count * 10` buckets. Returns the next
+   * cursor, 0 when done.
+   */
+  scan(cursor: number, count: number, visit: (member: string, score: number) => void): number {
+    let v = cursor >>> 0;
+    let budget = count * 10;
+    let seen = 0;
+    do {
+      let slot = this.buckets[v & this.mask];
+      while (slot >= 0) {
+        visit(this.members[slot] as string, this.scores[slot]);
+        seen += 2;
+        slot = this.next[slot];
+      }
+      v = nextCursor(v, this.mask);
+    } while (v !== 0 && budget-- > 0 && seen < count);
+    return v;
+  }
+
+  clone(): IndexedZSet {
+    const members: string[] = [];
+    const scores: number[] = [];
+    this.forEach((m, s) => {
+      members.push(m);
+      scores.push(s);
+    });
+    return IndexedZSet.fromSorted(members, scores);
+  }
+
+  /** Checks the hash table and the tree against each other (for tests). */
+  verify(): void {
+    this.tree.verify();
+    if (this.tree.size !== this.count) throw new Error("tree and table sizes differ");
+    let chained = 0;
+    for (let b = 0; b < this.buckets.length; b++) {
+      for (let slot = this.buckets[b]; slot >= 0; slot = this.next[slot]) {
+        chained++;
+        if ((this.hashes[slot] & this.mask) !== b) throw new Error("slot in the wrong bucket");
+        if (this.members[slot] === undefined) throw new Error("free slot in a chain");
+      }
+    }
+    if (chained !== this.count) throw new Error(`${chained} chained slots for ${this.count}`);
+  }
+
+  memoryUsage(): number {
+    const cap = this.scores.length;
+    return 128 + cap * (8 + 8 + 4 + 4) + this.buckets.length * 4 + this.tree.memoryUsage() +
+      this.count * stringBytes(0) + this.bytes;
+  }
+}

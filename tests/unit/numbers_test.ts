@@ -1,0 +1,91 @@
+import { assertEquals, assertTrue } from "../helpers/assert.ts";
+import { formatDouble, parseDouble } from "../../src/util/numbers.ts";
+
+const bytes = (s: string) => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
+
+Deno.test("formatDouble: %.17g, exactly as C prints it", () => {
+  const cases: [number, string][] = [
+    [1, "1"],
+    [1.5, "1.5"],
+    [0.1, "0.10000000000000001"],
+    [-0.1, "-0.10000000000000001"],
+    [1e20, "1e+20"],
+    [1e17, "1e+17"],
+    [12345678901234567, "12345678901234568"],
+    [1e-5, "1.0000000000000001e-05"],
+    [0.0001, "0.0001"],
+    [1e-300, "1e-300"],
+    [5e-324, "4.9406564584124654e-324"],
+    [1.7976931348623157e308, "1.7976931348623157e+308"],
+    [123.456, "123.456"],
+    [-0, "-0"],
+    [Infinity, "inf"],
+    [-Infinity, "-inf"],
+    // Exact ties at the 17th digit round to even, as C does (JS alone rounds them up).
+    [-2168485851571190.25, "-2168485851571190.2"],
+    [2168485851571190.75, "2168485851571190.8"],
+    [0.5, "0.5"],
+  ];
+  for (const [d, text] of cases) assertEquals(formatDouble(d), text, String(d));
+});
+
+Deno.test("parseDouble: strtod's syntax with Redis's rejections", () => {
+  assertEquals(parseDouble(bytes("1.5")), 1.5);
+  assertEquals(parseDouble(bytes("-inf")), -Infinity);
+  assertEquals(parseDouble(bytes("+Infinity")), Infinity);
+  assertEquals(parseDouble(bytes("0x1p4")), 16);
+  assertEquals(parseDouble(bytes("1e5")), 100000);
+  assertEquals(parseDouble(bytes(".5")), 0.5);
+  assertTrue(Number.isNaN(parseDouble(bytes("nan"))));
+  assertTrue(Number.isNaN(parseDouble(bytes(" 1"))));
+  assertTrue(Number.isNaN(parseDouble(bytes("1 "))));
+  assertTrue(Number.isNaN(parseDouble(bytes("1e400"))), "overflow is rejected");
+  assertTrue(Number.isNaN(parseDouble(bytes("1e-400"))), "underflow to zero is rejected");
+  assertTrue(Number.isNaN(parseDouble(bytes(""))));
+});
+
+Deno.test("formatDouble matches C's printf(\"%.17g\") (Python's % formatting) on random doubles", async () => {
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const view = new DataView(new ArrayBuffer(8));
+  const values: number[] = [];
+  while (values.length < 30_000) {
+    const kind = values.length % 3;
+    let d: number;
+    if (kind === 0) {
+      // Any bit pattern: every exponent, denormals included.
+      view.setUint32(0, Math.floor(next() * 2 ** 32));
+      view.setUint32(4, Math.floor(next() * 2 ** 32));
+      d = view.getFloat64(0);
+    } else if (kind === 1) {
+      d = (next() - 0.5) * Math.pow(10, Math.floor(next() * 60) - 30);
+    } else {
+      // Quarters near 2^51..2^53: exact ties at the 17th significant digit.
+      d = (Math.floor(next() * 2 ** 22) * 2 ** 29 + Math.floor(next() * 4) / 4) *
+        (next() < 0.5 ? -1 : 1);
+    }
+    if (Number.isFinite(d) && d !== 0) values.push(d);
+  }
+  let out;
+  try {
+    out = await new Deno.Command("python3", {
+      args: ["-c", "import sys\nfor l in sys.stdin: print('%.17g' % float(l))"],
+      stdin: "piped",
+      stdout: "piped",
+    }).spawn();
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return;
+    throw e;
+  }
+  // Read while writing: Python answers line by line and would block on a full pipe.
+  const output = out.output();
+  const writer = out.stdin.getWriter();
+  // String(v) is the shortest round-trip form, so Python parses the very same double.
+  await writer.write(new TextEncoder().encode(values.map((v) => String(v)).join("\n") + "\n"));
+  await writer.close();
+  const lines = new TextDecoder().decode((await output).stdout).trim().split("\n");
+  assertEquals(lines.length, values.length);
+  for (let i = 0; i < values.length; i++) {
+    assertEquals(formatDouble(values[i]), lines[i], String(values[i]));
+  }
+});

@@ -1,0 +1,502 @@
+import { assertEquals, assertTrue } from "../helpers/assert.ts";
+import { OrderTree } from "../../src/store/order_tree.ts";
+import { orderEntries, type ZSetLimits, ZSetValue } from "../../src/store/zset.ts";
+import type { LexRange, ScoreRange } from "../../src/store/zset_range.ts";
+
+/** mulberry32: a small seeded PRNG so failures reproduce. */
+function prng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Redis's order: score, then member bytes. */
+function compareEntries(a: [string, number], b: [string, number]): number {
+  if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+/** Scores that stress ties and specials: few distinct values, ±inf, -0, fractions. */
+function randomScore(rnd: () => number): number {
+  const r = rnd();
+  if (r < 0.05) return Infinity;
+  if (r < 0.1) return -Infinity;
+  if (r < 0.15) return -0;
+  if (r < 0.6) return Math.floor(rnd() * 8) - 4;
+  return (rnd() - 0.5) * 1e6;
+}
+
+/** Binary members: any byte value, including NUL and 0xff, various lengths. */
+function randomMember(rnd: () => number, maxLength = 6): string {
+  const n = Math.floor(rnd() * maxLength);
+  let s = "";
+  for (let i = 0; i < n; i++) {
+    const r = rnd();
+    s += String.fromCharCode(
+      r < 0.1 ? 0 : r < 0.2 ? 255 : r < 0.6 ? 97 + Math.floor(rnd() * 4) : Math.floor(rnd() * 256),
+    );
+  }
+  return s;
+}
+
+// ----------------------------------------------------------------- OrderTree
+
+class TreeHarness {
+  readonly keys = { scores: new Float64Array(1 << 17), members: [] as (string | undefined)[] };
+  readonly tree = new OrderTree(this.keys);
+  /** Slots in order: the model. */
+  readonly model: number[] = [];
+  private free: number[] = [];
+  private next = 0;
+  private names = new Set<string>();
+
+  private compare(a: number, b: number): number {
+    return compareEntries(
+      [this.keys.members[a]!, this.keys.scores[a]],
+      [this.keys.members[b]!, this.keys.scores[b]],
+    );
+  }
+
+  insert(member: string, score: number): boolean {
+    if (this.names.has(member)) return false;
+    this.names.add(member);
+    const slot = this.free.length > 0 ? this.free.pop()! : this.next++;
+    this.keys.members[slot] = member;
+    this.keys.scores[slot] = score;
+    this.tree.insert(slot);
+    let lo = 0;
+    let hi = this.model.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.compare(this.model[mid], slot) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    this.model.splice(lo, 0, slot);
+    return true;
+  }
+
+  removeRange(first: number, last: number): void {
+    const removed: number[] = [];
+    this.tree.removeRange(first, last, (slot) => removed.push(slot));
+    const expected = this.model.splice(first, last - first + 1);
+    assertEquals(removed, expected, `removeRange(${first}, ${last})`);
+    for (const slot of expected) {
+      this.names.delete(this.keys.members[slot]!);
+      this.keys.members[slot] = undefined;
+      this.free.push(slot);
+    }
+  }
+
+  check(rnd: () => number): void {
+    this.tree.verify();
+    assertEquals(this.tree.size, this.model.length);
+    const n = this.model.length;
+    for (let k = 0; k < 8 && n > 0; k++) {
+      const i = Math.floor(rnd() * n);
+      assertEquals(this.tree.slotAt(i), this.model[i], `slotAt(${i})`);
+      assertEquals(this.tree.rankOf(this.model[i]), i, `rankOf at ${i}`);
+    }
+    const s = randomScore(rnd);
+    for (const orEqual of [false, true]) {
+      const expected = this.model.filter((x) =>
+        this.keys.scores[x] < s || (orEqual && this.keys.scores[x] === s)
+      ).length;
+      assertEquals(this.tree.countScoreBelow(s, orEqual), expected, `countScoreBelow(${s})`);
+    }
+    if (n > 0) {
+      const from = Math.floor(rnd() * n);
+      const reverse = rnd() < 0.5;
+      const want = Math.floor(rnd() * 300);
+      const got: number[] = [];
+      this.tree.walk(from, reverse, (slot) => {
+        got.push(slot);
+        return got.length < want;
+      });
+      const expected = reverse
+        ? this.model.slice(Math.max(0, from - want + 1), from + 1).reverse()
+        : this.model.slice(from, from + want);
+      assertEquals(got, want === 0 ? expected.slice(0, 1) : expected, "walk");
+    }
+  }
+}
+
+Deno.test("order tree: random inserts and removals match a sorted-array model", () => {
+  const rnd = prng(20240601);
+  const h = new TreeHarness();
+  let inserts = 0, removals = 0, rangeRemovals = 0, checks = 0, maxSize = 0;
+  // Grow past two inner levels (128 * 64 elements per inner node), churn, shrink.
+  for (let round = 0; round < 60000; round++) {
+    // Grow (inserts), churn (mixed, short range removals), then drain (wide ones).
+    const [insert, single, width] = round < 25000
+      ? [0.95, 0.05, 0]
+      : round < 45000
+      ? [0.5, 0.45, 10]
+      : [0.2, 0.7, 4000];
+    const r = rnd();
+    if (r < insert || h.model.length === 0) {
+      if (h.insert(randomMember(rnd, 12), randomScore(rnd))) inserts++;
+    } else if (r < insert + single) {
+      const i = Math.floor(rnd() * h.model.length);
+      h.removeRange(i, i);
+      removals++;
+    } else {
+      const first = Math.floor(rnd() * h.model.length);
+      h.removeRange(first, Math.min(h.model.length - 1, first + Math.floor(rnd() * width)));
+      rangeRemovals++;
+    }
+    maxSize = Math.max(maxSize, h.model.length);
+    if (round % 1500 === 0) {
+      h.check(rnd);
+      checks++;
+    }
+  }
+  h.check(rnd);
+  assertTrue(maxSize > 128 * 64 * 2, `the tree grew tall enough (${maxSize})`);
+  assertTrue(inserts > 20000 && removals > 10000 && rangeRemovals > 1000);
+  assertEquals(checks, 40);
+});
+
+Deno.test("order tree: members compare as bytes, duplicate scores order by member", () => {
+  const h = new TreeHarness();
+  const members = ["\x00", "", "\xff", "a", "a\x00", "A", "\x7f\x80", "b", "ab"];
+  for (const m of members) h.insert(m, 1);
+  h.insert("z", -0);
+  h.insert("y", 0);
+  h.insert("low", -Infinity);
+  h.insert("high", Infinity);
+  const order = h.model.map((slot) => h.keys.members[slot]);
+  assertEquals(order, [
+    "low",
+    "y",
+    "z",
+    "",
+    "\x00",
+    "A",
+    "a",
+    "a\x00",
+    "ab",
+    "b",
+    "\x7f\x80",
+    "\xff",
+    "high",
+  ]);
+  assertEquals(h.tree.countMemberBelow("a", false), 6);
+  h.tree.verify();
+});
+
+Deno.test("order tree: build from sorted slots, then edit and drain", () => {
+  const rnd = prng(7);
+  const sizes = [0, 1, 2, 127, 128, 129, 191, 8191, 8192, 8193, 64 * 128 * 3 + 5, 70000];
+  let cases = 0;
+  for (const n of sizes) {
+    const keys = {
+      scores: new Float64Array(n + 16),
+      members: Array.from({ length: n }, (_, i) => String(i).padStart(8, "0")) as (
+        | string
+        | undefined
+      )[],
+    };
+    const tree = new OrderTree(keys);
+    tree.build(Int32Array.from({ length: n }, (_, i) => i), n);
+    tree.verify();
+    assertEquals(tree.size, n);
+    for (let k = 0; k < 30 && n > 0; k++) {
+      const r = Math.floor(rnd() * n);
+      assertEquals(tree.slotAt(r), r);
+      assertEquals(tree.rankOf(r), r);
+    }
+    // Inserting into full leaves splits them; removing drains with merges.
+    for (let k = 0; k < 16; k++) {
+      keys.members[n + k] = String(Math.floor(rnd() * n)).padStart(8, "0") + "~" + k;
+      tree.insert(n + k);
+    }
+    tree.verify();
+    while (tree.size > 0) {
+      const first = Math.floor(rnd() * tree.size);
+      tree.removeRange(first, first + Math.floor(rnd() * 2500));
+      tree.verify();
+    }
+    cases++;
+  }
+  assertEquals(cases, sizes.length);
+});
+
+Deno.test("order tree: sequential loads fill leaves (memory per element)", () => {
+  const n = 50000;
+  const keys = { scores: new Float64Array(n), members: new Array<string | undefined>(n).fill("m") };
+  for (let i = 0; i < n; i++) keys.scores[i] = i;
+  const ascending = new OrderTree(keys);
+  for (let i = 0; i < n; i++) ascending.insert(i);
+  ascending.verify();
+  const descending = new OrderTree(keys);
+  for (let i = n - 1; i >= 0; i--) descending.insert(i);
+  descending.verify();
+  // Full leaves cost ~13.5 bytes per element (slot + score copy); half-full ones ~26.
+  assertTrue(ascending.memoryUsage() / n < 14, `ascending ${ascending.memoryUsage() / n}`);
+  assertTrue(descending.memoryUsage() / n < 14, `descending ${descending.memoryUsage() / n}`);
+});
+
+// ----------------------------------------------------------------- ZSetValue
+
+const SMALL: ZSetLimits = { maxListpackEntries: 16, maxListpackValue: 8 };
+
+/** The model: a sorted array of [member, score]. */
+class ZSetModel {
+  entries: [string, number][] = [];
+  index(member: string): number {
+    return this.entries.findIndex((e) => e[0] === member);
+  }
+  set(member: string, score: number): void {
+    const i = this.index(member);
+    if (i >= 0) this.entries.splice(i, 1);
+    this.entries.push([member, score]);
+    this.entries.sort(compareEntries);
+  }
+}
+
+function randomScoreRange(rnd: () => number): ScoreRange {
+  return {
+    min: randomScore(rnd),
+    max: randomScore(rnd),
+    minExclusive: rnd() < 0.3,
+    maxExclusive: rnd() < 0.3,
+  };
+}
+
+function randomLexRange(rnd: () => number): LexRange {
+  const bound = () => {
+    const r = rnd();
+    if (r < 0.1) return { infinite: -1 as const, value: "", exclusive: true };
+    if (r < 0.2) return { infinite: 1 as const, value: "", exclusive: true };
+    return { infinite: 0 as const, value: randomMember(rnd, 3), exclusive: rnd() < 0.5 };
+  };
+  return { min: bound(), max: bound() };
+}
+
+function inScore(s: number, r: ScoreRange): boolean {
+  return (r.minExclusive ? s > r.min : s >= r.min) && (r.maxExclusive ? s < r.max : s <= r.max);
+}
+
+function inLex(m: string, r: LexRange): boolean {
+  const cmp = (b: LexRange["min"]) =>
+    b.infinite !== 0 ? -b.infinite : m < b.value ? -1 : m > b.value ? 1 : 0;
+  const lo = cmp(r.min);
+  const hi = cmp(r.max);
+  return (r.min.exclusive ? lo > 0 : lo >= 0) && (r.max.exclusive ? hi < 0 : hi <= 0);
+}
+
+Deno.test("zset value: random operations in both encodings match a model", () => {
+  const rnd = prng(99);
+  let cases = 0, conversions = 0, lexChecks = 0;
+  for (let run = 0; run < 40; run++) {
+    const limits = run % 2 === 0 ? SMALL : { maxListpackEntries: 128, maxListpackValue: 64 };
+    // Equal scores in half the runs so lexicographic ranges are well defined.
+    const sameScore = run % 4 < 2;
+    const z = ZSetValue.forFirstMember(0, limits);
+    const model = new ZSetModel();
+    for (let step = 0; step < 400; step++) {
+      const r = rnd();
+      const member = randomMember(rnd, run % 3 === 0 ? 12 : 4);
+      const score = sameScore ? 0 : randomScore(rnd);
+      const wasListpack = z.isListpack;
+      if (r < 0.55) {
+        const current = z.score(member);
+        if (current === undefined) z.insert(member, score, limits);
+        else z.update(member, score);
+        model.set(member, z.isListpack && score === 0 ? 0 : score);
+      } else if (r < 0.7) {
+        assertEquals(z.remove(member), model.index(member) >= 0);
+        const i = model.index(member);
+        if (i >= 0) model.entries.splice(i, 1);
+      } else if (r < 0.75 && model.entries.length > 0) {
+        const first = Math.floor(rnd() * model.entries.length);
+        const last = first + Math.floor(rnd() * 20);
+        const removed = z.removeRanks(first, last);
+        assertEquals(removed, model.entries.splice(first, last - first + 1).length);
+      }
+      if (wasListpack && !z.isListpack) conversions++;
+      assertEquals(z.size, model.entries.length);
+      // Listpack only while within the limits (growing never converts back).
+      if (z.isListpack) assertTrue(model.entries.length <= limits.maxListpackEntries);
+      if (step % 20 === 0) {
+        z.verify();
+        const all: [string, number][] = [];
+        z.forEach((m, s) => all.push([m, s]));
+        assertEquals(all, model.entries);
+        for (const [m, s] of model.entries.slice(0, 5)) {
+          assertEquals(z.score(m), s);
+          assertEquals(z.rank(m), model.index(m));
+        }
+        const sr = randomScoreRange(rnd);
+        const inside = model.entries.map((e, i) => inScore(e[1], sr) ? i : -1).filter((i) =>
+          i >= 0
+        );
+        assertEquals(z.firstInScoreRange(sr), inside.length ? inside[0] : -1, "firstInScoreRange");
+        assertEquals(
+          z.lastInScoreRange(sr),
+          inside.length ? inside[inside.length - 1] : -1,
+          "lastInScoreRange",
+        );
+        if (sameScore) {
+          const lr = randomLexRange(rnd);
+          const lexInside = model.entries.map((e, i) => inLex(e[0], lr) ? i : -1).filter((i) =>
+            i >= 0
+          );
+          assertEquals(z.firstInLexRange(lr), lexInside.length ? lexInside[0] : -1, "firstInLex");
+          assertEquals(
+            z.lastInLexRange(lr),
+            lexInside.length ? lexInside[lexInside.length - 1] : -1,
+            "lastInLex",
+          );
+          assertEquals(z.lexCount(lr), lexInside.length, "lexCount");
+          lexChecks++;
+        }
+        cases++;
+      }
+    }
+    const copy = z.clone();
+    assertEquals(copy.encoding(), z.encoding());
+    const a: [string, number][] = [];
+    copy.forEach((m, s) => a.push([m, s]));
+    assertEquals(a, model.entries);
+  }
+  assertEquals(cases, 40 * 20);
+  assertTrue(conversions >= 10, `conversions ${conversions}`);
+  assertTrue(lexChecks >= 300);
+});
+
+Deno.test("zset value: listpack stores -0 as 0, skiplist keeps -0", () => {
+  const lp = ZSetValue.forFirstMember(1, SMALL);
+  lp.insert("a", -0, SMALL);
+  assertEquals(lp.encoding(), "listpack");
+  assertTrue(Object.is(lp.score("a"), 0));
+  const sl = ZSetValue.forFirstMember(100, SMALL);
+  assertEquals(sl.encoding(), "skiplist");
+  sl.insert("a", -0, SMALL);
+  assertTrue(Object.is(sl.score("a"), -0));
+  // Built whole: listpack when it fits, which normalises -0 too.
+  const built = ZSetValue.fromEntries(["x", "y"], [-0, 1], SMALL);
+  assertEquals(built.encoding(), "listpack");
+  assertTrue(Object.is(built.score("x"), 0));
+});
+
+Deno.test("zset value: encodings follow Redis's conversion rules", () => {
+  const z = ZSetValue.forFirstMember(1, SMALL);
+  for (let i = 0; i < 16; i++) z.insert("m" + i, i, SMALL);
+  assertEquals(z.encoding(), "listpack");
+  z.insert("m16", 16, SMALL);
+  assertEquals(z.encoding(), "skiplist");
+  for (let i = 0; i < 16; i++) z.remove("m" + i);
+  assertEquals(z.encoding(), "skiplist", "shrinking never converts back");
+  const long = ZSetValue.forFirstMember(1, SMALL);
+  long.insert("123456789", 1, SMALL);
+  assertEquals(long.encoding(), "skiplist", "a member over the value limit converts");
+  assertEquals(ZSetValue.forFirstMember(9, SMALL).encoding(), "skiplist");
+  assertEquals(
+    ZSetValue.forFirstMember(1, { maxListpackEntries: 0, maxListpackValue: 64 }).encoding(),
+    "skiplist",
+  );
+  assertEquals(ZSetValue.fromEntries(["a"], [1], SMALL).encoding(), "listpack");
+  assertEquals(
+    ZSetValue.fromEntries(
+      Array.from({ length: 17 }, (_, i) => "m" + i),
+      new Array(17).fill(0),
+      SMALL,
+    )
+      .encoding(),
+    "skiplist",
+  );
+});
+
+Deno.test("zset value: fromEntries sorts, rejects duplicates and NaN", () => {
+  const members = ["c", "a", "b", "d"];
+  const scores = [1, 1, 1, -Infinity];
+  const z = ZSetValue.fromEntries(members, scores, SMALL);
+  const seen: string[] = [];
+  z.forEach((m) => seen.push(m));
+  assertEquals(seen, ["d", "a", "b", "c"]);
+  let threw = 0;
+  for (const [m, s] of [[["a", "a"], [1, 2]], [["a"], [NaN]]] as [string[], number[]][]) {
+    try {
+      ZSetValue.fromEntries(m, s, SMALL);
+    } catch {
+      threw++;
+    }
+  }
+  assertEquals(threw, 2);
+  const m2 = ["b", "a"];
+  const s2 = [Infinity, Infinity];
+  orderEntries(m2, s2);
+  assertEquals(m2, ["a", "b"]);
+});
+
+Deno.test("zset value: skiplist scan returns every member across resizes", () => {
+  const rnd = prng(5);
+  const limits = { maxListpackEntries: 0, maxListpackValue: 64 };
+  const z = ZSetValue.forFirstMember(1, limits);
+  for (let i = 0; i < 3000; i++) z.insert("m" + i, i, limits);
+  const seen = new Set<string>();
+  let cursor = 0;
+  let steps = 0;
+  let grown = false;
+  do {
+    cursor = z.scan(cursor, 1 + Math.floor(rnd() * 50), (m) => seen.add(m));
+    steps++;
+    // Resize the table mid-iteration: the guarantee covers members present throughout.
+    if (steps === 20 && !grown) {
+      for (let i = 3000; i < 9000; i++) z.insert("m" + i, i, limits);
+      grown = true;
+    }
+  } while (cursor !== 0);
+  for (let i = 0; i < 3000; i++) assertTrue(seen.has("m" + i), `m${i} seen`);
+  assertTrue(steps > 20);
+  z.verify();
+});
+
+Deno.test("zset value: listpack members of any length (multi-byte length prefixes)", () => {
+  const rnd = prng(11);
+  const limits = { maxListpackEntries: 64, maxListpackValue: 100000 };
+  const z = ZSetValue.forFirstMember(0, limits);
+  const model = new ZSetModel();
+  let steps = 0;
+  for (let i = 0; i < 300; i++) {
+    // Lengths around the one-byte (127) and two-byte (16383) varint limits.
+    const length = [0, 1, 127, 128, 129, 300, 16383, 16384, 20000][Math.floor(rnd() * 9)];
+    const member = String.fromCharCode(Math.floor(rnd() * 256)).repeat(length) +
+      String.fromCharCode(Math.floor(rnd() * 4));
+    const score = Math.floor(rnd() * 5) - 2;
+    if (rnd() < 0.7) {
+      if (z.score(member) === undefined) z.insert(member, score, limits);
+      else z.update(member, score);
+      model.set(member, score);
+    } else {
+      z.remove(member);
+      const at = model.index(member);
+      if (at >= 0) model.entries.splice(at, 1);
+    }
+    if (z.size > 60) {
+      assertEquals(z.removeRanks(10, 30), 21);
+      model.entries.splice(10, 21);
+    }
+    assertEquals(z.encoding(), "listpack");
+    const all: [string, number][] = [];
+    z.forEach((m, s) => all.push([m, s]));
+    assertEquals(all, model.entries);
+    const reversed: [string, number][] = [];
+    z.walk(z.size - 1, true, (m, s) => {
+      reversed.push([m, s]);
+      return true;
+    });
+    assertEquals(reversed, model.entries.slice().reverse());
+    for (const [m, s] of model.entries.slice(-3)) {
+      assertEquals(z.score(m), s);
+      assertEquals(z.rank(m), model.index(m));
+    }
+    steps++;
+  }
+  assertEquals(steps, 300);
+});
