@@ -18,6 +18,7 @@
  *
  * Usage: deno task bench:compare [--quick] [--reps 3] [--no-memory] [--no-throughput]
  *          [--tests set,get] [--pipelines 1,16] [--requests 200000]
+ *        deno task bench:compare --render bench/results/<run>.json   (make it latest.*)
  * Writes bench/results/<date>-<commit>.json and .md, and bench/results/latest.md
  * and latest.svg (the README shows the latter two).
  *
@@ -476,8 +477,16 @@ if (import.meta.main) {
       pipelines: { type: "string", default: "1,16" },
       requests: { type: "string" },
       reps: { type: "string" },
+      render: { type: "string" },
     },
   });
+  if (values.render) {
+    // Show a stored result as the latest one (latest.md and latest.svg) without measuring.
+    const stored = JSON.parse(await Deno.readTextFile(values.render)) as Result;
+    await Deno.writeTextFile(`${RESULTS}latest.md`, renderReport(stored));
+    await Deno.writeTextFile(`${RESULTS}latest.svg`, renderChart(stored.rows));
+    Deno.exit(0);
+  }
   const quick = values.quick;
   const tests = values.tests ? values.tests.split(",") : DEFAULT_TESTS;
   const pipelines = values.pipelines.split(",").map(Number);
