@@ -9,6 +9,7 @@ import v8 from "node:v8";
 import type { Client } from "../server/client.ts";
 import { clientMemory, isLocalClient, production } from "../server/production.ts";
 import { externalBytes } from "../server/memory.ts";
+import { persistenceOf } from "../persistence/persistence.ts";
 import { latencyDoctor, latencyGraph } from "../server/latency.ts";
 import type { Database } from "../store/database.ts";
 import { TYPE_STRING } from "../store/database.ts";
@@ -309,6 +310,10 @@ const DEBUG_HELP = [
   "    Write <message> to the server log.",
   "OBJECT <key>",
   "    Show low level info about `key` and associated value.",
+  "RELOAD [option ...]",
+  "    Save the RDB on disk and reload it back to memory. Options: NOSAVE (load",
+  "    the existing file), NOFLUSH (keep the current keys), MERGE (file keys",
+  "    replace current ones with the same name).",
   "POPULATE <count> [<prefix>] [<size>]",
   "    Create <count> string keys named key:<num>. If <prefix> is specified then",
   "    it is used instead of the 'key' prefix. These are not propagated to",
@@ -465,6 +470,32 @@ function debugDisabledError(): string {
   return 'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
 }
 
+/** `DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]`: save, flush and load the RDB file back. */
+function debugReload(c: Client, argv: Uint8Array[]): void {
+  let save = true;
+  let flush = true;
+  let merge = false;
+  for (let i = 2; i < argv.length; i++) {
+    const option = lowerAscii(argv[i]);
+    if (option === "nosave") save = false;
+    else if (option === "noflush") flush = false;
+    else if (option === "merge") merge = true;
+    else {
+      c.out.error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+      return;
+    }
+  }
+  // Without NOFLUSH the dataset is emptied first; MERGE lets file keys replace live ones
+  // (Redis aborts on such duplicates; Rift reports the load error instead).
+  const outcome = persistenceOf(c.server).rdb.reloadSync({ save, flush, merge });
+  if (outcome === "save-failed") c.out.error("ERR Error trying to save the DB");
+  else if (outcome === "load-failed") c.out.error("ERR Error trying to load the RDB dump");
+  else {
+    production(c.server).memory.recount();
+    c.out.ok();
+  }
+}
+
 function debug(c: Client, argv: Uint8Array[]): void {
   const allowed = c.server.config.str("enable-debug-command");
   if (allowed === "no" || (allowed === "local" && !isLocalClient(c))) {
@@ -492,6 +523,8 @@ function debug(c: Client, argv: Uint8Array[]): void {
     debugPopulate(c, argv);
   } else if (sub === "heapstats" && argc === 2) {
     debugHeapStats(c);
+  } else if (sub === "reload") {
+    debugReload(c, argv);
   } else {
     c.out.error(
       `ERR unknown subcommand or wrong number of arguments for '${

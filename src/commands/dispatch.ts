@@ -212,6 +212,7 @@ export function call(
   const outerNestedErrors = nestedErrors;
   nestedErrors = 0;
   c.propagateOverride = null;
+  c.forcePropagation = false;
   c.lastCommand = name;
   // One clock read per command: a command's duration runs from the end of the
   // previous one (or the start of the batch), which keeps timing cheap.
@@ -235,7 +236,7 @@ export function call(
   stat.usec += micros;
   if (ownErrors > 0) stat.failedCalls++;
   if (c.blocked !== null && !c.reprocessingBlocked) return; // completes when served
-  if (server.dirty > dirtyBefore) {
+  if (server.dirty > dirtyBefore || c.forcePropagation) {
     const commands = c.propagateOverride ?? [argv];
     for (const command of commands) server.propagate(c.db.index, command);
   }

@@ -18,7 +18,9 @@ import { STRING_COMMANDS } from "./strings.ts";
 import { TRANSACTION_COMMANDS } from "./transactions.ts";
 import { HASH_COMMANDS } from "./hashes.ts";
 import { SET_COMMANDS } from "./sets.ts";
+import { SORT_COMMANDS } from "./sort.ts";
 import { ZSET_COMMANDS } from "./zsets.ts";
+import { PERSISTENCE_COMMANDS } from "./persistence.ts";
 
 /** All command specs. */
 export const ALL_COMMANDS: readonly CommandSpec[] = [
@@ -34,5 +36,7 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...BITMAP_COMMANDS,
   ...LIST_COMMANDS,
   ...DIAGNOSTIC_COMMANDS,
+  ...SORT_COMMANDS,
   ...ZSET_COMMANDS,
+  ...PERSISTENCE_COMMANDS,
 ];

@@ -30,7 +30,9 @@ function flushdb(c: Client, argv: Uint8Array[]): void {
   if (!flushMode(c, argv)) return;
   const removed = c.db.size;
   c.server.flush(c.db);
-  c.server.dirty += removed + 1;
+  // Redis counts the removed keys only, but always propagates the flush.
+  c.server.dirty += removed;
+  c.forcePropagation = true;
   c.out.ok();
 }
 
@@ -38,7 +40,9 @@ function flushall(c: Client, argv: Uint8Array[]): void {
   if (!flushMode(c, argv)) return;
   const removed = c.server.keyspace.totalKeys();
   c.server.flush(null);
-  c.server.dirty += removed + 1;
+  // Redis counts the removed keys only, but always propagates the flush.
+  c.server.dirty += removed;
+  c.forcePropagation = true;
   c.out.ok();
 }
 

@@ -480,6 +480,83 @@ const PRODUCTION: Directive[] = [
 /** Persistence. */
 const PERSISTENCE: Directive[] = [save];
 
+/** A file name that must not be a path (`dbfilename`, `appendfilename`, `appenddirname`). */
+function baseName(
+  name: string,
+  defaultValue: string,
+  options: { mutable: boolean; allowEmpty: boolean; pathError: string; help: string },
+): Directive {
+  return {
+    name,
+    default: defaultValue,
+    mutable: options.mutable,
+    help: options.help,
+    parse(textValue): ParseResult {
+      if (textValue === "" && !options.allowEmpty) {
+        return { ok: false, error: `${name} can't be empty` };
+      }
+      if (/[/\\]/.test(textValue)) return { ok: false, error: options.pathError };
+      return { ok: true, value: textValue };
+    },
+    format: (v) => String(v),
+  };
+}
+
+/** RDB snapshots and the append-only file (Redis 7.0 names, defaults and mutability). */
+const SNAPSHOTS_AND_AOF: Directive[] = [
+  baseName("dbfilename", "dump.rdb", {
+    mutable: true,
+    allowEmpty: true,
+    pathError: "dbfilename can't be a path, just a filename",
+    help: "RDB file name in dir",
+  }),
+  bool({ name: "rdbcompression", default: true, help: "LZF-compress strings in RDB files" }),
+  bool({
+    name: "rdbchecksum",
+    default: true,
+    mutable: false,
+    help: "write and verify the CRC64 of RDB files",
+  }),
+  bool({
+    name: "stop-writes-on-bgsave-error",
+    default: true,
+    help: "refuse writes while the last background save failed",
+  }),
+  bool({ name: "rdb-save-incremental-fsync", default: true }),
+  bool({ name: "rdb-del-sync-files", default: false }),
+  int({ name: "rdb-key-save-delay", default: 0, min: -2147483648, max: INT_MAX }),
+  int({ name: "key-load-delay", default: 0, min: -2147483648, max: INT_MAX }),
+  bool({ name: "appendonly", default: false, help: "log every write to the append-only file" }),
+  oneOf({
+    name: "appendfsync",
+    default: "everysec",
+    values: ["everysec", "always", "no"],
+    help: "when the AOF is fsynced: always, everysec or no",
+  }),
+  baseName("appendfilename", "appendonly.aof", {
+    mutable: false,
+    allowEmpty: false,
+    pathError: "appendfilename can't be a path, just a filename",
+    help: "base name of the AOF files",
+  }),
+  baseName("appenddirname", "appendonlydir", {
+    mutable: false,
+    allowEmpty: false,
+    pathError: "appenddirname can't be a path, just a dirname",
+    help: "directory of the AOF files, in dir",
+  }),
+  bool({ name: "aof-use-rdb-preamble", default: true, help: "write AOF base files as RDB" }),
+  bool({
+    name: "aof-load-truncated",
+    default: true,
+    help: "load an AOF whose last command is incomplete (truncating it)",
+  }),
+  bool({ name: "no-appendfsync-on-rewrite", default: false }),
+  bool({ name: "aof-rewrite-incremental-fsync", default: true }),
+  int({ name: "auto-aof-rewrite-percentage", default: 100, min: 0, max: INT_MAX }),
+  memory({ name: "auto-aof-rewrite-min-size", default: "64mb", min: 0, max: LLONG_MAX }),
+];
+
 /** Encoding thresholds of hashes and sets (Redis 7.0 names, aliases and defaults). */
 const HASH_SET_ENCODINGS: Directive[] = [
   sizeCount({
@@ -523,6 +600,7 @@ export const DIRECTIVES: readonly Directive[] = [
   ...KEYSPACE,
   ...PROCESS,
   ...PERSISTENCE,
+  ...SNAPSHOTS_AND_AOF,
   ...HASH_SET_ENCODINGS,
   ...LISTS,
   ...PRODUCTION,

@@ -1,5 +1,5 @@
 /**
- * Decoders (and the listpack encoder) for Redis's compact serialized
+ * Decoders (and the listpack and intset encoders) for Redis's compact serialized
  * containers found inside RDB files: listpack (Redis 7), ziplist (Redis
  * ≤ 6.2), intset and zipmap (Redis ≤ 2.4). Elements come out as latin1
  * strings; integers as their decimal text, as Redis converts them.
@@ -8,11 +8,10 @@
  */
 
 import { RdbFormatError } from "./rdb_encoding.ts";
+import { latin1 } from "../util/bytes.ts";
 
 function latin1Of(bytes: Uint8Array, start: number, end: number): string {
-  let s = "";
-  for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]);
-  return s;
+  return latin1(bytes.subarray(start, end));
 }
 
 function check(cond: boolean, what: string): void {
@@ -87,78 +86,119 @@ function backlenSize(entrySize: number): number {
 }
 
 /**
- * Writes an entry's back-length: 7-bit groups, most significant first; every
- * byte but the first carries the 0x80 "more" flag, as read right to left.
+ * Writes an entry's back-length at `off`: 7-bit groups, most significant
+ * first; every byte but the first carries the 0x80 "more" flag, as read
+ * right to left. Returns the offset after it.
  */
-function writeBacklen(out: number[], size: number): void {
+function writeBacklen(out: Uint8Array, off: number, size: number): number {
   const n = backlenSize(size);
   for (let i = n - 1; i >= 0; i--) {
     const group = Math.floor(size / 2 ** (7 * i)) & 0x7f;
-    out.push(i === n - 1 ? group : group | 0x80);
+    out[off++] = i === n - 1 ? group : group | 0x80;
   }
+  return off;
 }
+
+/** Bytes of an entry's encoding and data, for an integer value or (null) a string of `length`. */
+function entryDataSize(asInt: number | null, length: number): number {
+  if (asInt === null) return length + (length < 64 ? 1 : length < 4096 ? 2 : 5);
+  if (asInt >= 0 && asInt <= 127) return 1;
+  if (asInt >= -4096 && asInt <= 4095) return 2;
+  if (asInt >= -32768 && asInt <= 32767) return 3;
+  if (asInt >= -8388608 && asInt <= 8388607) return 4;
+  if (asInt >= -2147483648 && asInt <= 2147483647) return 5;
+  return 9;
+}
+
+/** Bytes an element takes in a listpack (encoding, data and back-length), as encoded below. */
+export function listpackEntrySize(el: string): number {
+  const size = entryDataSize(canonicalInt(el), el.length);
+  return size + backlenSize(size);
+}
+
+/** Bytes of a listpack's header (total size, element count) and end marker. */
+export const LISTPACK_OVERHEAD = 7;
 
 /**
  * Encodes elements as a listpack. Integers in canonical form are stored as
  * integers like Redis does; other elements as strings.
  */
 export function encodeListpack(elements: string[]): Uint8Array {
-  const out: number[] = [0, 0, 0, 0, 0, 0];
-  for (const el of elements) {
-    const start = out.length;
-    const asInt = canonicalInt(el);
-    if (asInt !== null && asInt >= 0 && asInt <= 127) {
-      out.push(asInt);
-    } else if (asInt !== null && asInt >= -4096 && asInt <= 4095) {
-      const v = asInt < 0 ? asInt + (1 << 13) : asInt;
-      out.push(0xc0 | (v >> 8), v & 0xff);
-    } else if (asInt !== null && asInt >= -32768 && asInt <= 32767) {
-      out.push(0xf1, asInt & 0xff, (asInt >> 8) & 0xff);
-    } else if (asInt !== null && asInt >= -8388608 && asInt <= 8388607) {
-      out.push(0xf2, asInt & 0xff, (asInt >> 8) & 0xff, (asInt >> 16) & 0xff);
-    } else if (asInt !== null && asInt >= -2147483648 && asInt <= 2147483647) {
-      out.push(
-        0xf3,
-        asInt & 0xff,
-        (asInt >> 8) & 0xff,
-        (asInt >> 16) & 0xff,
-        (asInt >>> 24) & 0xff,
-      );
-    } else if (asInt !== null) {
-      let v = BigInt.asUintN(64, BigInt(el));
-      out.push(0xf4);
-      for (let i = 0; i < 8; i++) {
-        out.push(Number(v & 0xffn));
-        v >>= 8n;
-      }
-    } else if (el.length < 64) {
-      out.push(0x80 | el.length);
-      for (let i = 0; i < el.length; i++) out.push(el.charCodeAt(i));
-    } else if (el.length < 4096) {
-      out.push(0xe0 | (el.length >> 8), el.length & 0xff);
-      for (let i = 0; i < el.length; i++) out.push(el.charCodeAt(i));
-    } else {
-      const n = el.length;
-      out.push(0xf0, n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff);
-      for (let i = 0; i < n; i++) out.push(el.charCodeAt(i));
-    }
-    writeBacklen(out, out.length - start);
+  const ints: (number | null)[] = new Array(elements.length);
+  let total = LISTPACK_OVERHEAD;
+  for (let i = 0; i < elements.length; i++) {
+    ints[i] = canonicalInt(elements[i]);
+    const size = entryDataSize(ints[i], elements[i].length);
+    total += size + backlenSize(size);
   }
-  out.push(0xff);
-  const bytes = Uint8Array.from(out);
-  const view = new DataView(bytes.buffer);
-  view.setUint32(0, bytes.length, true);
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, total, true);
   view.setUint16(4, elements.length < 65535 ? elements.length : 65535, true);
-  return bytes;
+  let off = 6;
+  for (let i = 0; i < elements.length; i++) {
+    const el = elements[i];
+    const asInt = ints[i];
+    const start = off;
+    if (asInt === null) {
+      const n = el.length;
+      if (n < 64) {
+        out[off++] = 0x80 | n;
+      } else if (n < 4096) {
+        out[off++] = 0xe0 | (n >> 8);
+        out[off++] = n & 0xff;
+      } else {
+        out[off++] = 0xf0;
+        view.setUint32(off, n, true);
+        off += 4;
+      }
+      for (let j = 0; j < n; j++) out[off++] = el.charCodeAt(j);
+    } else if (asInt >= 0 && asInt <= 127) {
+      out[off++] = asInt;
+    } else if (asInt >= -4096 && asInt <= 4095) {
+      const v = asInt < 0 ? asInt + (1 << 13) : asInt;
+      out[off++] = 0xc0 | (v >> 8);
+      out[off++] = v & 0xff;
+    } else if (asInt >= -32768 && asInt <= 32767) {
+      out[off++] = 0xf1;
+      view.setInt16(off, asInt, true);
+      off += 2;
+    } else if (asInt >= -8388608 && asInt <= 8388607) {
+      out[off++] = 0xf2;
+      out[off++] = asInt & 0xff;
+      out[off++] = (asInt >> 8) & 0xff;
+      out[off++] = (asInt >> 16) & 0xff;
+    } else if (asInt >= -2147483648 && asInt <= 2147483647) {
+      out[off++] = 0xf3;
+      view.setInt32(off, asInt, true);
+      off += 4;
+    } else {
+      out[off++] = 0xf4;
+      view.setBigInt64(off, BigInt(el), true);
+      off += 8;
+    }
+    off = writeBacklen(out, off, off - start);
+  }
+  out[off] = 0xff;
+  return out;
 }
 
 /**
  * The value of a canonical decimal integer that fits 64 bits, else null
- * (values beyond 32 bits are only compared by range, so precision is moot).
+ * (values beyond 2^53 are only compared by range, so precision is moot).
  */
 function canonicalInt(text: string): number | null {
-  if (text.length === 0 || text.length > 20) return null;
-  if (!/^(0|-?[1-9][0-9]*)$/.test(text)) return null;
+  const n = text.length;
+  if (n === 0 || n > 20) return null;
+  let i = text.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  if (i === n) return null;
+  const first = text.charCodeAt(i);
+  if (first === 48 /* 0 */) return n === 1 ? 0 : null;
+  for (; i < n; i++) {
+    const d = text.charCodeAt(i);
+    if (d < 48 || d > 57) return null;
+  }
+  if (n < 16) return Number(text);
   const big = BigInt(text);
   if (big > 9223372036854775807n || big < -9223372036854775808n) return null;
   return Number(big);
@@ -231,6 +271,34 @@ export function decodeIntset(is: Uint8Array): string[] {
     if (width === 2) out.push(String(view.getInt16(off, true)));
     else if (width === 4) out.push(String(view.getInt32(off, true)));
     else out.push(String(view.getBigInt64(off, true)));
+  }
+  return out;
+}
+
+/**
+ * Encodes integers (canonical decimal text, sorted ascending, no duplicates)
+ * as an intset: the narrowest of 16, 32 or 64-bit little-endian entries that
+ * holds them all, as Redis keeps it.
+ */
+export function encodeIntset(sortedMembers: readonly string[]): Uint8Array {
+  let width = 2;
+  for (const m of sortedMembers) {
+    const v = Number(m);
+    if (v < -2147483648 || v > 2147483647) {
+      width = 8;
+      break;
+    }
+    if (v < -32768 || v > 32767) width = 4;
+  }
+  const out = new Uint8Array(8 + width * sortedMembers.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, width, true);
+  view.setUint32(4, sortedMembers.length, true);
+  for (let i = 0; i < sortedMembers.length; i++) {
+    const off = 8 + i * width;
+    if (width === 2) view.setInt16(off, Number(sortedMembers[i]), true);
+    else if (width === 4) view.setInt32(off, Number(sortedMembers[i]), true);
+    else view.setBigInt64(off, BigInt(sortedMembers[i]), true);
   }
   return out;
 }

@@ -7,6 +7,7 @@
  */
 
 import { lzfCompress, lzfDecompress } from "./lzf.ts";
+import { latin1 } from "../util/bytes.ts";
 
 /** 6-bit length in the first byte. */
 const LEN_6BIT = 0;
@@ -26,6 +27,15 @@ const ENC_LZF = 3;
 /** An RDB file or payload is malformed. */
 export class RdbFormatError extends Error {
   override name = "RdbFormatError";
+}
+
+/**
+ * The data ended in the middle of an item. A streaming loader catches it to
+ * read more of the file and parse the item again; at the true end of the
+ * input it means the file is truncated.
+ */
+export class RdbTruncatedError extends RdbFormatError {
+  override name = "RdbTruncatedError";
 }
 
 /** Appends RDB encodings into a growable buffer. */
@@ -194,7 +204,7 @@ export class RdbReader {
 
   private need(n: number): void {
     if (this.pos + n > this.buf.length) {
-      throw new RdbFormatError(`Unexpected end of data at offset ${this.pos}`);
+      throw new RdbTruncatedError(`Unexpected end of data at offset ${this.pos}`);
     }
   }
 
@@ -278,10 +288,7 @@ export class RdbReader {
 
   /** A string as latin1 text. */
   stringLatin1(): string {
-    const bytes = this.string();
-    let s = "";
-    for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
-    return s;
+    return latin1(this.string());
   }
 
   /** A binary little-endian double. */
@@ -300,6 +307,14 @@ export class RdbReader {
     if (n === 255) return -Infinity;
     const text = String.fromCharCode(...this.raw(n));
     return Number(text);
+  }
+
+  /** An unsigned 64-bit little-endian integer, exactly. */
+  uint64LEBig(): bigint {
+    this.need(8);
+    const v = this.view.getBigUint64(this.pos, true);
+    this.pos += 8;
+    return v;
   }
 
   /** An unsigned 64-bit little-endian integer (ms timestamps). */

@@ -131,6 +131,8 @@ export class Client {
    * handlers that rewrite, e.g. EXPIRE → PEXPIREAT); null = the command as sent.
    */
   propagateOverride: Uint8Array[][] | null = null;
+  /** Propagate the command even if it changed nothing (FLUSHALL on an empty dataset). */
+  forcePropagation = false;
 
   /** The protocol the connection speaks when it is not RESP (see {@link ProtocolDetector}). */
   protocol: ConnectionProtocol | null = null;
@@ -277,6 +279,9 @@ export class Client {
       while (this.out.length > 0 && !this.closed) {
         const chunk = this.out.take();
         this.inFlight = chunk.length;
+        // Replies may only leave once what they acknowledge is durable (AOF fsync).
+        const gate = this.server.replyGate?.() ?? null;
+        if (gate !== null) await gate;
         const wire = this.protocol !== null ? this.protocol.render(chunk) : chunk;
         let off = await conn.write(wire);
         while (off < wire.length) off += await conn.write(wire.subarray(off));

@@ -10,6 +10,7 @@ import { installProduction } from "./production.ts";
 import type { Server } from "./server.ts";
 import { installHumanMode } from "../human/mod.ts";
 import { trackEvictionPolicy } from "../commands/keys.ts";
+import { persistenceModule } from "../persistence/persistence.ts";
 
 /** Initialises one optional part of the server. */
 export type ServerModule = (server: Server) => Promise<void> | void;
@@ -19,4 +20,5 @@ export const SERVER_MODULES: ServerModule[] = [
   installProduction,
   trackEvictionPolicy,
   installHumanMode,
+  persistenceModule,
 ];

@@ -105,6 +105,19 @@ export class Server {
   readonly propagationSinks: PropagationSink[] = [];
   readonly cronHooks: (() => void)[] = [];
   readonly shutdownHooks: ShutdownHook[] = [];
+  /**
+   * Work run once the listeners are open (loading the dataset, while clients
+   * get `-LOADING`); startup completes when they all have.
+   */
+  readonly startupTasks: (() => Promise<void>)[] = [];
+  /** Called before FLUSHDB (the database) or FLUSHALL (null) empties the keyspace. */
+  readonly flushHooks: ((db: Database | null) => void)[] = [];
+  /**
+   * Asked before a client's replies are written to its socket: a promise to
+   * wait for first (the AOF holding replies until the writes they report
+   * are fsynced, with `appendfsync always`), or null to write at once.
+   */
+  replyGate: (() => Promise<void> | null) | null = null;
   /** `performance.now()` when the last command ended or the current batch began. */
   clockMark = performance.now();
   /** `notify-keyspace-events` flags, cached: read on every write. */
@@ -393,6 +406,7 @@ export class Server {
 
   /** Empties one database (FLUSHDB) or all (FLUSHALL), invalidating WATCHes. */
   flush(db: Database | null): void {
+    for (const hook of this.flushHooks) hook(db);
     const targets = db === null ? this.keyspace.dbs : [db];
     for (const target of targets) this.watch.touchDatabase(target, null);
     if (db === null) this.keyspace.flushAll();

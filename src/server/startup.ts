@@ -1,6 +1,7 @@
 /**
  * Builds and starts a server from a configuration: creates it, runs the
- * startup modules (which may load a dataset), then opens the listeners.
+ * startup modules, opens the listeners, then runs the startup tasks the
+ * modules registered (loading the dataset while clients get `-LOADING`).
  *
  * @module
  */
@@ -9,7 +10,11 @@ import type { Config } from "../config/config.ts";
 import { SERVER_MODULES } from "./modules.ts";
 import { Server, type ServerOptions } from "./server.ts";
 
-/** Creates a server, initialises its modules and starts listening. */
+/**
+ * Creates a server, initialises its modules, starts listening and runs the
+ * startup tasks. If a task fails (a corrupt data file), the server is shut
+ * down and the error rethrown.
+ */
 export async function startServerWith(
   config: Config,
   options: ServerOptions = {},
@@ -17,5 +22,11 @@ export async function startServerWith(
   const server = new Server(config, options);
   for (const init of SERVER_MODULES) await init(server);
   server.listen();
+  try {
+    for (const task of server.startupTasks) await task();
+  } catch (e) {
+    await server.shutdown({ save: false, force: true });
+    throw e;
+  }
   return server;
 }
