@@ -283,6 +283,8 @@ export class Database {
       const id = this.memoIds[i];
       if (id < this.highWater && this.kinds[id] !== 0 && this.keyEquals(id, key)) {
         this.lastHash = this.hashes[id];
+        // A snapshot in progress must hear of every access, remembered or not.
+        if (this.guard !== null) this.guard.beforeAccess(this, id);
         return id;
       }
       break;
@@ -292,7 +294,6 @@ export class Database {
     let id = this.buckets[h & this.mask];
     while (id >= 0) {
       if (this.hashes[id] === h && this.keyEquals(id, key)) {
-<<<<<<< HEAD
         // Remembering a view keeps its whole buffer alive: only small ones
         // (a connection's pooled receive buffer, a slab page) are remembered.
         if (key.buffer.byteLength <= MEMO_MAX_BUFFER) {
@@ -301,9 +302,7 @@ export class Database {
           this.memoIds[slot] = id;
           this.memoNext = (slot + 1) & (MEMO_SIZE - 1);
         }
-=======
         if (this.guard !== null) this.guard.beforeAccess(this, id);
->>>>>>> main
         return id;
       }
       id = this.next[id];
