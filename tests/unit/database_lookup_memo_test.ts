@@ -57,3 +57,15 @@ Deno.test("lookup memo: a cleared database finds nothing; many keys in turn are 
   db.clear();
   for (const k of keys) assertEquals(db.find(k), -1);
 });
+
+Deno.test("lookup memo: a snapshot's guard hears of lookups answered from the memo too", () => {
+  const db = new Keyspace(new ManualClock(1_000_000), 1).dbs[0];
+  const key = bytes("watched");
+  db.setString(key, bytes("v"));
+  const accessed: number[] = [];
+  db.guard = { beforeAccess: (_db, id) => accessed.push(id), beforeClear: () => {} };
+  const id = db.find(key);
+  assertEquals(db.find(key), id);
+  assertEquals(db.find(key), id);
+  assertEquals(accessed, [id, id, id]);
+});
