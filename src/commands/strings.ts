@@ -28,7 +28,14 @@ import {
 } from "./util.ts";
 import { arityError } from "./dispatch.ts";
 import { isKeyword, latin1Bytes, utf8 } from "../util/bytes.ts";
-import { fitsInt64, INT64_MAX, INT64_MIN, parseBigInteger, parseInteger } from "../util/numbers.ts";
+import {
+  decimalBytes,
+  fitsInt64,
+  INT64_MAX,
+  INT64_MIN,
+  parseBigInteger,
+  parseInteger,
+} from "../util/numbers.ts";
 import {
   addLongDouble,
   formatLongDoubleHuman,
@@ -231,12 +238,17 @@ function setGeneric(
   const get = (flags & OPT_GET) !== 0;
   if (get && !replyString(c, key)) return;
   const db = c.db;
-  const found = lookupWrite(c, key) >= 0;
-  if ((flags & OPT_NX && found) || (flags & OPT_XX && !found)) {
-    if (!get) abortReply(c);
-    return;
+  if (flags & (OPT_NX | OPT_XX)) {
+    const found = lookupWrite(c, key) >= 0;
+    if ((flags & OPT_NX && found) || (flags & OPT_XX && !found)) {
+      if (!get) abortReply(c);
+      return;
+    }
   }
   const id = db.setString(key, value, (flags & OPT_KEEPTTL) !== 0 || expireArg !== null);
+  // Redis's lookupKeyWrite touches a key that exists (setString already expired
+  // a stale one); NX/XX looked it up above.
+  if (!(flags & (OPT_NX | OPT_XX)) && !db.lastSetCreated) db.touch(id);
   c.server.wrote(db, key, NOTIFY_STRING, "set");
   if (expireArg !== null) {
     db.setExpire(id, Number(when));
@@ -508,7 +520,7 @@ function incrBy(c: Client, key: Uint8Array, increment: number, incrementExact: b
       result = exact;
     }
   }
-  db.setString(key, latin1Bytes(String(result)), true);
+  db.setString(key, decimalBytes(result), true);
   c.server.wrote(db, key, NOTIFY_STRING, "incrby");
   c.out.integer(result);
 }
