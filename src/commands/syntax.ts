@@ -8,18 +8,19 @@
  * Grammar:
  * - `word` is an argument named `word`; its type comes from its name
  *   (`key`, `count`, `score`... see {@link TYPE_BY_NAME}), else `string`.
- * - An UPPER-CASE word (or any text in backquotes: `` `*` ``, `` `` `` for an empty token) is a token:
- *   `EX seconds` is the argument `seconds`
- *   introduced by `EX`; a lone `NX` is a pure token (named `nx`);
- *   `TOKEN <a | b>` and `TOKEN x [x ...]` put the token on the group or on
- *   the repeated argument; `LIMIT offset count` (a token and plain words,
- *   alone in a group or repetition) is a block introduced by `LIMIT`.
+ * - An UPPER-CASE word is a token (so is any text in backquotes, such as
+ *   `` `*` ``; two backquotes alone are the empty token). `EX seconds` is the
+ *   argument `seconds` introduced by `EX`; a lone `NX` is a pure token
+ *   (named `nx`); `TOKEN <a | b>` and `TOKEN x [x ...]` put the token on the
+ *   group or on the repeated argument; `LIMIT offset count` (a token and
+ *   plain words, alone in a group or repetition) is a block introduced by
+ *   `LIMIT`.
  * - `[ ... ]` is optional, `< ... >` a required group; `a | b` inside a group
  *   are alternatives (`oneof`); several arguments in one group form a `block`.
  *   Group names default to their members' names joined with `_`.
  * - `x [x ...]` (or `a b [a b ...]`, a block) repeats (`multiple`);
  *   `TOKEN x [TOKEN x ...]` repeats with the token (`multiple_token`);
- *   `[x ...]` is an optional repetition.
+ *   `[x ...]` is an optional repetition, and `<...> ...` repeats a group.
  * - `{...}` after a word, group or repetition annotates it with
  *   space-separated items: a version (`2.6.12`: `since`), `deprecated:7.0.0`
  *   (`deprecated_since`), `ks:N` (`key_spec_index`; key arguments otherwise
