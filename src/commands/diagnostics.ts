@@ -548,7 +548,7 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
     flags: [],
     group: "server",
     since: "2.2.12",
-    summary: "A container for slow log commands.",
+    summary: "A container for slow log commands",
     complexity: "Depends on subcommand.",
     subcommands: [
       command({
@@ -557,9 +557,11 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [...ADMIN],
         group: "server",
         since: "2.2.12",
-        summary: "Returns the slow log's entries.",
+        summary: "Get the slow log's entries",
         complexity: "O(N) where N is the number of entries returned",
         syntax: "[count]",
+        history: [["4.0.0", "Added client IP address, port and name to the reply."]],
+        tips: ["request_policy:all_nodes", "nondeterministic_output"],
         handler: slowlogGet,
       }),
       command({
@@ -568,7 +570,9 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [...ADMIN],
         group: "server",
         since: "2.2.12",
-        summary: "Returns the number of entries in the slow log.",
+        summary: "Get the slow log's length",
+        complexity: "O(1)",
+        tips: ["request_policy:all_nodes", "response_policy:agg_sum", "nondeterministic_output"],
         handler: (c) => c.out.integer(production(c.server).slowlog.length),
       }),
       command({
@@ -577,8 +581,9 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [...ADMIN],
         group: "server",
         since: "2.2.12",
-        summary: "Clears all entries from the slow log.",
+        summary: "Clear all entries from the slow log",
         complexity: "O(N) where N is the number of entries in the slowlog",
+        tips: ["request_policy:all_nodes", "response_policy:all_succeeded"],
         handler: (c) => {
           production(c.server).slowlog.reset();
           c.out.ok();
@@ -591,6 +596,7 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         group: "server",
         since: "6.2.0",
         summary: "Show helpful text about the different subcommands",
+        complexity: "O(1)",
         handler: (c) =>
           helpReply(c, "SLOWLOG", [
             "GET [<count>]",
@@ -612,7 +618,7 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
     flags: [],
     group: "server",
     since: "2.8.13",
-    summary: "A container for latency diagnostics commands.",
+    summary: "A container for latency diagnostics commands",
     complexity: "Depends on subcommand.",
     subcommands: [
       command({
@@ -621,7 +627,9 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [...ADMIN_NOSCRIPT],
         group: "server",
         since: "2.8.13",
-        summary: "Returns the latest latency samples for all events.",
+        summary: "Return the latest latency samples for all events.",
+        complexity: "O(1)",
+        tips: ["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
         handler: latencyLatest,
       }),
       command({
@@ -630,8 +638,10 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [...ADMIN_NOSCRIPT],
         group: "server",
         since: "2.8.13",
-        summary: "Returns timestamp-latency samples for an event.",
+        summary: "Return timestamp-latency samples for the event.",
         syntax: "event",
+        complexity: "O(1)",
+        tips: ["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
         handler: latencyHistory,
       }),
       command({
@@ -640,8 +650,10 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [...ADMIN_NOSCRIPT],
         group: "server",
         since: "2.8.13",
-        summary: "Resets the latency data for one or more events.",
+        summary: "Reset latency data for one or more events.",
         syntax: "[event [event ...]]",
+        complexity: "O(1)",
+        tips: ["request_policy:all_nodes", "response_policy:all_succeeded"],
         handler: latencyReset,
       }),
       command({
@@ -650,7 +662,9 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [...ADMIN_NOSCRIPT],
         group: "server",
         since: "2.8.13",
-        summary: "Returns a human-readable latency analysis report.",
+        summary: "Return a human readable latency analysis report.",
+        complexity: "O(1)",
+        tips: ["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
         handler: latencyDoctorCommand,
       }),
       command({
@@ -659,8 +673,10 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [...ADMIN_NOSCRIPT],
         group: "server",
         since: "2.8.13",
-        summary: "Returns a latency graph for an event.",
+        summary: "Return a latency graph for the event.",
         syntax: "event",
+        complexity: "O(1)",
+        tips: ["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
         handler: latencyGraphCommand,
       }),
       command({
@@ -669,10 +685,11 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [...ADMIN_NOSCRIPT],
         group: "server",
         since: "7.0.0",
-        summary: "Returns the cumulative distribution of latencies of a subset or all commands.",
+        summary: "Return the cumulative distribution of latencies of a subset of commands or all.",
         complexity:
           "O(N) where N is the number of commands with latency information being retrieved.",
         syntax: "[command [command ...]]",
+        tips: ["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
         handler: latencyHistogram,
       }),
       command({
@@ -681,7 +698,8 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [...HELP_FLAGS],
         group: "server",
         since: "2.8.13",
-        summary: "Returns helpful text about the different subcommands.",
+        summary: "Show helpful text about the different subcommands.",
+        complexity: "O(1)",
         handler: (c) =>
           helpReply(c, "LATENCY", [
             "DOCTOR",
@@ -708,7 +726,7 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
     flags: [...ADMIN_NOSCRIPT],
     group: "server",
     since: "1.0.0",
-    summary: "Listens for all requests received by the server in real-time.",
+    summary: "Listen for all requests received by the server in real time",
     handler: monitor,
   }),
   command({
@@ -717,19 +735,17 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
     flags: [],
     group: "server",
     since: "4.0.0",
-    summary: "A container for memory diagnostics commands.",
+    summary: "A container for memory diagnostics commands",
     complexity: "Depends on subcommand.",
     subcommands: [
       command({
         name: "usage",
         arity: -3,
         flags: ["readonly"],
-        firstKey: 2,
-        lastKey: 2,
-        step: 1,
+        keySpecs: ["RO index:2"],
         group: "server",
         since: "4.0.0",
-        summary: "Estimates the memory usage of a key.",
+        summary: "Estimate the memory usage of a key",
         complexity: "O(N) where N is the number of samples.",
         syntax: "key [SAMPLES count]",
         handler: memoryUsage,
@@ -740,7 +756,9 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [],
         group: "server",
         since: "4.0.0",
-        summary: "Returns details about memory usage.",
+        summary: "Show memory usage details",
+        complexity: "O(1)",
+        tips: ["nondeterministic_output", "request_policy:all_shards", "response_policy:special"],
         handler: memoryStats,
       }),
       command({
@@ -749,7 +767,9 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [],
         group: "server",
         since: "4.0.0",
-        summary: "Outputs a memory problems report.",
+        summary: "Outputs memory problems report",
+        complexity: "O(1)",
+        tips: ["nondeterministic_output", "request_policy:all_shards", "response_policy:special"],
         handler: (c) => c.out.verbatim(memoryDoctorReport(c)),
       }),
       command({
@@ -758,8 +778,9 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [],
         group: "server",
         since: "4.0.0",
-        summary: "Returns the allocator statistics.",
+        summary: "Show allocator internal stats",
         complexity: "Depends on how much memory is allocated, could be slow",
+        tips: ["nondeterministic_output", "request_policy:all_shards", "response_policy:special"],
         handler: (c) => c.out.verbatim("Stats not supported for the current allocator"),
       }),
       command({
@@ -768,8 +789,9 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [],
         group: "server",
         since: "4.0.0",
-        summary: "Asks the allocator to release memory.",
+        summary: "Ask the allocator to release memory",
         complexity: "Depends on how much memory is allocated, could be slow",
+        tips: ["request_policy:all_shards", "response_policy:all_succeeded"],
         handler: (c) => {
           // V8's "last resort" full collection also shrinks the young generation
           // and releases pooled pages: its way of handing memory back. `gc`
@@ -788,7 +810,8 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [...HELP_FLAGS],
         group: "server",
         since: "4.0.0",
-        summary: "Returns helpful text about the different subcommands.",
+        summary: "Show helpful text about the different subcommands",
+        complexity: "O(1)",
         handler: (c) =>
           helpReply(c, "MEMORY", [
             "DOCTOR",
@@ -812,8 +835,9 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
     flags: [...ADMIN_NOSCRIPT],
     group: "server",
     since: "1.0.0",
-    summary: "A container for debugging commands.",
+    summary: "A container for debugging commands",
     complexity: "Depends on subcommand.",
+    docFlags: ["syscmd"],
     handler: debug,
   }),
 ];
