@@ -17,7 +17,8 @@ function escape(text: string): string {
 }
 
 /** Renders rows as an SVG document. */
-export function renderChart(rows: Row[]): string {
+export function renderChart(allRows: Row[]): string {
+  const rows = allRows.filter((r) => !r.error);
   const pipelines = [...new Set(rows.map((r) => r.pipeline))];
   const parts: string[] = [];
   let y = 30;

@@ -1,26 +1,51 @@
 /**
  * Side-by-side benchmark: starts Rift and Debian's redis-server (persistence
- * off for both), runs the same redis-benchmark tests against each in turn,
- * and reports throughput and latency as ratios Rift ÷ Redis measured in the
- * same run on the same machine. Also compares resident memory for the same
- * dataset.
+ * off for both), runs the same redis-benchmark tests against each, and
+ * reports Rift ÷ Redis ratios measured in the same run on the same machine.
  *
- * Usage: deno task bench:compare [--quick] [--no-memory] [--tests set,get]
- * Writes bench/results/<date>.json, bench/results/latest.md and latest.svg.
+ * Made for a small, shared, noisy machine:
+ * - every test runs several times, alternating which server goes first, and
+ *   the median of each server's runs is reported;
+ * - besides throughput and latency, it records each server's CPU time per
+ *   request (from /proc), which other processes disturb much less than
+ *   wall-clock throughput;
+ * - the machine, the commit and the load average before and after are
+ *   recorded with the numbers.
+ *
+ * The memory part loads the same data into both (1,000,000 small string keys,
+ * then 100 collections of 100,000 elements) and compares resident memory
+ * after `MEMORY PURGE` (a full GC in Rift).
+ *
+ * Usage: deno task bench:compare [--quick] [--reps 3] [--no-memory] [--no-throughput]
+ *          [--tests set,get] [--pipelines 1,16] [--requests 200000]
+ *        deno task bench:compare --render bench/results/<run>.json   (make it latest.*)
+ * Writes bench/results/<date>-<commit>.json and .md, and bench/results/latest.md
+ * and latest.svg (the README shows the latter two).
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
-import { freePort, waitForPort } from "../tests/helpers/server.ts";
-import { encodeCommand, RespClient } from "../tests/helpers/client.ts";
 import { renderChart } from "./chart.ts";
+import { RespClient } from "../tests/helpers/client.ts";
+import {
+  command,
+  cpuMicrosOf,
+  describeCommit,
+  describeMachine,
+  loadAverage,
+  median,
+  pipeCommands,
+  rssOf,
+  type ServerProcess,
+  startRedisProcess,
+  startRiftProcess,
+} from "./servers.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname;
-const RESULTS = `${ROOT}bench/results`;
+const RESULTS = new URL("./results/", import.meta.url).pathname;
 
-/** The tests of the issue, in redis-benchmark's names. */
-const DEFAULT_TESTS = [
+/** The tests of the comparison, in redis-benchmark's names. */
+export const DEFAULT_TESTS = [
   "ping_mbulk",
   "set",
   "get",
@@ -39,100 +64,111 @@ const DEFAULT_TESTS = [
   "mset",
 ];
 
-/** One redis-benchmark measurement. */
-export interface Measurement {
-  test: string;
+/** Share of the request count used by tests that are much heavier per request. */
+const REQUEST_SHARE: Record<string, number> = {
+  lrange_100: 0.5,
+  lrange_600: 0.2,
+  mset: 0.5,
+};
+
+/** Clients, as in redis-benchmark's default. */
+const CLIENTS = 50;
+/** Key space of random keys (`-r`). */
+const KEYSPACE = 100_000;
+
+/** The targets of the performance issue. */
+export const TARGETS = {
+  /** Minimum throughput ratio without pipelining. */
+  ratioNoPipeline: 0.95,
+  /** Minimum throughput ratio with `-P 16`. */
+  ratioPipelined: 0.6,
+  /** Maximum Rift p99 ÷ Redis p99 without pipelining. */
+  p99Ratio: 1.5,
+  /** Maximum Rift RSS ÷ Redis RSS with 1M small keys. */
+  keysMemoryRatio: 1.5,
+};
+
+/** One redis-benchmark run against one server. */
+export interface Run {
   rps: number;
   p50: number;
   p99: number;
+  /** Server CPU time (user + system) per request, in µs. */
+  cpuPerRequest: number;
+  /** 1-minute load average when the run started. */
+  load: number;
+}
+
+/** A server's result for one test: medians of its runs, and the runs. */
+export interface Measurement {
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuPerRequest: number;
+  runs: Run[];
 }
 
 /** One row of the comparison. */
 export interface Row {
   test: string;
   pipeline: number;
+  requests: number;
   rift: Measurement;
   redis: Measurement;
+  /** Median Rift throughput ÷ median Redis throughput. */
   ratio: number;
+  /** Set when the test could not run (e.g. a command Rift lacks). */
+  error?: string;
 }
 
-interface Server {
-  name: string;
-  port: number;
-  pid: number;
-  stop(): Promise<void>;
+/** Resident memory comparison. */
+export interface MemoryResult {
+  keys: number;
+  collections: number;
+  elements: number;
+  rift: { baseline: number; withKeys: number; withCollections: number };
+  redis: { baseline: number; withKeys: number; withCollections: number };
+  keysRatio: number;
+  bytesPerKeyRift: number;
+  bytesPerKeyRedis: number;
+  collectionsRatio: number;
+  /** Kinds of the collections, in turn (those Rift has commands for). */
+  kinds: string[];
 }
 
-async function startRiftProcess(): Promise<Server> {
-  const port = freePort();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      "--v8-flags=--expose-gc",
-      `${ROOT}main.ts`,
-      "--port",
-      String(port),
-      "--save",
-      "",
-      "--loglevel",
-      "warning",
-    ],
-    stdout: "null",
-    stderr: "inherit",
-  }).spawn();
-  await waitForPort(port, 30_000);
-  return {
-    name: "rift",
-    port,
-    pid: child.pid,
-    async stop() {
-      child.kill("SIGTERM");
-      await child.status;
-    },
-  };
+/** Everything one invocation measured. */
+export interface Result {
+  date: string;
+  commit: string;
+  machine: string;
+  loadBefore: number[];
+  loadAfter: number[];
+  reps: number;
+  rows: Row[];
+  memory: MemoryResult | null;
 }
 
-async function startRedisProcess(): Promise<Server> {
-  const port = freePort();
-  const dir = await Deno.makeTempDir({ prefix: "bench-redis-" });
-  const child = new Deno.Command("redis-server", {
-    args: ["--port", String(port), "--save", "", "--appendonly", "no", "--dir", dir],
-    stdout: "null",
-    stderr: "inherit",
-  }).spawn();
-  await waitForPort(port, 30_000);
-  return {
-    name: "redis",
-    port,
-    pid: child.pid,
-    async stop() {
-      child.kill("SIGTERM");
-      await child.status;
-      await Deno.remove(dir, { recursive: true });
-    },
-  };
-}
-
-/** Runs redis-benchmark for one test and parses its CSV line. */
+/** Runs redis-benchmark once and reads its CSV line and the server's CPU time. */
 async function runBenchmark(
-  port: number,
+  server: ServerProcess,
   test: string,
   requests: number,
   pipeline: number,
-): Promise<Measurement> {
+): Promise<Run> {
+  const load = loadAverage()[0];
+  const cpuBefore = cpuMicrosOf(server.pid);
   const out = await new Deno.Command("redis-benchmark", {
     args: [
       "-p",
-      String(port),
+      String(server.port),
       "-t",
       test,
       "-n",
       String(requests),
       "-c",
-      "50",
+      String(CLIENTS),
       "-r",
-      "100000",
+      String(KEYSPACE),
       "-P",
       String(pipeline),
       "--csv",
@@ -140,128 +176,294 @@ async function runBenchmark(
     stdout: "piped",
     stderr: "piped",
   }).output();
+  const cpu = cpuMicrosOf(server.pid) - cpuBefore;
   const text = new TextDecoder().decode(out.stdout);
   const lines = text.trim().split("\n").filter((l) => l.startsWith('"') && !l.startsWith('"test"'));
   // LRANGE tests are preceded by the LPUSH that fills the list: keep the last line.
   const last = lines[lines.length - 1];
-  if (!last) {
-    throw new Error(
-      `redis-benchmark ${test} gave no result: ${new TextDecoder().decode(out.stderr)}`,
-    );
+  if (!last || /ERR|WRONGTYPE/.test(text)) {
+    // redis-benchmark's complaint that it cannot read the server's CONFIG is not the reason.
+    const said = `${text}\n${new TextDecoder().decode(out.stderr)}`.split("\n")
+      .find((l) => l.trim() !== "" && !l.startsWith('"') && !l.includes("Could not fetch"));
+    throw new Error(`redis-benchmark ${test} against ${server.name}: ${said ?? "no result"}`);
   }
   const cells = last.split(",").map((c) => c.replaceAll('"', ""));
-  return { test, rps: Number(cells[1]), p50: Number(cells[4]), p99: Number(cells[6]) };
-}
-
-/** Resident memory of a process in bytes, from /proc. */
-export async function rssOf(pid: number): Promise<number> {
-  const status = await Deno.readTextFile(`/proc/${pid}/status`);
-  const m = /VmRSS:\s+(\d+) kB/.exec(status);
-  return m ? Number(m[1]) * 1024 : NaN;
-}
-
-/** Loads 1M small string keys and 100 collections of 100k elements, pipelined. */
-async function loadDataset(
-  port: number,
-  keys: number,
-  collections: number,
-  elements: number,
-): Promise<void> {
-  const c = await RespClient.connect(port);
-  const batch = 1000;
-  const pad = (n: number, w: number) => String(n).padStart(w, "0");
-  const send = async (commands: string[][]) => {
-    const parts = commands.map((cmd) => encodeCommand(cmd));
-    let n = 0;
-    for (const p of parts) n += p.length;
-    const buf = new Uint8Array(n);
-    let off = 0;
-    for (const p of parts) {
-      buf.set(p, off);
-      off += p.length;
-    }
-    await c.writeRaw(buf);
-    for (let i = 0; i < commands.length; i++) {
-      const { reply } = await c.read(60_000);
-      if (reply.type === "error") throw new Error(reply.text);
-    }
+  // Requests of the LRANGE tests' LPUSH prelude count in the CPU time too.
+  const executed = test.startsWith("lrange") ? requests * 2 : requests;
+  return {
+    rps: Number(cells[1]),
+    p50: Number(cells[4]),
+    p99: Number(cells[6]),
+    cpuPerRequest: cpu / executed,
+    load,
   };
-  for (let i = 0; i < keys; i += batch) {
-    const cmds: string[][] = [];
-    for (let j = i; j < Math.min(keys, i + batch); j++) {
-      cmds.push(["SET", `key:${pad(j, 7)}`, `value:${pad(j, 9)}`]);
-    }
-    await send(cmds);
-  }
-  const kinds = ["list", "hash", "set", "zset"];
-  for (let k = 0; k < collections; k++) {
-    const kind = kinds[k % kinds.length];
-    const key = `${kind}:${k}`;
-    for (let i = 0; i < elements; i += batch) {
-      const args: string[] = [];
-      for (let j = i; j < Math.min(elements, i + batch); j++) {
-        if (kind === "hash") args.push(`field:${j}`, `value:${j}`);
-        else if (kind === "zset") args.push(String(j), `member:${j}`);
-        else args.push(`member:${j}`);
-      }
-      const cmd = kind === "list"
-        ? "RPUSH"
-        : kind === "hash"
-        ? "HSET"
-        : kind === "set"
-        ? "SADD"
-        : "ZADD";
-      await send([[cmd, key, ...args]]);
-    }
-  }
-  await c.close();
 }
 
-async function settledRss(server: Server): Promise<number> {
-  if (server.name === "rift") {
-    // Let V8 finish collecting before measuring (MEMORY PURGE runs a full GC when exposed).
-    const c = await RespClient.connect(server.port);
-    await c.call("MEMORY", "PURGE");
-    await c.close();
-  }
-  await new Promise((r) => setTimeout(r, 2000));
-  return await rssOf(server.pid);
+function summarize(runs: Run[]): Measurement {
+  return {
+    rps: median(runs.map((r) => r.rps)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    cpuPerRequest: median(runs.map((r) => r.cpuPerRequest)),
+    runs,
+  };
 }
 
-function machine(): string {
-  const cpus = navigator.hardwareConcurrency;
-  let model = "";
+const EMPTY: Measurement = { rps: NaN, p50: NaN, p99: NaN, cpuPerRequest: NaN, runs: [] };
+
+/**
+ * Measures one test on both servers: `reps` rounds, alternating which server
+ * runs first so neither always gets the warmer (or quieter) turn.
+ */
+async function compareTest(
+  rift: ServerProcess,
+  redis: ServerProcess,
+  test: string,
+  pipeline: number,
+  requests: number,
+  reps: number,
+  firstRound: number,
+): Promise<Row> {
+  const riftRuns: Run[] = [];
+  const redisRuns: Run[] = [];
   try {
-    model = /model name\s*:\s*(.*)/.exec(Deno.readTextFileSync("/proc/cpuinfo"))?.[1] ?? "";
-  } catch {
-    // Not Linux.
+    for (let rep = 0; rep < reps; rep++) {
+      const order = (firstRound + rep) % 2 === 0 ? [rift, redis] : [redis, rift];
+      for (const server of order) {
+        const run = await runBenchmark(server, test, requests, pipeline);
+        (server === rift ? riftRuns : redisRuns).push(run);
+      }
+    }
+  } catch (e) {
+    return {
+      test,
+      pipeline,
+      requests,
+      rift: EMPTY,
+      redis: EMPTY,
+      ratio: NaN,
+      error: (e as Error).message,
+    };
   }
-  const mem = Deno.systemMemoryInfo().total;
-  return `${cpus} cores (${model}), ${
-    (mem / 2 ** 30).toFixed(0)
-  } GiB, ${Deno.build.os} ${Deno.build.arch}, Deno ${Deno.version.deno}`;
+  const r = summarize(riftRuns);
+  const s = summarize(redisRuns);
+  return { test, pipeline, requests, rift: r, redis: s, ratio: r.rps / s.rps };
 }
 
-function fmt(n: number): string {
-  return n >= 1000 ? Math.round(n).toLocaleString("en-US") : n.toFixed(3);
+function fmtRate(n: number): string {
+  return Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "–";
+}
+
+function fmtMs(n: number): string {
+  return Number.isFinite(n) ? n.toFixed(3) : "–";
+}
+
+function fmtRatio(n: number): string {
+  return Number.isFinite(n) ? n.toFixed(2) : "–";
 }
 
 /** Markdown table of the comparison. */
 export function renderTable(rows: Row[]): string {
   const lines = [
-    "| Test | Pipeline | Rift req/s | Redis req/s | Ratio | Rift p50/p99 ms | Redis p50/p99 ms |",
-    "|---|---|---|---|---|---|---|",
+    "| Test | -P | Rift req/s | Redis req/s | Ratio | Rift p50 / p99 ms | Redis p50 / p99 ms | p99 ratio | CPU µs/req Rift / Redis |",
+    "|---|---|---|---|---|---|---|---|---|",
   ];
   for (const r of rows) {
+    if (r.error) {
+      lines.push(`| ${r.test.toUpperCase()} | ${r.pipeline} | not run: ${r.error} ||||||||`);
+      continue;
+    }
     lines.push(
-      `| ${r.test.toUpperCase()} | ${r.pipeline} | ${fmt(r.rift.rps)} | ${fmt(r.redis.rps)} | ${
-        r.ratio.toFixed(2)
-      } | ${r.rift.p50.toFixed(3)} / ${r.rift.p99.toFixed(3)} | ${r.redis.p50.toFixed(3)} / ${
-        r.redis.p99.toFixed(3)
-      } |`,
+      `| ${r.test.toUpperCase()} | ${r.pipeline} | ${fmtRate(r.rift.rps)} | ${
+        fmtRate(r.redis.rps)
+      } | ${fmtRatio(r.ratio)} | ${fmtMs(r.rift.p50)} / ${fmtMs(r.rift.p99)} | ${
+        fmtMs(r.redis.p50)
+      } / ${fmtMs(r.redis.p99)} | ${fmtRatio(r.rift.p99 / r.redis.p99)} | ${
+        r.rift.cpuPerRequest.toFixed(2)
+      } / ${r.redis.cpuPerRequest.toFixed(2)} |`,
     );
   }
   return lines.join("\n");
+}
+
+/** Which targets the result meets, one line each. */
+export function renderTargets(result: Result): string {
+  const lines: string[] = [];
+  const check = (ok: boolean, text: string) => lines.push(`- ${ok ? "✅" : "❌"} ${text}`);
+  const measured = result.rows.filter((r) => !r.error);
+  const single = measured.filter((r) => r.pipeline === 1);
+  const piped = measured.filter((r) => r.pipeline > 1);
+  if (single.length > 0) {
+    const worst = single.reduce((a, b) => (b.ratio < a.ratio ? b : a));
+    check(
+      worst.ratio >= TARGETS.ratioNoPipeline,
+      `Throughput without pipelining ≥ ${TARGETS.ratioNoPipeline} × Redis: lowest ${
+        fmtRatio(worst.ratio)
+      } (${worst.test.toUpperCase()})`,
+    );
+    const worstP99 = single.reduce((a, b) =>
+      b.rift.p99 / b.redis.p99 > a.rift.p99 / a.redis.p99 ? b : a
+    );
+    check(
+      worstP99.rift.p99 / worstP99.redis.p99 <= TARGETS.p99Ratio,
+      `p99 latency without pipelining ≤ ${TARGETS.p99Ratio} × Redis: highest ${
+        fmtRatio(worstP99.rift.p99 / worstP99.redis.p99)
+      } (${worstP99.test.toUpperCase()})`,
+    );
+  }
+  if (piped.length > 0) {
+    const worst = piped.reduce((a, b) => (b.ratio < a.ratio ? b : a));
+    check(
+      worst.ratio >= TARGETS.ratioPipelined,
+      `Throughput with -P ${worst.pipeline} ≥ ${TARGETS.ratioPipelined} × Redis: lowest ${
+        fmtRatio(worst.ratio)
+      } (${worst.test.toUpperCase()})`,
+    );
+  }
+  const m = result.memory;
+  if (m) {
+    check(
+      m.keysRatio <= TARGETS.keysMemoryRatio,
+      `RSS with ${
+        m.keys.toLocaleString("en-US")
+      } small keys ≤ ${TARGETS.keysMemoryRatio} × Redis: ${fmtRatio(m.keysRatio)}`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** The Markdown report of a result. */
+export function renderReport(result: Result): string {
+  const m = result.memory;
+  const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`;
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(" ");
+  return [
+    `Measured ${result.date} at commit ${result.commit} on ${result.machine}.`,
+    `Load average before ${load(result.loadBefore)}, after ${load(result.loadAfter)}.`,
+    `redis-benchmark -c ${CLIENTS} -r ${KEYSPACE}; median of ${result.reps} alternating runs per server; ratio = Rift ÷ Redis.`,
+    "",
+    renderTable(result.rows),
+    "",
+    m
+      ? [
+        "| Memory (RSS after MEMORY PURGE) | Rift | Redis | Ratio |",
+        "|---|---|---|---|",
+        `| Empty | ${mb(m.rift.baseline)} | ${mb(m.redis.baseline)} | ${
+          fmtRatio(m.rift.baseline / m.redis.baseline)
+        } |`,
+        `| ${m.keys.toLocaleString("en-US")} small string keys | ${mb(m.rift.withKeys)} | ${
+          mb(m.redis.withKeys)
+        } | ${fmtRatio(m.keysRatio)} |`,
+        `| … plus ${m.collections} collections (${m.kinds.join(", ")}) of ${
+          m.elements.toLocaleString("en-US")
+        } elements | ${mb(m.rift.withCollections)} | ${mb(m.redis.withCollections)} | ${
+          fmtRatio(m.collectionsRatio)
+        } |`,
+        "",
+        `Bytes per small key (RSS growth ÷ keys): Rift ${m.bytesPerKeyRift.toFixed(0)}, Redis ${
+          m.bytesPerKeyRedis.toFixed(0)
+        }.`,
+        "",
+      ].join("\n")
+      : "",
+    "Targets:",
+    "",
+    renderTargets(result),
+    "",
+  ].join("\n");
+}
+
+/** `SET key:NNNNNNN value:NNNNNNNNN` for `count` keys, in batches of 1000. */
+function* smallKeys(count: number): Generator<string[][]> {
+  for (let i = 0; i < count; i += 1000) {
+    const batch: string[][] = [];
+    for (let j = i; j < Math.min(count, i + 1000); j++) {
+      batch.push([
+        "SET",
+        `key:${String(j).padStart(7, "0")}`,
+        `value:${String(j).padStart(9, "0")}`,
+      ]);
+    }
+    yield batch;
+  }
+}
+
+/** The collection kinds, and the command that fills each. */
+const COLLECTION_KINDS = { list: "RPUSH", hash: "HSET", set: "SADD", zset: "ZADD" } as const;
+type CollectionKind = keyof typeof COLLECTION_KINDS;
+
+/** The kinds whose commands Rift has (a family still being built is left out of both servers). */
+async function kindsRiftHas(rift: ServerProcess): Promise<CollectionKind[]> {
+  const c = await RespClient.connect(rift.port);
+  try {
+    const kinds: CollectionKind[] = [];
+    for (const [kind, cmd] of Object.entries(COLLECTION_KINDS)) {
+      const reply = await c.call("COMMAND", "INFO", cmd);
+      if (reply.type === "array" && reply.items[0]?.type === "array") {
+        kinds.push(kind as CollectionKind);
+      }
+    }
+    return kinds;
+  } finally {
+    await c.close();
+  }
+}
+
+/** `count` collections of the given kinds in turn, `elements` each, 1000 per command. */
+function* collections(
+  kinds: CollectionKind[],
+  count: number,
+  elements: number,
+): Generator<string[][]> {
+  for (let k = 0; k < count; k++) {
+    const kind = kinds[k % kinds.length];
+    const key = `${kind}:${k}`;
+    for (let i = 0; i < elements; i += 1000) {
+      const cmd: string[] = [COLLECTION_KINDS[kind], key];
+      for (let j = i; j < Math.min(elements, i + 1000); j++) {
+        if (kind === "hash") cmd.push(`field:${j}`, `value:${j}`);
+        else if (kind === "zset") cmd.push(String(j), `member:${j}`);
+        else cmd.push(`member:${j}`);
+      }
+      yield [cmd];
+    }
+  }
+}
+
+/** RSS after asking the server to give memory back (a full GC in Rift) and a pause. */
+async function settledRss(server: ServerProcess): Promise<number> {
+  await command(server.port, "MEMORY", "PURGE");
+  await new Promise((r) => setTimeout(r, 1500));
+  return rssOf(server.pid);
+}
+
+async function compareMemory(
+  rift: ServerProcess,
+  redis: ServerProcess,
+  keys: number,
+  count: number,
+  elements: number,
+): Promise<MemoryResult> {
+  const servers = [rift, redis];
+  for (const s of servers) await command(s.port, "FLUSHALL");
+  const baseline = await Promise.all(servers.map(settledRss));
+  for (const s of servers) await pipeCommands(s.port, smallKeys(keys));
+  const withKeys = await Promise.all(servers.map(settledRss));
+  const kinds = await kindsRiftHas(rift);
+  for (const s of servers) await pipeCommands(s.port, collections(kinds, count, elements));
+  const withCollections = await Promise.all(servers.map(settledRss));
+  return {
+    keys,
+    collections: count,
+    elements,
+    rift: { baseline: baseline[0], withKeys: withKeys[0], withCollections: withCollections[0] },
+    redis: { baseline: baseline[1], withKeys: withKeys[1], withCollections: withCollections[1] },
+    keysRatio: withKeys[0] / withKeys[1],
+    bytesPerKeyRift: (withKeys[0] - baseline[0]) / keys,
+    bytesPerKeyRedis: (withKeys[1] - baseline[1]) / keys,
+    collectionsRatio: withCollections[0] / withCollections[1],
+    kinds,
+  };
 }
 
 if (import.meta.main) {
@@ -270,88 +472,102 @@ if (import.meta.main) {
     options: {
       quick: { type: "boolean", default: false },
       "no-memory": { type: "boolean", default: false },
+      "no-throughput": { type: "boolean", default: false },
       tests: { type: "string" },
+      pipelines: { type: "string", default: "1,16" },
       requests: { type: "string" },
+      reps: { type: "string" },
+      render: { type: "string" },
     },
   });
-  const tests = values.tests ? values.tests.split(",") : DEFAULT_TESTS;
-  const requests = Number(values.requests ?? (values.quick ? 100_000 : 500_000));
-  const rift = await startRiftProcess();
-  const redis = await startRedisProcess();
-  const rows: Row[] = [];
-  try {
-    for (const pipeline of [1, 16]) {
-      for (const test of tests) {
-        const n = pipeline === 1 ? requests : requests * 4;
-        // Alternate the order so neither server always runs on a warmer machine.
-        const riftFirst = rows.length % 2 === 0;
-        const a = await runBenchmark(riftFirst ? rift.port : redis.port, test, n, pipeline);
-        const b = await runBenchmark(riftFirst ? redis.port : rift.port, test, n, pipeline);
-        const [r, s] = riftFirst ? [a, b] : [b, a];
-        rows.push({ test, pipeline, rift: r, redis: s, ratio: r.rps / s.rps });
-        console.log(renderTable([rows[rows.length - 1]]).split("\n")[2]);
-      }
-    }
-    let memory = null;
-    if (!values["no-memory"]) {
-      for (const s of [rift, redis]) {
-        const c = await RespClient.connect(s.port);
-        await c.call("FLUSHALL");
-        await c.close();
-      }
-      const keys = values.quick ? 100_000 : 1_000_000;
-      const baseRift = await settledRss(rift);
-      const baseRedis = await settledRss(redis);
-      await loadDataset(rift.port, keys, 0, 0);
-      await loadDataset(redis.port, keys, 0, 0);
-      const keysRift = await settledRss(rift);
-      const keysRedis = await settledRss(redis);
-      const collections = values.quick ? 8 : 100;
-      const elements = values.quick ? 10_000 : 100_000;
-      await loadDataset(rift.port, 0, collections, elements);
-      await loadDataset(redis.port, 0, collections, elements);
-      const allRift = await settledRss(rift);
-      const allRedis = await settledRss(redis);
-      memory = {
-        keys,
-        collections,
-        elements,
-        rift: { baseline: baseRift, withKeys: keysRift, withCollections: allRift },
-        redis: { baseline: baseRedis, withKeys: keysRedis, withCollections: allRedis },
-        keysRatio: keysRift / keysRedis,
-        bytesPerKeyRift: (keysRift - baseRift) / keys,
-        bytesPerKeyRedis: (keysRedis - baseRedis) / keys,
-        collectionsRatio: allRift / allRedis,
-      };
-      console.log(JSON.stringify(memory, null, 2));
-    }
-    const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-    await Deno.mkdir(RESULTS, { recursive: true });
-    const result = { date: new Date().toISOString(), machine: machine(), requests, rows, memory };
-    await Deno.writeTextFile(`${RESULTS}/${stamp}.json`, JSON.stringify(result, null, 2) + "\n");
-    const md = [
-      `Measured ${result.date} on ${result.machine}.`,
-      `redis-benchmark -c 50 -r 100000, ${requests} requests (×4 with -P 16). Ratio = Rift ÷ Redis.`,
-      "",
-      renderTable(rows),
-      "",
-      memory
-        ? `Memory (RSS) with ${memory.keys} small keys: Rift ${
-          (memory.rift.withKeys / 2 ** 20).toFixed(0)
-        } MB, Redis ${(memory.redis.withKeys / 2 ** 20).toFixed(0)} MB, ratio ${
-          memory.keysRatio.toFixed(2)
-        }; ${memory.bytesPerKeyRift.toFixed(0)} bytes per key in Rift (${
-          memory.bytesPerKeyRedis.toFixed(0)
-        } in Redis). With ${memory.collections} collections of ${memory.elements} elements as well: ratio ${
-          memory.collectionsRatio.toFixed(2)
-        }.`
-        : "",
-    ].join("\n");
-    await Deno.writeTextFile(`${RESULTS}/latest.md`, md + "\n");
-    await Deno.writeTextFile(`${RESULTS}/latest.svg`, renderChart(rows));
-    console.log(md);
-  } finally {
-    await rift.stop();
-    await redis.stop();
+  if (values.render) {
+    // Show a stored result as the latest one (latest.md and latest.svg) without measuring.
+    const stored = JSON.parse(await Deno.readTextFile(values.render)) as Result;
+    await Deno.writeTextFile(`${RESULTS}latest.md`, renderReport(stored));
+    await Deno.writeTextFile(`${RESULTS}latest.svg`, renderChart(stored.rows));
+    Deno.exit(0);
   }
+  const quick = values.quick;
+  const tests = values.tests ? values.tests.split(",") : DEFAULT_TESTS;
+  const pipelines = values.pipelines.split(",").map(Number);
+  const requests = Number(values.requests ?? (quick ? 50_000 : 200_000));
+  const reps = Number(values.reps ?? (quick ? 1 : 3));
+  const loadBefore = loadAverage();
+  const rows: Row[] = [];
+  let memory: MemoryResult | null = null;
+  let stem = "";
+  if (!values["no-throughput"]) {
+    const rift = await startRiftProcess();
+    const redis = await startRedisProcess();
+    try {
+      console.log(renderTable([]));
+      for (const pipeline of pipelines) {
+        for (const test of tests) {
+          // Pipelined runs are faster per request: give them more requests.
+          const n = Math.round(requests * (pipeline > 1 ? 4 : 1) * (REQUEST_SHARE[test] ?? 1));
+          const row = await compareTest(rift, redis, test, pipeline, n, reps, rows.length);
+          rows.push(row);
+          console.log(renderTable([row]).split("\n")[2]);
+        }
+      }
+    } finally {
+      await rift.stop();
+      await redis.stop();
+    }
+    stem = (await writeResult(loadBefore, reps, rows, null)).stem;
+  }
+  if (!values["no-memory"]) {
+    // Fresh servers: the baseline must not include what the throughput tests left.
+    const rift = await startRiftProcess();
+    const redis = await startRedisProcess();
+    try {
+      memory = await compareMemory(
+        rift,
+        redis,
+        quick ? 100_000 : 1_000_000,
+        quick ? 8 : 100,
+        quick ? 10_000 : 100_000,
+      );
+    } finally {
+      await rift.stop();
+      await redis.stop();
+    }
+  }
+  const result = await writeResult(loadBefore, reps, rows, memory, stem);
+  console.log(`\n${renderReport(result)}`);
+}
+
+/**
+ * Writes a result: `<date>-<commit>.json` and `.md`, and latest.md and
+ * latest.svg. Called after the throughput part too, so a failure while
+ * loading the memory dataset loses nothing measured before.
+ */
+async function writeResult(
+  loadBefore: number[],
+  reps: number,
+  rows: Row[],
+  memory: MemoryResult | null,
+  stem = "",
+): Promise<Result & { stem: string }> {
+  const date = new Date().toISOString();
+  const commit = describeCommit();
+  const result = {
+    date,
+    commit,
+    machine: describeMachine(),
+    loadBefore,
+    loadAfter: loadAverage(),
+    reps,
+    rows,
+    memory,
+    stem: stem || `${date.replace(/[:.]/g, "-")}-${commit}`,
+  };
+  const { stem: _, ...stored } = result;
+  const report = renderReport(stored);
+  await Deno.mkdir(RESULTS, { recursive: true });
+  await Deno.writeTextFile(`${RESULTS}${result.stem}.json`, JSON.stringify(stored, null, 2) + "\n");
+  await Deno.writeTextFile(`${RESULTS}${result.stem}.md`, report);
+  await Deno.writeTextFile(`${RESULTS}latest.md`, report);
+  if (rows.length > 0) await Deno.writeTextFile(`${RESULTS}latest.svg`, renderChart(rows));
+  return result;
 }

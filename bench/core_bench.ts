@@ -1,6 +1,10 @@
 /**
  * Micro-benchmarks of the hot path: request parsing, reply writing,
- * command lookup and a full dispatch of GET/SET without the network.
+ * command lookup and a full dispatch (parse, execute, reply) of the
+ * commands of the side-by-side comparison, without the network and
+ * without the production modules (bench/memory_accounting_bench.ts measures
+ * those). The data structures have their own: list_bench.ts,
+ * hashset_bench.ts, keyspace_bench.ts.
  *
  * @module
  */
@@ -74,6 +78,22 @@ Deno.bench(
   { group: "dispatch" },
   () => run(getPipeline),
 );
+/** The other commands of the side-by-side comparison, 1000 each, through the whole path. */
+const COMMANDS: [string, (i: number) => string[]][] = [
+  ["PING", () => ["PING"]],
+  ["INCR", (i) => ["INCR", `counter:${i % 100}`]],
+  ["LPUSH", (i) => ["LPUSH", "list", `v${i}`]],
+  ["RPOP", () => ["RPOP", "list"]],
+  ["SADD", (i) => ["SADD", "set", `member:${i}`]],
+  ["HSET", (i) => ["HSET", "hash", `field:${i}`, "value"]],
+  ["SPOP", () => ["SPOP", "set"]],
+  ["MSET", (i) => ["MSET", `a:${i}`, "1", `b:${i}`, "2", `c:${i}`, "3"]],
+];
+for (const [name, make] of COMMANDS) {
+  const bytes = pipeline(1000, make);
+  Deno.bench(`dispatch: 1000 ${name}`, { group: "commands" }, () => run(bytes));
+}
+
 Deno.bench("lookup: command table, 1000 names", { group: "dispatch" }, () => {
   const names = [new TextEncoder().encode("get"), new TextEncoder().encode("SET")];
   for (let i = 0; i < 1000; i++) server.commands.lookup(names[i & 1]);

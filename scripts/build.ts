@@ -22,6 +22,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { V8_FLAGS } from "../src/v8_flags.ts";
 
 /** Every target `deno compile --target` accepts, with the binary suffix it needs. */
 export const TARGETS: { target: string; suffix: string }[] = [
@@ -54,9 +55,9 @@ export const PERMISSIONS: string[] = [
 /**
  * Runtime flags baked into the binary: `--unstable-net` enables the unix
  * datagram socket sd_notify needs (Deno 2 has no stable API for it; see
- * src/server/systemd.ts).
+ * src/server/systemd.ts); the V8 flags are explained in src/v8_flags.ts.
  */
-export const RUNTIME_FLAGS: string[] = ["--unstable-net"];
+export const RUNTIME_FLAGS: string[] = ["--unstable-net", `--v8-flags=${V8_FLAGS.join(",")}`];
 
 /** The project root (this script lives in scripts/). */
 const ROOT = new URL("..", import.meta.url).pathname;

@@ -444,18 +444,19 @@ export const CONNECTION_COMMANDS: CommandSpec[] = [
     flags: ["fast"],
     group: "connection",
     since: "1.0.0",
-    summary: "Returns the server's liveliness response.",
+    summary: "Ping the server",
     complexity: "O(1)",
     syntax: "[message]",
+    tips: ["request_policy:all_shards", "response_policy:all_succeeded"],
     handler: ping,
   }),
   command({
     name: "echo",
     arity: 2,
-    flags: ["fast"],
+    flags: ["loading", "stale", "fast"],
     group: "connection",
     since: "1.0.0",
-    summary: "Returns the given string.",
+    summary: "Echo the given string",
     complexity: "O(1)",
     syntax: "message",
     handler: (c, argv) => c.out.bulk(argv[1]),
@@ -466,7 +467,7 @@ export const CONNECTION_COMMANDS: CommandSpec[] = [
     flags: ["allow_busy", "noscript", "loading", "stale", "fast", "no_auth"],
     group: "connection",
     since: "1.0.0",
-    summary: "Closes the connection.",
+    summary: "Close the connection",
     complexity: "O(1)",
     handler: (c) => {
       c.out.ok();
@@ -479,7 +480,7 @@ export const CONNECTION_COMMANDS: CommandSpec[] = [
     flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
     group: "connection",
     since: "6.2.0",
-    summary: "Resets the connection.",
+    summary: "Reset the connection",
     complexity: "O(1)",
     handler: reset,
   }),
@@ -489,9 +490,13 @@ export const CONNECTION_COMMANDS: CommandSpec[] = [
     flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
     group: "connection",
     since: "6.0.0",
-    summary: "Handshakes with the Redis server.",
+    summary: "Handshake with Redis",
     complexity: "O(1)",
-    syntax: "[protover [AUTH username password] [SETNAME clientname]]",
+    syntax: "[protover [AUTH username password] [SETNAME clientname]]{arguments}",
+    history: [[
+      "6.2.0",
+      "`protover` made optional; when called without arguments the command reports the current connection's context.",
+    ]],
     handler: hello,
   }),
   command({
@@ -500,9 +505,10 @@ export const CONNECTION_COMMANDS: CommandSpec[] = [
     flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
     group: "connection",
     since: "1.0.0",
-    summary: "Authenticates the connection.",
+    summary: "Authenticate to the server",
     complexity: "O(N) where N is the number of passwords defined for the user",
-    syntax: "[username] password",
+    syntax: "[username]{6.0.0} password",
+    history: [["6.0.0", "Added ACL style (username and password)."]],
     handler: auth,
   }),
   command({
@@ -511,7 +517,7 @@ export const CONNECTION_COMMANDS: CommandSpec[] = [
     flags: ["loading", "stale", "fast"],
     group: "connection",
     since: "1.0.0",
-    summary: "Changes the selected database.",
+    summary: "Change the selected database for the current connection",
     complexity: "O(1)",
     syntax: "index",
     handler: select,
@@ -522,7 +528,7 @@ export const CONNECTION_COMMANDS: CommandSpec[] = [
     flags: [],
     group: "connection",
     since: "2.4.0",
-    summary: "A container for client connection commands.",
+    summary: "A container for client connection commands",
     complexity: "Depends on subcommand.",
     subcommands: [
       command({
@@ -531,7 +537,7 @@ export const CONNECTION_COMMANDS: CommandSpec[] = [
         flags: [...CONN_FLAGS],
         group: "connection",
         since: "5.0.0",
-        summary: "Returns the unique client ID of the connection.",
+        summary: "Returns the client ID for the current connection",
         complexity: "O(1)",
         handler: (c) => c.out.integer(c.id),
       }),
@@ -541,7 +547,7 @@ export const CONNECTION_COMMANDS: CommandSpec[] = [
         flags: [...CONN_FLAGS],
         group: "connection",
         since: "2.6.9",
-        summary: "Sets the connection name.",
+        summary: "Set the current connection name",
         complexity: "O(1)",
         syntax: "connection-name",
         handler: (c, argv) => {
@@ -556,11 +562,12 @@ export const CONNECTION_COMMANDS: CommandSpec[] = [
         flags: [...CONN_FLAGS],
         group: "connection",
         since: "2.6.9",
-        summary: "Returns the name of the connection.",
+        summary: "Get the current connection name",
         complexity: "O(1)",
         handler: (c) => (c.name === "" ? c.out.nullBulk() : c.out.bulkLatin1(c.name)),
       }),
       command({
+        // Beyond Redis 7.0: from Redis 7.2 (clients send it on connect and ignore errors).
         name: "setinfo",
         arity: 4,
         flags: [...CONN_FLAGS],
@@ -568,7 +575,7 @@ export const CONNECTION_COMMANDS: CommandSpec[] = [
         since: "7.2.0",
         summary: "Sets information specific to the client or connection.",
         complexity: "O(1)",
-        syntax: "LIB-NAME libname | LIB-VER libver",
+        syntax: "<LIB-NAME libname | LIB-VER libver>{attr}",
         handler: clientSetInfo,
       }),
       command({
@@ -577,9 +584,22 @@ export const CONNECTION_COMMANDS: CommandSpec[] = [
         flags: [...ADMIN_FLAGS],
         group: "connection",
         since: "2.4.0",
-        summary: "Lists open connections.",
+        summary: "Get the list of client connections",
         complexity: "O(N) where N is the number of client connections",
-        syntax: "[TYPE NORMAL | MASTER | REPLICA | PUBSUB] [ID client-id [client-id ...]]",
+        syntax:
+          "[TYPE <NORMAL | MASTER | REPLICA | PUBSUB>]{5.0.0} [ID client-id [client-id ...]]{block id 6.2.0}",
+        history: [
+          ["2.8.12", "Added unique client `id` field."],
+          ["5.0.0", "Added optional `TYPE` filter."],
+          ["6.0.0", "Added `user` field."],
+          [
+            "6.2.0",
+            "Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` filter.",
+          ],
+          ["7.0.0", "Added `resp`, `multi-mem`, `rbs` and `rbp` fields."],
+          ["7.0.3", "Added `ssub` field."],
+        ],
+        tips: ["nondeterministic_output"],
         handler: clientList,
       }),
       command({
@@ -588,8 +608,9 @@ export const CONNECTION_COMMANDS: CommandSpec[] = [
         flags: [...CONN_FLAGS],
         group: "connection",
         since: "6.2.0",
-        summary: "Returns information about the connection.",
+        summary: "Returns information about the current client connection.",
         complexity: "O(1)",
+        tips: ["nondeterministic_output"],
         handler: (c) => c.out.verbatim(clientInfoLine(c) + "\n"),
       }),
       command({
@@ -598,10 +619,17 @@ export const CONNECTION_COMMANDS: CommandSpec[] = [
         flags: [...ADMIN_FLAGS],
         group: "connection",
         since: "2.4.0",
-        summary: "Terminates open connections.",
+        summary: "Kill the connection of a client",
         complexity: "O(N) where N is the number of client connections",
         syntax:
-          "ip:port | [ID client-id] [TYPE NORMAL | MASTER | SLAVE | REPLICA | PUBSUB] [USER username] [ADDR ip:port] [LADDR ip:port] [SKIPME YES | NO]",
+          "<ip:port{deprecated:2.8.12} | <[ID client-id]{2.8.12} | [TYPE <NORMAL | MASTER{3.2.0} | SLAVE | REPLICA{5.0.0} | PUBSUB>]{normal_master_slave_pubsub 2.8.12} | [USER username] | [ADDR ip:port] | [LADDR ip:port]{6.2.0} | [SKIPME yes/no]>{new-format} ...>{filter}",
+        history: [["2.8.12", "Added new filter format."], ["2.8.12", "`ID` option."], [
+          "3.2.0",
+          "Added `master` type in for `TYPE` option.",
+        ], [
+          "5.0.0",
+          "Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward compatibility.",
+        ], ["6.2.0", "`LADDR` option."]],
         handler: clientKill,
       }),
       command({
@@ -610,12 +638,13 @@ export const CONNECTION_COMMANDS: CommandSpec[] = [
         flags: [...ADMIN_FLAGS],
         group: "connection",
         since: "7.0.0",
-        summary: "Sets the client eviction mode of the connection.",
+        summary: "Set client eviction mode for the current connection",
         complexity: "O(1)",
-        syntax: "ON | OFF",
+        syntax: "<ON | OFF>{enabled}",
         handler: (c, argv) => onOff(c, argv[2], (on) => c.noEvict = on),
       }),
       command({
+        // Beyond Redis 7.0: from Redis 7.2.
         name: "no-touch",
         arity: 3,
         flags: ["noscript", "loading", "stale"],
@@ -624,7 +653,7 @@ export const CONNECTION_COMMANDS: CommandSpec[] = [
         summary:
           "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.",
         complexity: "O(1)",
-        syntax: "ON | OFF",
+        syntax: "<ON | OFF>{enabled}",
         handler: (c, argv) => onOff(c, argv[2], (on) => c.noTouch = on),
       }),
       command({
@@ -633,9 +662,9 @@ export const CONNECTION_COMMANDS: CommandSpec[] = [
         flags: [...CONN_FLAGS],
         group: "connection",
         since: "3.2.0",
-        summary: "Instructs the server whether to reply to commands.",
+        summary: "Instruct the server whether to reply to commands",
         complexity: "O(1)",
-        syntax: "ON | OFF | SKIP",
+        syntax: "<ON | OFF | SKIP>",
         handler: (c, argv) => {
           if (isKeyword(argv[2], "on")) {
             c.replyMode = ReplyMode.ON;
@@ -654,10 +683,11 @@ export const CONNECTION_COMMANDS: CommandSpec[] = [
         arity: -3,
         flags: [...ADMIN_FLAGS],
         group: "connection",
-        since: "3.0.0",
-        summary: "Suspends commands processing.",
+        since: "2.9.50",
+        summary: "Stop processing commands from clients for some time",
         complexity: "O(1)",
-        syntax: "timeout [WRITE | ALL]",
+        syntax: "timeout{integer} [WRITE | ALL]{mode 6.2.0}",
+        history: [["6.2.0", "`CLIENT PAUSE WRITE` mode added along with the `mode` option."]],
         handler: clientPause,
       }),
       command({
@@ -666,7 +696,7 @@ export const CONNECTION_COMMANDS: CommandSpec[] = [
         flags: [...ADMIN_FLAGS],
         group: "connection",
         since: "6.2.0",
-        summary: "Resumes processing of clients that were paused.",
+        summary: "Resume processing of clients that were paused",
         complexity: "O(N) Where N is the number of paused clients",
         handler: (c) => {
           c.server.unpause();
@@ -679,7 +709,7 @@ export const CONNECTION_COMMANDS: CommandSpec[] = [
         flags: [...ADMIN_FLAGS],
         group: "connection",
         since: "5.0.0",
-        summary: "Unblocks a client blocked by a blocking command from a different connection.",
+        summary: "Unblock a client blocked in a blocking command from a different connection",
         complexity: "O(log N) where N is the number of client connections",
         syntax: "client-id [TIMEOUT | ERROR]",
         handler: clientUnblock,
@@ -690,7 +720,7 @@ export const CONNECTION_COMMANDS: CommandSpec[] = [
         flags: ["loading", "stale"],
         group: "connection",
         since: "5.0.0",
-        summary: "Returns helpful text about the different subcommands.",
+        summary: "Show helpful text about the different subcommands",
         complexity: "O(1)",
         handler: (c) => helpReply(c, "CLIENT", CLIENT_HELP),
       }),

@@ -551,7 +551,7 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
     flags: [],
     group: "server",
     since: "2.2.12",
-    summary: "A container for slow log commands.",
+    summary: "A container for slow log commands",
     complexity: "Depends on subcommand.",
     subcommands: [
       command({
@@ -560,9 +560,11 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [...ADMIN],
         group: "server",
         since: "2.2.12",
-        summary: "Returns the slow log's entries.",
+        summary: "Get the slow log's entries",
         complexity: "O(N) where N is the number of entries returned",
         syntax: "[count]",
+        history: [["4.0.0", "Added client IP address, port and name to the reply."]],
+        tips: ["request_policy:all_nodes", "nondeterministic_output"],
         handler: slowlogGet,
       }),
       command({
@@ -571,7 +573,9 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [...ADMIN],
         group: "server",
         since: "2.2.12",
-        summary: "Returns the number of entries in the slow log.",
+        summary: "Get the slow log's length",
+        complexity: "O(1)",
+        tips: ["request_policy:all_nodes", "response_policy:agg_sum", "nondeterministic_output"],
         handler: (c) => c.out.integer(production(c.server).slowlog.length),
       }),
       command({
@@ -580,8 +584,9 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [...ADMIN],
         group: "server",
         since: "2.2.12",
-        summary: "Clears all entries from the slow log.",
+        summary: "Clear all entries from the slow log",
         complexity: "O(N) where N is the number of entries in the slowlog",
+        tips: ["request_policy:all_nodes", "response_policy:all_succeeded"],
         handler: (c) => {
           production(c.server).slowlog.reset();
           c.out.ok();
@@ -594,6 +599,7 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         group: "server",
         since: "6.2.0",
         summary: "Show helpful text about the different subcommands",
+        complexity: "O(1)",
         handler: (c) =>
           helpReply(c, "SLOWLOG", [
             "GET [<count>]",
@@ -615,7 +621,7 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
     flags: [],
     group: "server",
     since: "2.8.13",
-    summary: "A container for latency diagnostics commands.",
+    summary: "A container for latency diagnostics commands",
     complexity: "Depends on subcommand.",
     subcommands: [
       command({
@@ -624,7 +630,9 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [...ADMIN_NOSCRIPT],
         group: "server",
         since: "2.8.13",
-        summary: "Returns the latest latency samples for all events.",
+        summary: "Return the latest latency samples for all events.",
+        complexity: "O(1)",
+        tips: ["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
         handler: latencyLatest,
       }),
       command({
@@ -633,8 +641,10 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [...ADMIN_NOSCRIPT],
         group: "server",
         since: "2.8.13",
-        summary: "Returns timestamp-latency samples for an event.",
+        summary: "Return timestamp-latency samples for the event.",
         syntax: "event",
+        complexity: "O(1)",
+        tips: ["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
         handler: latencyHistory,
       }),
       command({
@@ -643,8 +653,10 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [...ADMIN_NOSCRIPT],
         group: "server",
         since: "2.8.13",
-        summary: "Resets the latency data for one or more events.",
+        summary: "Reset latency data for one or more events.",
         syntax: "[event [event ...]]",
+        complexity: "O(1)",
+        tips: ["request_policy:all_nodes", "response_policy:all_succeeded"],
         handler: latencyReset,
       }),
       command({
@@ -653,7 +665,9 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [...ADMIN_NOSCRIPT],
         group: "server",
         since: "2.8.13",
-        summary: "Returns a human-readable latency analysis report.",
+        summary: "Return a human readable latency analysis report.",
+        complexity: "O(1)",
+        tips: ["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
         handler: latencyDoctorCommand,
       }),
       command({
@@ -662,8 +676,10 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [...ADMIN_NOSCRIPT],
         group: "server",
         since: "2.8.13",
-        summary: "Returns a latency graph for an event.",
+        summary: "Return a latency graph for the event.",
         syntax: "event",
+        complexity: "O(1)",
+        tips: ["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
         handler: latencyGraphCommand,
       }),
       command({
@@ -672,10 +688,11 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [...ADMIN_NOSCRIPT],
         group: "server",
         since: "7.0.0",
-        summary: "Returns the cumulative distribution of latencies of a subset or all commands.",
+        summary: "Return the cumulative distribution of latencies of a subset of commands or all.",
         complexity:
           "O(N) where N is the number of commands with latency information being retrieved.",
         syntax: "[command [command ...]]",
+        tips: ["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"],
         handler: latencyHistogram,
       }),
       command({
@@ -684,7 +701,8 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [...HELP_FLAGS],
         group: "server",
         since: "2.8.13",
-        summary: "Returns helpful text about the different subcommands.",
+        summary: "Show helpful text about the different subcommands.",
+        complexity: "O(1)",
         handler: (c) =>
           helpReply(c, "LATENCY", [
             "DOCTOR",
@@ -711,7 +729,7 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
     flags: [...ADMIN_NOSCRIPT],
     group: "server",
     since: "1.0.0",
-    summary: "Listens for all requests received by the server in real-time.",
+    summary: "Listen for all requests received by the server in real time",
     handler: monitor,
   }),
   command({
@@ -720,19 +738,17 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
     flags: [],
     group: "server",
     since: "4.0.0",
-    summary: "A container for memory diagnostics commands.",
+    summary: "A container for memory diagnostics commands",
     complexity: "Depends on subcommand.",
     subcommands: [
       command({
         name: "usage",
         arity: -3,
         flags: ["readonly"],
-        firstKey: 2,
-        lastKey: 2,
-        step: 1,
+        keySpecs: ["RO index:2"],
         group: "server",
         since: "4.0.0",
-        summary: "Estimates the memory usage of a key.",
+        summary: "Estimate the memory usage of a key",
         complexity: "O(N) where N is the number of samples.",
         syntax: "key [SAMPLES count]",
         handler: memoryUsage,
@@ -743,7 +759,9 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [],
         group: "server",
         since: "4.0.0",
-        summary: "Returns details about memory usage.",
+        summary: "Show memory usage details",
+        complexity: "O(1)",
+        tips: ["nondeterministic_output", "request_policy:all_shards", "response_policy:special"],
         handler: memoryStats,
       }),
       command({
@@ -752,7 +770,9 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [],
         group: "server",
         since: "4.0.0",
-        summary: "Outputs a memory problems report.",
+        summary: "Outputs memory problems report",
+        complexity: "O(1)",
+        tips: ["nondeterministic_output", "request_policy:all_shards", "response_policy:special"],
         handler: (c) => c.out.verbatim(memoryDoctorReport(c)),
       }),
       command({
@@ -761,8 +781,9 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [],
         group: "server",
         since: "4.0.0",
-        summary: "Returns the allocator statistics.",
+        summary: "Show allocator internal stats",
         complexity: "Depends on how much memory is allocated, could be slow",
+        tips: ["nondeterministic_output", "request_policy:all_shards", "response_policy:special"],
         handler: (c) => c.out.verbatim("Stats not supported for the current allocator"),
       }),
       command({
@@ -771,9 +792,20 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [],
         group: "server",
         since: "4.0.0",
-        summary: "Asks the allocator to release memory.",
+        summary: "Ask the allocator to release memory",
         complexity: "Depends on how much memory is allocated, could be slow",
-        handler: (c) => c.out.ok(),
+        tips: ["request_policy:all_shards", "response_policy:all_succeeded"],
+        handler: (c) => {
+          // V8's "last resort" full collection also shrinks the young generation
+          // and releases pooled pages: its way of handing memory back. `gc`
+          // exists only when Rift runs with --expose-gc (as the benchmarks do).
+          (globalThis as { gc?: (options: object) => void }).gc?.({
+            type: "major",
+            execution: "sync",
+            flavor: "last-resort",
+          });
+          c.out.ok();
+        },
       }),
       command({
         name: "help",
@@ -781,7 +813,8 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         flags: [...HELP_FLAGS],
         group: "server",
         since: "4.0.0",
-        summary: "Returns helpful text about the different subcommands.",
+        summary: "Show helpful text about the different subcommands",
+        complexity: "O(1)",
         handler: (c) =>
           helpReply(c, "MEMORY", [
             "DOCTOR",
@@ -805,8 +838,9 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
     flags: [...ADMIN_NOSCRIPT],
     group: "server",
     since: "1.0.0",
-    summary: "A container for debugging commands.",
+    summary: "A container for debugging commands",
     complexity: "Depends on subcommand.",
+    docFlags: ["syscmd"],
     handler: debug,
   }),
 ];

@@ -20,7 +20,7 @@ import { NOTIFY_GENERIC, NOTIFY_KEY_MISS } from "../server/notify_flags.ts";
 import { bytesEqual, isKeyword, latin1, lowerAscii, utf8 } from "../util/bytes.ts";
 import { globMatch } from "../util/glob.ts";
 import { parseBigInteger, parseInteger } from "../util/numbers.ts";
-import { ALL_KEYS, command, type CommandFlag, type CommandSpec, KEY1 } from "./spec.ts";
+import { command, type CommandFlag, type CommandSpec } from "./spec.ts";
 import { helpReply, NO_SUCH_KEY, NOT_INTEGER, scanCursorArg, SYNTAX_ERROR } from "./util.ts";
 
 const DEL = utf8("DEL");
@@ -559,7 +559,7 @@ export function trackEvictionPolicy(server: Server): void {
 const EXPIRE_COMMON = {
   arity: -3,
   flags: ["write", "fast"] as CommandFlag[],
-  ...KEY1,
+  keySpecs: ["RW update"],
   group: "generic" as const,
   complexity: "O(1)",
 };
@@ -567,7 +567,7 @@ const EXPIRE_COMMON = {
 const TTL_COMMON = {
   arity: 2,
   flags: ["readonly", "fast"] as CommandFlag[],
-  ...KEY1,
+  keySpecs: ["RO access"],
   group: "generic" as const,
   complexity: "O(1)",
   syntax: "key",
@@ -576,9 +576,9 @@ const TTL_COMMON = {
 const OBJECT_KEY = {
   arity: 3,
   flags: ["readonly"] as CommandFlag[],
-  firstKey: 2,
-  lastKey: 2,
-  step: 1,
+  keySpecs: ["RO index:2"],
+  complexity: "O(1)",
+  syntax: "key",
 };
 
 /** Key command specs. */
@@ -587,20 +587,21 @@ export const KEY_COMMANDS: CommandSpec[] = [
     name: "del",
     arity: -2,
     flags: ["write"],
-    ...ALL_KEYS,
+    keySpecs: ["RM delete range:-1"],
     group: "generic",
     since: "1.0.0",
     summary: "Delete a key",
     complexity:
       "O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).",
     syntax: "key [key ...]",
+    tips: ["request_policy:multi_shard", "response_policy:agg_sum"],
     handler: del,
   }),
   command({
     name: "unlink",
     arity: -2,
     flags: ["write", "fast"],
-    ...ALL_KEYS,
+    keySpecs: ["RM delete range:-1"],
     group: "generic",
     since: "4.0.0",
     summary:
@@ -608,25 +609,28 @@ export const KEY_COMMANDS: CommandSpec[] = [
     complexity:
       "O(1) for each key removed regardless of its size. Then the command does O(N) work in a different thread in order to reclaim memory, where N is the number of allocations the deleted objects where composed of.",
     syntax: "key [key ...]",
+    tips: ["request_policy:multi_shard", "response_policy:agg_sum"],
     handler: del,
   }),
   command({
     name: "exists",
     arity: -2,
     flags: ["readonly", "fast"],
-    ...ALL_KEYS,
+    keySpecs: ["RO range:-1"],
     group: "generic",
     since: "1.0.0",
     summary: "Determine if a key exists",
     complexity: "O(N) where N is the number of keys to check.",
     syntax: "key [key ...]",
+    history: [["3.0.3", "Accepts multiple `key` arguments."]],
+    tips: ["request_policy:multi_shard", "response_policy:agg_sum"],
     handler: exists,
   }),
   command({
     name: "type",
     arity: 2,
     flags: ["readonly", "fast"],
-    ...KEY1,
+    keySpecs: ["RO"],
     group: "generic",
     since: "1.0.0",
     summary: "Determine the type stored at key",
@@ -638,22 +642,21 @@ export const KEY_COMMANDS: CommandSpec[] = [
     name: "touch",
     arity: -2,
     flags: ["readonly", "fast"],
-    ...ALL_KEYS,
+    keySpecs: ["RO range:-1"],
     group: "generic",
     since: "3.2.1",
     summary:
       "Alters the last access time of a key(s). Returns the number of existing keys specified.",
     complexity: "O(N) where N is the number of keys that will be touched.",
     syntax: "key [key ...]",
+    tips: ["request_policy:multi_shard", "response_policy:agg_sum"],
     handler: touch,
   }),
   command({
     name: "rename",
     arity: 3,
     flags: ["write"],
-    firstKey: 1,
-    lastKey: 2,
-    step: 1,
+    keySpecs: ["RW access delete", "OW update index:2"],
     group: "generic",
     since: "1.0.0",
     summary: "Rename a key",
@@ -665,23 +668,23 @@ export const KEY_COMMANDS: CommandSpec[] = [
     name: "renamenx",
     arity: 3,
     flags: ["write", "fast"],
-    firstKey: 1,
-    lastKey: 2,
-    step: 1,
+    keySpecs: ["RW access delete", "OW insert index:2"],
     group: "generic",
     since: "1.0.0",
     summary: "Rename a key, only if the new key does not exist",
     complexity: "O(1)",
     syntax: "key newkey",
+    history: [[
+      "3.2.0",
+      "The command no longer returns an error when source and destination names are the same.",
+    ]],
     handler: (c, argv) => rename(c, argv, true),
   }),
   command({
     name: "copy",
     arity: -3,
     flags: ["write", "denyoom"],
-    firstKey: 1,
-    lastKey: 2,
-    step: 1,
+    keySpecs: ["RO access", "OW update index:2"],
     group: "generic",
     since: "6.2.0",
     summary: "Copy a key",
@@ -694,7 +697,7 @@ export const KEY_COMMANDS: CommandSpec[] = [
     name: "move",
     arity: 3,
     flags: ["write", "fast"],
-    ...KEY1,
+    keySpecs: ["RW access update"],
     group: "generic",
     since: "1.0.0",
     summary: "Move a key to another database",
@@ -712,7 +715,8 @@ export const KEY_COMMANDS: CommandSpec[] = [
     complexity:
       "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.",
     syntax: "pattern",
-    aclCategories: ["dangerous"],
+    tips: ["request_policy:all_shards", "nondeterministic_output_order"],
+    aclCategories: ["keyspace", "dangerous"],
     handler: keys,
   }),
   command({
@@ -724,7 +728,9 @@ export const KEY_COMMANDS: CommandSpec[] = [
     summary: "Incrementally iterate the keys space",
     complexity:
       "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
-    syntax: "cursor [MATCH pattern] [COUNT count] [TYPE type]",
+    syntax: "cursor [MATCH pattern] [COUNT count] [TYPE type]{6.0.0}",
+    history: [["6.0.0", "Added the `TYPE` subcommand."]],
+    tips: ["nondeterministic_output", "request_policy:special"],
     handler: scan,
   }),
   command({
@@ -735,6 +741,7 @@ export const KEY_COMMANDS: CommandSpec[] = [
     since: "1.0.0",
     summary: "Return a random key from the keyspace",
     complexity: "O(1)",
+    tips: ["request_policy:all_shards", "nondeterministic_output"],
     handler: randomkey,
   }),
   command({
@@ -742,7 +749,8 @@ export const KEY_COMMANDS: CommandSpec[] = [
     name: "expire",
     since: "1.0.0",
     summary: "Set a key's time to live in seconds",
-    syntax: "key seconds [NX | XX | GT | LT]",
+    syntax: "key seconds [NX | XX | GT | LT]{condition 7.0.0}",
+    history: [["7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."]],
     handler: (c, argv) => expireGeneric(c, argv, "expire", true, 1000),
   }),
   command({
@@ -750,7 +758,8 @@ export const KEY_COMMANDS: CommandSpec[] = [
     name: "pexpire",
     since: "2.6.0",
     summary: "Set a key's time to live in milliseconds",
-    syntax: "key milliseconds [NX | XX | GT | LT]",
+    syntax: "key milliseconds [NX | XX | GT | LT]{condition 7.0.0}",
+    history: [["7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."]],
     handler: (c, argv) => expireGeneric(c, argv, "pexpire", true, 1),
   }),
   command({
@@ -758,7 +767,8 @@ export const KEY_COMMANDS: CommandSpec[] = [
     name: "expireat",
     since: "1.2.0",
     summary: "Set the expiration for a key as a UNIX timestamp",
-    syntax: "key unix-time-seconds [NX | XX | GT | LT]",
+    syntax: "key unix-time-seconds [NX | XX | GT | LT]{condition 7.0.0}",
+    history: [["7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."]],
     handler: (c, argv) => expireGeneric(c, argv, "expireat", false, 1000),
   }),
   command({
@@ -766,7 +776,8 @@ export const KEY_COMMANDS: CommandSpec[] = [
     name: "pexpireat",
     since: "2.6.0",
     summary: "Set the expiration for a key as a UNIX timestamp specified in milliseconds",
-    syntax: "key unix-time-milliseconds [NX | XX | GT | LT]",
+    syntax: "key unix-time-milliseconds [NX | XX | GT | LT]{condition 7.0.0}",
+    history: [["7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."]],
     handler: (c, argv) => expireGeneric(c, argv, "pexpireat", false, 1),
   }),
   command({
@@ -774,6 +785,8 @@ export const KEY_COMMANDS: CommandSpec[] = [
     name: "ttl",
     since: "1.0.0",
     summary: "Get the time to live for a key in seconds",
+    history: [["2.8.0", "Added the -2 reply."]],
+    tips: ["nondeterministic_output"],
     handler: (c, argv) => ttlGeneric(c, argv, false, false),
   }),
   command({
@@ -781,6 +794,8 @@ export const KEY_COMMANDS: CommandSpec[] = [
     name: "pttl",
     since: "2.6.0",
     summary: "Get the time to live for a key in milliseconds",
+    history: [["2.8.0", "Added the -2 reply."]],
+    tips: ["nondeterministic_output"],
     handler: (c, argv) => ttlGeneric(c, argv, true, false),
   }),
   command({
@@ -801,7 +816,7 @@ export const KEY_COMMANDS: CommandSpec[] = [
     name: "persist",
     arity: 2,
     flags: ["write", "fast"],
-    ...KEY1,
+    keySpecs: ["RW update"],
     group: "generic",
     since: "2.2.0",
     summary: "Remove the expiration from a key",
@@ -824,8 +839,7 @@ export const KEY_COMMANDS: CommandSpec[] = [
         group: "generic",
         since: "2.2.3",
         summary: "Inspect the internal encoding of a Redis object",
-        complexity: "O(1)",
-        syntax: "key",
+        tips: ["nondeterministic_output"],
         handler: objectEncoding,
       }),
       command({
@@ -834,8 +848,7 @@ export const KEY_COMMANDS: CommandSpec[] = [
         group: "generic",
         since: "4.0.0",
         summary: "Get the logarithmic access frequency counter of a Redis object",
-        complexity: "O(1)",
-        syntax: "key",
+        tips: ["nondeterministic_output"],
         handler: objectFreq,
       }),
       command({
@@ -844,8 +857,7 @@ export const KEY_COMMANDS: CommandSpec[] = [
         group: "generic",
         since: "2.2.3",
         summary: "Get the time since a Redis object was last accessed",
-        complexity: "O(1)",
-        syntax: "key",
+        tips: ["nondeterministic_output"],
         handler: objectIdletime,
       }),
       command({
@@ -854,8 +866,7 @@ export const KEY_COMMANDS: CommandSpec[] = [
         group: "generic",
         since: "2.2.3",
         summary: "Get the number of references to the value of the key",
-        complexity: "O(1)",
-        syntax: "key",
+        tips: ["nondeterministic_output"],
         handler: objectRefcount,
       }),
       command({

@@ -17,7 +17,8 @@
 import type { Client } from "../server/client.ts";
 import { TYPE_LIST } from "../store/database.ts";
 import { ListValue } from "../store/list.ts";
-import { command, type CommandSpec, KEY1 } from "./spec.ts";
+import { command, type CommandSpec } from "./spec.ts";
+import { numkeysFinder } from "./key_finders.ts";
 import { arityError } from "./dispatch.ts";
 import {
   INDEX_OUT_OF_RANGE,
@@ -613,34 +614,19 @@ function blmpop(c: Client, argv: Uint8Array[], spec: CommandSpec): void {
   blockingPop(c, argv, spec, args.keys, args.left, args.count, timeoutMs);
 }
 
-/** Key positions of LMPOP/BLMPOP: `numkeys` keys after the count at `numkeysAt`. */
-function multiPopKeys(numkeysAt: number): (argv: Uint8Array[]) => number[] {
-  return (argv) => {
-    const numkeys = argv.length > numkeysAt ? parseInteger(argv[numkeysAt]) : NaN;
-    const out: number[] = [];
-    if (!(numkeys >= 1)) return out;
-    for (let i = numkeysAt + 1; i <= numkeysAt + numkeys && i < argv.length; i++) out.push(i);
-    return out;
-  };
-}
-
 // -------------------------------------------------------------------- specs
-
-const SIDES = "<LEFT | RIGHT> <LEFT | RIGHT>";
 
 const BLPOP: CommandSpec = command({
   name: "blpop",
   arity: -3,
   flags: ["write", "noscript", "blocking"],
-  firstKey: 1,
-  lastKey: -2,
-  step: 1,
+  keySpecs: ["RW access delete range:-2"],
   group: "list",
   since: "2.0.0",
-  summary:
-    "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.",
+  summary: "Remove and get the first element in a list, or block until one is available",
   complexity: "O(N) where N is the number of provided keys.",
   syntax: "key [key ...] timeout",
+  history: [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]],
   handler: (c, argv) => blpop(c, argv, BLPOP, true),
 });
 
@@ -648,15 +634,13 @@ const BRPOP: CommandSpec = command({
   name: "brpop",
   arity: -3,
   flags: ["write", "noscript", "blocking"],
-  firstKey: 1,
-  lastKey: -2,
-  step: 1,
+  keySpecs: ["RW access delete range:-2"],
   group: "list",
   since: "2.0.0",
-  summary:
-    "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.",
+  summary: "Remove and get the last element in a list, or block until one is available",
   complexity: "O(N) where N is the number of provided keys.",
   syntax: "key [key ...] timeout",
+  history: [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]],
   handler: (c, argv) => blpop(c, argv, BRPOP, false),
 });
 
@@ -664,15 +648,13 @@ const BLMOVE: CommandSpec = command({
   name: "blmove",
   arity: 6,
   flags: ["write", "denyoom", "noscript", "blocking"],
-  firstKey: 1,
-  lastKey: 2,
-  step: 1,
+  keySpecs: ["RW access delete", "RW insert index:2"],
   group: "list",
   since: "6.2.0",
   summary:
-    "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved.",
+    "Pop an element from a list, push it to another list and return it; or block until one is available",
   complexity: "O(1)",
-  syntax: `source destination ${SIDES} timeout`,
+  syntax: "source destination <LEFT | RIGHT>{wherefrom} <LEFT | RIGHT>{whereto} timeout",
   handler: (c, argv) => {
     const fromLeft = sideArg(c, argv[3]);
     if (fromLeft === null) return;
@@ -688,15 +670,17 @@ const BRPOPLPUSH: CommandSpec = command({
   name: "brpoplpush",
   arity: 4,
   flags: ["write", "denyoom", "noscript", "blocking"],
-  firstKey: 1,
-  lastKey: 2,
-  step: 1,
+  keySpecs: ["RW access delete", "RW insert index:2"],
   group: "list",
   since: "2.2.0",
   summary:
-    "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped.",
+    "Pop an element from a list, push it to another list and return it; or block until one is available",
   complexity: "O(1)",
   syntax: "source destination timeout",
+  docFlags: ["deprecated"],
+  deprecatedSince: "6.2.0",
+  replacedBy: "`BLMOVE` with the `RIGHT` and `LEFT` arguments",
+  history: [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]],
   handler: (c, argv) => {
     const timeoutMs = timeoutArg(c, argv[3]);
     if (timeoutMs === null) return;
@@ -708,14 +692,14 @@ const BLMPOP: CommandSpec = command({
   name: "blmpop",
   arity: -5,
   flags: ["write", "blocking"],
+  keySpecs: ["RW access delete index:2 keynum:0:1:1"],
   group: "list",
   since: "7.0.0",
-  summary:
-    "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.",
+  summary: "Pop elements from a list, or block until one is available",
   complexity:
     "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
-  syntax: "timeout numkeys key [key ...] <LEFT | RIGHT> [COUNT count]",
-  keys: multiPopKeys(2),
+  syntax: "timeout numkeys key [key ...] <LEFT | RIGHT>{where} [COUNT count]",
+  keys: numkeysFinder(2),
   handler: (c, argv) => blmpop(c, argv, BLMPOP),
 });
 
@@ -725,88 +709,92 @@ export const LIST_COMMANDS: CommandSpec[] = [
     name: "lpush",
     arity: -3,
     flags: ["write", "denyoom", "fast"],
-    ...KEY1,
+    keySpecs: ["RW insert"],
     group: "list",
     since: "1.0.0",
-    summary: "Prepends one or more elements to a list. Creates the key if it doesn't exist.",
+    summary: "Prepend one or multiple elements to a list",
     complexity:
       "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
     syntax: "key element [element ...]",
+    history: [["2.4.0", "Accepts multiple `element` arguments."]],
     handler: (c, argv) => push(c, argv, true, false),
   }),
   command({
     name: "rpush",
     arity: -3,
     flags: ["write", "denyoom", "fast"],
-    ...KEY1,
+    keySpecs: ["RW insert"],
     group: "list",
     since: "1.0.0",
-    summary: "Appends one or more elements to a list. Creates the key if it doesn't exist.",
+    summary: "Append one or multiple elements to a list",
     complexity:
       "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
     syntax: "key element [element ...]",
+    history: [["2.4.0", "Accepts multiple `element` arguments."]],
     handler: (c, argv) => push(c, argv, false, false),
   }),
   command({
     name: "lpushx",
     arity: -3,
     flags: ["write", "denyoom", "fast"],
-    ...KEY1,
+    keySpecs: ["RW insert"],
     group: "list",
     since: "2.2.0",
-    summary: "Prepends one or more elements to a list only when the list exists.",
+    summary: "Prepend an element to a list, only if the list exists",
     complexity:
       "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
     syntax: "key element [element ...]",
+    history: [["4.0.0", "Accepts multiple `element` arguments."]],
     handler: (c, argv) => push(c, argv, true, true),
   }),
   command({
     name: "rpushx",
     arity: -3,
     flags: ["write", "denyoom", "fast"],
-    ...KEY1,
+    keySpecs: ["RW insert"],
     group: "list",
     since: "2.2.0",
-    summary: "Appends an element to a list only when the list exists.",
+    summary: "Append an element to a list, only if the list exists",
     complexity:
       "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
     syntax: "key element [element ...]",
+    history: [["4.0.0", "Accepts multiple `element` arguments."]],
     handler: (c, argv) => push(c, argv, false, true),
   }),
   command({
     name: "lpop",
     arity: -2,
     flags: ["write", "fast"],
-    ...KEY1,
+    keySpecs: ["RW access delete"],
     group: "list",
     since: "1.0.0",
-    summary:
-      "Returns the first elements in a list after removing it. Deletes the list if the last element was popped.",
+    summary: "Remove and get the first elements in a list",
     complexity: "O(N) where N is the number of elements returned",
-    syntax: "key [count]",
+    syntax: "key [count]{6.2.0}",
+    history: [["6.2.0", "Added the `count` argument."]],
     handler: (c, argv) => pop(c, argv, true),
   }),
   command({
     name: "rpop",
     arity: -2,
     flags: ["write", "fast"],
-    ...KEY1,
+    keySpecs: ["RW access delete"],
     group: "list",
     since: "1.0.0",
-    summary:
-      "Returns and removes the last elements of a list. Deletes the list if the last element was popped.",
+    summary: "Remove and get the last elements in a list",
     complexity: "O(N) where N is the number of elements returned",
-    syntax: "key [count]",
+    syntax: "key [count]{6.2.0}",
+    history: [["6.2.0", "Added the `count` argument."]],
     handler: (c, argv) => pop(c, argv, false),
   }),
   command({
     name: "lrange",
     arity: 4,
     flags: ["readonly"],
-    ...KEY1,
+    keySpecs: ["RO access"],
     group: "list",
     since: "1.0.0",
-    summary: "Returns a range of elements from a list.",
+    summary: "Get a range of elements from a list",
     complexity:
       "O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range.",
     syntax: "key start stop",
@@ -816,10 +804,10 @@ export const LIST_COMMANDS: CommandSpec[] = [
     name: "llen",
     arity: 2,
     flags: ["readonly", "fast"],
-    ...KEY1,
+    keySpecs: ["RO"],
     group: "list",
     since: "1.0.0",
-    summary: "Returns the length of a list.",
+    summary: "Get the length of a list",
     complexity: "O(1)",
     syntax: "key",
     handler: llen,
@@ -828,10 +816,10 @@ export const LIST_COMMANDS: CommandSpec[] = [
     name: "lindex",
     arity: 3,
     flags: ["readonly"],
-    ...KEY1,
+    keySpecs: ["RO access"],
     group: "list",
     since: "1.0.0",
-    summary: "Returns an element from a list by its index.",
+    summary: "Get an element from a list by its index",
     complexity:
       "O(N) where N is the number of elements to traverse to get to the element at index. This makes asking for the first or the last element of the list O(1).",
     syntax: "key index",
@@ -841,10 +829,10 @@ export const LIST_COMMANDS: CommandSpec[] = [
     name: "lset",
     arity: 4,
     flags: ["write", "denyoom"],
-    ...KEY1,
+    keySpecs: ["RW update"],
     group: "list",
     since: "1.0.0",
-    summary: "Sets the value of an element in a list by its index.",
+    summary: "Set the value of an element in a list by its index",
     complexity:
       "O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1).",
     syntax: "key index element",
@@ -854,23 +842,23 @@ export const LIST_COMMANDS: CommandSpec[] = [
     name: "linsert",
     arity: 5,
     flags: ["write", "denyoom"],
-    ...KEY1,
+    keySpecs: ["RW insert"],
     group: "list",
     since: "2.2.0",
-    summary: "Inserts an element before or after another element in a list.",
+    summary: "Insert an element before or after another element in a list",
     complexity:
       "O(N) where N is the number of elements to traverse before seeing the value pivot. This means that inserting somewhere on the left end on the list (head) can be considered O(1) and inserting somewhere on the right end (tail) is O(N).",
-    syntax: "key <BEFORE | AFTER> pivot element",
+    syntax: "key <BEFORE | AFTER>{where} pivot element",
     handler: linsert,
   }),
   command({
     name: "lrem",
     arity: 4,
     flags: ["write"],
-    ...KEY1,
+    keySpecs: ["RW delete"],
     group: "list",
     since: "1.0.0",
-    summary: "Removes elements from a list. Deletes the list if the last element was removed.",
+    summary: "Remove elements from a list",
     complexity: "O(N+M) where N is the length of the list and M is the number of elements removed.",
     syntax: "key count element",
     handler: lrem,
@@ -879,11 +867,10 @@ export const LIST_COMMANDS: CommandSpec[] = [
     name: "ltrim",
     arity: 4,
     flags: ["write"],
-    ...KEY1,
+    keySpecs: ["RW delete"],
     group: "list",
     since: "1.0.0",
-    summary:
-      "Removes elements from both ends a list. Deletes the list if all elements were trimmed.",
+    summary: "Trim a list to the specified range",
     complexity: "O(N) where N is the number of elements to be removed by the operation.",
     syntax: "key start stop",
     handler: ltrim,
@@ -892,10 +879,10 @@ export const LIST_COMMANDS: CommandSpec[] = [
     name: "lpos",
     arity: -3,
     flags: ["readonly"],
-    ...KEY1,
+    keySpecs: ["RO access"],
     group: "list",
     since: "6.0.6",
-    summary: "Returns the index of matching elements in a list.",
+    summary: "Return the index of matching elements on a list",
     complexity:
       "O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time.",
     syntax: "key element [RANK rank] [COUNT num-matches] [MAXLEN len]",
@@ -905,44 +892,41 @@ export const LIST_COMMANDS: CommandSpec[] = [
     name: "lmove",
     arity: 5,
     flags: ["write", "denyoom"],
-    firstKey: 1,
-    lastKey: 2,
-    step: 1,
+    keySpecs: ["RW access delete", "RW insert index:2"],
     group: "list",
     since: "6.2.0",
-    summary:
-      "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.",
+    summary: "Pop an element from a list, push it to another list and return it",
     complexity: "O(1)",
-    syntax: `source destination ${SIDES}`,
+    syntax: "source destination <LEFT | RIGHT>{wherefrom} <LEFT | RIGHT>{whereto}",
     handler: lmoveCommand,
   }),
   command({
     name: "rpoplpush",
     arity: 3,
     flags: ["write", "denyoom"],
-    firstKey: 1,
-    lastKey: 2,
-    step: 1,
+    keySpecs: ["RW access delete", "RW insert index:2"],
     group: "list",
     since: "1.2.0",
-    summary:
-      "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.",
+    summary: "Remove the last element in a list, prepend it to another list and return it",
     complexity: "O(1)",
     syntax: "source destination",
+    docFlags: ["deprecated"],
+    deprecatedSince: "6.2.0",
+    replacedBy: "`LMOVE` with the `RIGHT` and `LEFT` arguments",
     handler: (c, argv) => lmove(c, argv, false, true),
   }),
   command({
     name: "lmpop",
     arity: -4,
     flags: ["write"],
+    keySpecs: ["RW access delete keynum:0:1:1"],
     group: "list",
     since: "7.0.0",
-    summary:
-      "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.",
+    summary: "Pop elements from a list",
     complexity:
       "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
-    syntax: "numkeys key [key ...] <LEFT | RIGHT> [COUNT count]",
-    keys: multiPopKeys(1),
+    syntax: "numkeys key [key ...] <LEFT | RIGHT>{where} [COUNT count]",
+    keys: numkeysFinder(1),
     handler: lmpop,
   }),
   BLPOP,

@@ -12,10 +12,11 @@ import { dumpPayload, readPayload, verifyPayload } from "../persistence/dump_pay
 import { TYPE_STRING } from "../store/database.ts";
 import { isKeyword, utf8 } from "../util/bytes.ts";
 import { parseInteger } from "../util/numbers.ts";
-import { command, type CommandSpec, KEY1 } from "./spec.ts";
+import { command, type CommandSpec } from "./spec.ts";
 import { intArg, lookupRead, lookupWrite, SYNTAX_ERROR } from "./util.ts";
 
-const ADMIN = ["admin", "noscript"] as const;
+/** SAVE, BGSAVE, BGREWRITEAOF (`no_async_loading` is informational: Rift has no async loading). */
+const ADMIN = ["admin", "noscript", "no_async_loading"] as const;
 
 function save(c: Client): void {
   const persistence = persistenceOf(c.server);
@@ -206,7 +207,7 @@ export const PERSISTENCE_COMMANDS: CommandSpec[] = [
     flags: [...ADMIN, "no_multi"],
     group: "server",
     since: "1.0.0",
-    summary: "Synchronously saves the database(s) to disk.",
+    summary: "Synchronously save the dataset to disk",
     complexity: "O(N) where N is the total number of keys in all databases",
     handler: save,
   }),
@@ -216,9 +217,10 @@ export const PERSISTENCE_COMMANDS: CommandSpec[] = [
     flags: [...ADMIN],
     group: "server",
     since: "1.0.0",
-    summary: "Asynchronously saves the database(s) to disk.",
+    summary: "Asynchronously save the dataset to disk",
     complexity: "O(1)",
-    syntax: "[SCHEDULE]",
+    syntax: "[SCHEDULE]{3.2.2}",
+    history: [["3.2.2", "Added the `SCHEDULE` option."]],
     handler: bgsave,
   }),
   command({
@@ -227,7 +229,7 @@ export const PERSISTENCE_COMMANDS: CommandSpec[] = [
     flags: [...ADMIN],
     group: "server",
     since: "1.0.0",
-    summary: "Asynchronously rewrites the append-only file to disk.",
+    summary: "Asynchronously rewrite the append-only file",
     complexity: "O(1)",
     handler: bgrewriteaof,
   }),
@@ -237,8 +239,9 @@ export const PERSISTENCE_COMMANDS: CommandSpec[] = [
     flags: ["loading", "stale", "fast"],
     group: "server",
     since: "1.0.0",
-    summary: "Returns the Unix timestamp of the last successful save to disk.",
+    summary: "Get the UNIX time stamp of the last successful save to disk",
     complexity: "O(1)",
+    tips: ["nondeterministic_output"],
     aclCategories: ["admin", "dangerous"],
     handler: lastsave,
   }),
@@ -246,13 +249,14 @@ export const PERSISTENCE_COMMANDS: CommandSpec[] = [
     name: "dump",
     arity: 2,
     flags: ["readonly"],
-    ...KEY1,
+    keySpecs: ["RO access"],
     group: "generic",
     since: "2.6.0",
-    summary: "Returns a serialized representation of the value stored at a key.",
+    summary: "Return a serialized version of the value stored at the specified key.",
     complexity:
       "O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1).",
     syntax: "key",
+    tips: ["nondeterministic_output"],
     aclCategories: ["keyspace"],
     handler: dump,
   }),
@@ -260,13 +264,19 @@ export const PERSISTENCE_COMMANDS: CommandSpec[] = [
     name: "restore",
     arity: -4,
     flags: ["write", "denyoom"],
-    ...KEY1,
+    keySpecs: ["OW update"],
     group: "generic",
     since: "2.6.0",
-    summary: "Creates a key from the serialized representation of a value.",
+    summary: "Create a key using the provided serialized value, previously obtained using DUMP.",
     complexity:
       "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).",
-    syntax: "key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]",
+    syntax:
+      "key ttl serialized-value [REPLACE]{3.0.0} [ABSTTL]{5.0.0} [IDLETIME seconds]{5.0.0} [FREQ frequency]{5.0.0}",
+    history: [
+      ["3.0.0", "Added the `REPLACE` modifier."],
+      ["5.0.0", "Added the `ABSTTL` modifier."],
+      ["5.0.0", "Added the `IDLETIME` and `FREQ` options."],
+    ],
     aclCategories: ["keyspace", "dangerous"],
     handler: restore,
   }),

@@ -13,7 +13,7 @@
 
 import type { Client } from "../server/client.ts";
 import { globMatch } from "../util/glob.ts";
-import { command, type CommandSpec, KEY1 } from "./spec.ts";
+import { command, type CommandSpec } from "./spec.ts";
 import { helpReply } from "./util.ts";
 import { latin1, latin1Bytes } from "../util/bytes.ts";
 
@@ -186,7 +186,7 @@ export const PUBSUB_COMMANDS: CommandSpec[] = [
     since: "2.0.0",
     summary: "Listen for messages published to channels matching the given patterns",
     complexity: "O(N) where N is the number of patterns the client is already subscribed to.",
-    syntax: "pattern [pattern ...]",
+    syntax: "pattern [pattern ...]{block}",
     handler: (c, argv) => subscribeTo(PATTERNS, c, argv),
   }),
   command({
@@ -217,9 +217,7 @@ export const PUBSUB_COMMANDS: CommandSpec[] = [
     name: "ssubscribe",
     arity: -2,
     flags: [...SUBSCRIBING],
-    firstKey: 1,
-    lastKey: -1,
-    step: 1,
+    keySpecs: ["not_key range:-1"],
     group: "pubsub",
     since: "7.0.0",
     summary: "Listen for messages published to the given shard channels",
@@ -231,9 +229,7 @@ export const PUBSUB_COMMANDS: CommandSpec[] = [
     name: "sunsubscribe",
     arity: -1,
     flags: [...SUBSCRIBING],
-    firstKey: 1,
-    lastKey: -1,
-    step: 1,
+    keySpecs: ["not_key range:-1"],
     group: "pubsub",
     since: "7.0.0",
     summary: "Stop listening for messages posted to the given shard channels",
@@ -245,7 +241,7 @@ export const PUBSUB_COMMANDS: CommandSpec[] = [
     name: "spublish",
     arity: 3,
     flags: [...INTROSPECTING, "fast"],
-    ...KEY1,
+    keySpecs: ["not_key"],
     group: "pubsub",
     since: "7.0.0",
     summary: "Post a message to a shard channel",
@@ -292,6 +288,7 @@ export const PUBSUB_COMMANDS: CommandSpec[] = [
         group: "pubsub",
         since: "2.8.0",
         summary: "Get the count of unique patterns pattern subscriptions",
+        complexity: "O(1)",
         handler: (c) => c.out.integer(c.server.pubsub.patternCount),
       }),
       command({
@@ -325,6 +322,7 @@ export const PUBSUB_COMMANDS: CommandSpec[] = [
         group: "pubsub",
         since: "6.2.0",
         summary: "Show helpful text about the different subcommands",
+        complexity: "O(1)",
         handler: (c) => helpReply(c, "PUBSUB", PUBSUB_HELP),
       }),
     ],

@@ -50,7 +50,8 @@ import { NOTIFY_GENERIC, NOTIFY_LIST } from "../server/notify_flags.ts";
 import { compareLatin1, isKeyword, latin1 } from "../util/bytes.ts";
 import { strtodWhole } from "../util/strtod.ts";
 import { partialQuicksort } from "../util/partial_quicksort.ts";
-import { command, type CommandSpec, KEY1 } from "./spec.ts";
+import { command, type CommandSpec } from "./spec.ts";
+import { sortKeys, sortReadOnlyKeys } from "./key_finders.ts";
 import { intArg, lookupRead, SYNTAX_ERROR, WRONGTYPE } from "./util.ts";
 
 const NOT_DOUBLE = "ERR One or more scores can't be converted into double";
@@ -414,20 +415,9 @@ function sortGeneric(c: Client, argv: Uint8Array[], readonly: boolean): void {
   c.out.integer(outputLength);
 }
 
-/**
- * SORT's keys: the sorted key, and the destination of the last STORE, found
- * by skipping LIMIT's two arguments and BY's and GET's one, as Redis does.
- */
-function sortKeys(argv: Uint8Array[]): number[] {
-  let store = -1;
-  for (let i = 2; i < argv.length; i++) {
-    const arg = argv[i];
-    if (isKeyword(arg, "limit")) i += 2;
-    else if (isKeyword(arg, "get") || isKeyword(arg, "by")) i += 1;
-    else if (isKeyword(arg, "store") && i + 1 < argv.length) store = i + 1;
-  }
-  return store < 0 ? [1] : [1, store];
-}
+/** The arguments SORT and SORT_RO share (BY and GET patterns name keys of key spec 1). */
+const SORT_SYNTAX =
+  "key [BY pattern]{ks:1} [LIMIT offset count] [GET pattern [GET pattern ...]]{ks:1} [ASC | DESC]{order} [ALPHA]{sorting}";
 
 const COMPLEXITY =
   "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).";
@@ -438,14 +428,25 @@ export const SORT_COMMANDS: CommandSpec[] = [
     name: "sort",
     arity: -2,
     flags: ["write", "denyoom"],
-    ...KEY1,
+    keySpecs: [
+      "RO access",
+      {
+        spec: "RO access unknown",
+        notes:
+          "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
+      },
+      {
+        spec: "OW update unknown",
+        notes:
+          "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array",
+      },
+    ],
     keys: sortKeys,
     group: "generic",
     since: "1.0.0",
     summary: "Sort the elements in a list, set or sorted set",
     complexity: COMPLEXITY,
-    syntax:
-      "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC | DESC] [ALPHA] [STORE destination]",
+    syntax: `${SORT_SYNTAX} [STORE destination]`,
     aclCategories: ["set", "sortedset", "list", "dangerous"],
     handler: (c, argv) => sortGeneric(c, argv, false),
   }),
@@ -453,14 +454,20 @@ export const SORT_COMMANDS: CommandSpec[] = [
     name: "sort_ro",
     arity: -2,
     flags: ["readonly"],
-    ...KEY1,
-    keys: () => [1],
+    keySpecs: [
+      "RO access",
+      {
+        spec: "RO access unknown",
+        notes:
+          "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
+      },
+    ],
+    keys: sortReadOnlyKeys,
     group: "generic",
     since: "7.0.0",
     summary: "Sort the elements in a list, set or sorted set. Read-only variant of SORT.",
     complexity: COMPLEXITY,
-    syntax:
-      "key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC | DESC] [ALPHA]",
+    syntax: SORT_SYNTAX,
     aclCategories: ["set", "sortedset", "list", "dangerous"],
     handler: (c, argv) => sortGeneric(c, argv, true),
   }),

@@ -14,7 +14,8 @@
 
 import type { Client } from "../server/client.ts";
 import { StringForm, TYPE_STRING } from "../store/database.ts";
-import { ALL_KEYS, command, type CommandSpec, KEY1 } from "./spec.ts";
+import { command, type CommandSpec } from "./spec.ts";
+import { setKeys } from "./key_finders.ts";
 import {
   intArg,
   lookupRead,
@@ -27,7 +28,14 @@ import {
 } from "./util.ts";
 import { arityError } from "./dispatch.ts";
 import { isKeyword, latin1Bytes, utf8 } from "../util/bytes.ts";
-import { fitsInt64, INT64_MAX, INT64_MIN, parseBigInteger, parseInteger } from "../util/numbers.ts";
+import {
+  decimalBytes,
+  fitsInt64,
+  INT64_MAX,
+  INT64_MIN,
+  parseBigInteger,
+  parseInteger,
+} from "../util/numbers.ts";
 import {
   addLongDouble,
   formatLongDoubleHuman,
@@ -230,12 +238,17 @@ function setGeneric(
   const get = (flags & OPT_GET) !== 0;
   if (get && !replyString(c, key)) return;
   const db = c.db;
-  const found = lookupWrite(c, key) >= 0;
-  if ((flags & OPT_NX && found) || (flags & OPT_XX && !found)) {
-    if (!get) abortReply(c);
-    return;
+  if (flags & (OPT_NX | OPT_XX)) {
+    const found = lookupWrite(c, key) >= 0;
+    if ((flags & OPT_NX && found) || (flags & OPT_XX && !found)) {
+      if (!get) abortReply(c);
+      return;
+    }
   }
   const id = db.setString(key, value, (flags & OPT_KEEPTTL) !== 0 || expireArg !== null);
+  // Redis's lookupKeyWrite touches a key that exists (setString already expired
+  // a stale one); NX/XX looked it up above.
+  if (!(flags & (OPT_NX | OPT_XX)) && !db.lastSetCreated) db.touch(id);
   c.server.wrote(db, key, NOTIFY_STRING, "set");
   if (expireArg !== null) {
     db.setExpire(id, Number(when));
@@ -507,7 +520,7 @@ function incrBy(c: Client, key: Uint8Array, increment: number, incrementExact: b
       result = exact;
     }
   }
-  db.setString(key, latin1Bytes(String(result)), true);
+  db.setString(key, decimalBytes(result), true);
   c.server.wrote(db, key, NOTIFY_STRING, "incrby");
   c.out.integer(result);
 }
@@ -750,7 +763,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     name: "get",
     arity: 2,
     flags: ["readonly", "fast"],
-    ...KEY1,
+    keySpecs: ["RO access"],
     group: "string",
     since: "1.0.0",
     summary: "Get the value of a key",
@@ -762,20 +775,30 @@ export const STRING_COMMANDS: CommandSpec[] = [
     name: "set",
     arity: -3,
     flags: ["write", "denyoom"],
-    ...KEY1,
+    keySpecs: [{
+      spec: "RW access update variable_flags",
+      notes: "RW and ACCESS due to the optional `GET` argument",
+    }],
+    keys: setKeys,
     group: "string",
     since: "1.0.0",
     summary: "Set the string value of a key",
     complexity: "O(1)",
     syntax:
-      "key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]",
+      "key value [NX | XX]{condition 2.6.12} [GET]{6.2.0} [EX seconds{2.6.12} | PX milliseconds{2.6.12} | EXAT unix-time-seconds{6.2.0} | PXAT unix-time-milliseconds{6.2.0} | KEEPTTL{6.0.0}]{expiration}",
+    history: [
+      ["2.6.12", "Added the `EX`, `PX`, `NX` and `XX` options."],
+      ["6.0.0", "Added the `KEEPTTL` option."],
+      ["6.2.0", "Added the `GET`, `EXAT` and `PXAT` option."],
+      ["7.0.0", "Allowed the `NX` and `GET` options to be used together."],
+    ],
     handler: set,
   }),
   command({
     name: "setnx",
     arity: 3,
     flags: ["write", "denyoom", "fast"],
-    ...KEY1,
+    keySpecs: ["OW insert"],
     group: "string",
     since: "1.0.0",
     summary: "Set the value of a key, only if the key does not exist",
@@ -787,7 +810,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     name: "setex",
     arity: 4,
     flags: ["write", "denyoom"],
-    ...KEY1,
+    keySpecs: ["OW update"],
     group: "string",
     since: "2.0.0",
     summary: "Set the value and expiration of a key",
@@ -799,7 +822,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     name: "psetex",
     arity: 4,
     flags: ["write", "denyoom"],
-    ...KEY1,
+    keySpecs: ["OW update"],
     group: "string",
     since: "2.6.0",
     summary: "Set the value and expiration in milliseconds of a key",
@@ -811,20 +834,20 @@ export const STRING_COMMANDS: CommandSpec[] = [
     name: "getex",
     arity: -2,
     flags: ["write", "fast"],
-    ...KEY1,
+    keySpecs: [{ spec: "RW access update", notes: "RW and UPDATE because it changes the TTL" }],
     group: "string",
     since: "6.2.0",
     summary: "Get the value of a key and optionally set its expiration",
     complexity: "O(1)",
     syntax:
-      "key [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | PERSIST]",
+      "key [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | PERSIST]{expiration}",
     handler: getex,
   }),
   command({
     name: "getdel",
     arity: 2,
     flags: ["write", "fast"],
-    ...KEY1,
+    keySpecs: ["RW access delete"],
     group: "string",
     since: "6.2.0",
     summary: "Get the value of a key and delete the key",
@@ -836,59 +859,61 @@ export const STRING_COMMANDS: CommandSpec[] = [
     name: "getset",
     arity: 3,
     flags: ["write", "denyoom", "fast"],
-    ...KEY1,
+    keySpecs: ["RW access update"],
     group: "string",
     since: "1.0.0",
     summary: "Set the string value of a key and return its old value",
     complexity: "O(1)",
     syntax: "key value",
+    docFlags: ["deprecated"],
+    deprecatedSince: "6.2.0",
+    replacedBy: "`SET` with the `!GET` argument",
     handler: getset,
   }),
   command({
     name: "mget",
     arity: -2,
     flags: ["readonly", "fast"],
-    ...ALL_KEYS,
+    keySpecs: ["RO access range:-1"],
     group: "string",
     since: "1.0.0",
     summary: "Get the values of all the given keys",
     complexity: "O(N) where N is the number of keys to retrieve.",
     syntax: "key [key ...]",
+    tips: ["request_policy:multi_shard"],
     handler: mget,
   }),
   command({
     name: "mset",
     arity: -3,
     flags: ["write", "denyoom"],
-    firstKey: 1,
-    lastKey: -1,
-    step: 2,
+    keySpecs: ["OW update range:-1:2"],
     group: "string",
     since: "1.0.1",
     summary: "Set multiple keys to multiple values",
     complexity: "O(N) where N is the number of keys to set.",
     syntax: "key value [key value ...]",
+    tips: ["request_policy:multi_shard", "response_policy:all_succeeded"],
     handler: (c, argv) => msetGeneric(c, argv, false),
   }),
   command({
     name: "msetnx",
     arity: -3,
     flags: ["write", "denyoom"],
-    firstKey: 1,
-    lastKey: -1,
-    step: 2,
+    keySpecs: ["OW insert range:-1:2"],
     group: "string",
     since: "1.0.1",
     summary: "Set multiple keys to multiple values, only if none of the keys exist",
     complexity: "O(N) where N is the number of keys to set.",
     syntax: "key value [key value ...]",
+    tips: ["request_policy:multi_shard", "response_policy:agg_min"],
     handler: (c, argv) => msetGeneric(c, argv, true),
   }),
   command({
     name: "append",
     arity: 3,
     flags: ["write", "denyoom", "fast"],
-    ...KEY1,
+    keySpecs: ["RW insert"],
     group: "string",
     since: "2.0.0",
     summary: "Append a value to a key",
@@ -901,7 +926,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     name: "strlen",
     arity: 2,
     flags: ["readonly", "fast"],
-    ...KEY1,
+    keySpecs: ["RO"],
     group: "string",
     since: "2.2.0",
     summary: "Get the length of the value stored in a key",
@@ -913,7 +938,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     name: "getrange",
     arity: 4,
     flags: ["readonly"],
-    ...KEY1,
+    keySpecs: ["RO access"],
     group: "string",
     since: "2.4.0",
     summary: "Get a substring of the string stored at a key",
@@ -926,20 +951,23 @@ export const STRING_COMMANDS: CommandSpec[] = [
     name: "substr",
     arity: 4,
     flags: ["readonly"],
-    ...KEY1,
+    keySpecs: ["RO access"],
     group: "string",
     since: "1.0.0",
     summary: "Get a substring of the string stored at a key",
     complexity:
       "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.",
     syntax: "key start end",
+    docFlags: ["deprecated"],
+    deprecatedSince: "2.0.0",
+    replacedBy: "`GETRANGE`",
     handler: getrange,
   }),
   command({
     name: "setrange",
     arity: 4,
     flags: ["write", "denyoom"],
-    ...KEY1,
+    keySpecs: ["RW update"],
     group: "string",
     since: "2.2.0",
     summary: "Overwrite part of a string at key starting at the specified offset",
@@ -952,7 +980,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     name: "incr",
     arity: 2,
     flags: ["write", "denyoom", "fast"],
-    ...KEY1,
+    keySpecs: ["RW access update"],
     group: "string",
     since: "1.0.0",
     summary: "Increment the integer value of a key by one",
@@ -964,7 +992,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     name: "decr",
     arity: 2,
     flags: ["write", "denyoom", "fast"],
-    ...KEY1,
+    keySpecs: ["RW access update"],
     group: "string",
     since: "1.0.0",
     summary: "Decrement the integer value of a key by one",
@@ -976,7 +1004,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     name: "incrby",
     arity: 3,
     flags: ["write", "denyoom", "fast"],
-    ...KEY1,
+    keySpecs: ["RW access update"],
     group: "string",
     since: "1.0.0",
     summary: "Increment the integer value of a key by the given amount",
@@ -988,7 +1016,7 @@ export const STRING_COMMANDS: CommandSpec[] = [
     name: "decrby",
     arity: 3,
     flags: ["write", "denyoom", "fast"],
-    ...KEY1,
+    keySpecs: ["RW access update"],
     group: "string",
     since: "1.0.0",
     summary: "Decrement the integer value of a key by the given number",
@@ -1000,26 +1028,24 @@ export const STRING_COMMANDS: CommandSpec[] = [
     name: "incrbyfloat",
     arity: 3,
     flags: ["write", "denyoom", "fast"],
-    ...KEY1,
+    keySpecs: ["RW access update"],
     group: "string",
     since: "2.6.0",
     summary: "Increment the float value of a key by the given amount",
     complexity: "O(1)",
-    syntax: "key increment",
+    syntax: "key increment{double}",
     handler: incrbyfloat,
   }),
   command({
     name: "lcs",
     arity: -3,
     flags: ["readonly"],
-    firstKey: 1,
-    lastKey: 2,
-    step: 1,
+    keySpecs: ["RO access range:1"],
     group: "string",
     since: "7.0.0",
     summary: "Find longest common substring",
     complexity: "O(N*M) where N and M are the lengths of s1 and s2, respectively",
-    syntax: "key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]",
+    syntax: "key1 key2{ks:0} [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN]",
     handler: lcs,
   }),
 ];

@@ -7,6 +7,7 @@
  */
 
 import type { CommandSpec } from "./spec.ts";
+import { commandKeys } from "./key_specs.ts";
 import { lowerAscii } from "../util/bytes.ts";
 
 const BUCKETS = 1024;
@@ -37,6 +38,8 @@ export class CommandTable {
   private readonly byName = new Map<string, CommandSpec>();
   /** Parent of each subcommand spec. */
   private readonly parents = new Map<CommandSpec, CommandSpec>();
+  /** {@link all}, computed once (until a rename). */
+  private sorted: readonly CommandSpec[] | null = null;
 
   constructor(specs: readonly CommandSpec[]) {
     for (const spec of specs) this.add(spec.name, spec);
@@ -80,9 +83,14 @@ export class CommandTable {
     return this.parents.get(spec);
   }
 
-  /** Every top-level command, sorted by name. */
-  all(): CommandSpec[] {
-    return [...this.byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  /**
+   * Every top-level command, sorted by name. The same array is returned
+   * until a rename changes the table, so callers may cache what they derive
+   * from it.
+   */
+  all(): readonly CommandSpec[] {
+    this.sorted ??= [...this.byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+    return this.sorted;
   }
 
   /** Number of top-level commands. */
@@ -97,6 +105,7 @@ export class CommandTable {
   rename(oldName: string, newName: string): boolean {
     const spec = this.byName.get(oldName.toLowerCase());
     if (!spec) return false;
+    this.sorted = null;
     this.byName.delete(oldName.toLowerCase());
     for (const bucket of this.buckets) {
       const i = bucket.findIndex((e) => e.spec === spec);
@@ -113,19 +122,11 @@ export class CommandTable {
 }
 
 /**
- * Key argument positions of a command call, from the spec's first/last/step
- * or its key finder. Used by `COMMAND GETKEYS`, and wherever the server must
- * know the keys of a command (WATCH-free, but MONITOR and ACL-like checks).
+ * Key argument positions of a command call, as `COMMAND GETKEYS` finds
+ * them (key specs, else the command's key finder).
  */
 export function keyPositions(spec: CommandSpec, argv: Uint8Array[]): number[] {
-  if (spec.keys) return spec.keys(argv);
-  if (spec.firstKey <= 0) return [];
-  const last = spec.lastKey < 0 ? argv.length + spec.lastKey : spec.lastKey;
-  const out: number[] = [];
-  for (let i = spec.firstKey; i <= last && i < argv.length; i += Math.max(1, spec.step)) {
-    out.push(i);
-  }
-  return out;
+  return commandKeys(spec, argv).map((k) => k.pos);
 }
 
 /** Redis's ACL categories in the order `COMMAND INFO` lists them. */
@@ -160,7 +161,6 @@ const GROUP_CATEGORY: Record<string, string> = {
   set: "set",
   "sorted-set": "sortedset",
   hash: "hash",
-  pubsub: "pubsub",
   transactions: "transaction",
   connection: "connection",
   scripting: "scripting",
@@ -171,14 +171,16 @@ const GROUP_CATEGORY: Record<string, string> = {
 };
 
 /**
- * ACL categories of a command: its group's category and explicit extras,
- * plus those implied by flags as in Redis's `setImplicitACLCategories`
- * (write, read, admin+dangerous, pubsub, fast or slow, blocking).
+ * ACL categories of a command: those it declares (by default its group's
+ * category; containers of subcommands have none, and `@pubsub` comes from
+ * the `pubsub` flag only, as in Redis), plus those implied by its flags as
+ * in Redis's `setImplicitACLCategories` (write, read, admin+dangerous,
+ * pubsub, fast or slow, blocking).
  */
 export function aclCategories(spec: CommandSpec): string[] {
   const cats = new Set<string>(spec.aclCategories ?? []);
-  const group = GROUP_CATEGORY[spec.group];
-  if (group) cats.add(group);
+  const group = spec.subcommands ? undefined : GROUP_CATEGORY[spec.group];
+  if (spec.aclCategories === undefined && group) cats.add(group);
   const flags = spec.flags;
   if (flags.includes("write")) cats.add("write");
   if (flags.includes("readonly") && !cats.has("scripting")) cats.add("read");

@@ -12,7 +12,7 @@
 
 import type { Client } from "../server/client.ts";
 import { call } from "./dispatch.ts";
-import { ALL_KEYS, command, type CommandSpec } from "./spec.ts";
+import { command, type CommandSpec } from "./spec.ts";
 
 const EXECABORT = "EXECABORT Transaction discarded because of previous errors.";
 
@@ -98,6 +98,7 @@ export const TRANSACTION_COMMANDS: CommandSpec[] = [
     group: "transactions",
     since: "1.2.0",
     summary: "Mark the start of a transaction block",
+    complexity: "O(1)",
     handler: multi,
   }),
   command({
@@ -124,7 +125,7 @@ export const TRANSACTION_COMMANDS: CommandSpec[] = [
     name: "watch",
     arity: -2,
     flags: [...CONTROL],
-    ...ALL_KEYS,
+    keySpecs: ["RO range:-1"],
     group: "transactions",
     since: "2.2.0",
     summary: "Watch the given keys to determine execution of the MULTI/EXEC block",
@@ -139,6 +140,7 @@ export const TRANSACTION_COMMANDS: CommandSpec[] = [
     group: "transactions",
     since: "2.2.0",
     summary: "Forget about all watched keys",
+    complexity: "O(1)",
     handler: unwatch,
   }),
 ];

@@ -17,7 +17,8 @@ import { isKeyword, utf8 } from "../util/bytes.ts";
 import { command, type CommandSpec } from "./spec.ts";
 import { rangedIntArg, SYNTAX_ERROR } from "./util.ts";
 import { parseTimeout } from "./zset_args.ts";
-import { deleteIfEmpty, numkeysKeys, zsetAt } from "./zset_reply.ts";
+import { deleteIfEmpty, zsetAt } from "./zset_reply.ts";
+import { numkeysFinder } from "./key_finders.ts";
 
 const ZPOPMIN = utf8("ZPOPMIN");
 const ZPOPMAX = utf8("ZPOPMAX");
@@ -223,15 +224,14 @@ const bzpopminSpec: CommandSpec = command({
   name: "bzpopmin",
   arity: -3,
   flags: ["write", "noscript", "blocking", "fast"],
-  firstKey: 1,
-  lastKey: -2,
-  step: 1,
+  keySpecs: ["RW access delete range:-2"],
   group: "sorted-set",
   since: "5.0.0",
   summary:
     "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available",
   complexity: "O(log(N)) with N being the number of elements in the sorted set.",
   syntax: "key [key ...] timeout",
+  history: [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]],
   handler: (c, argv) =>
     blockingPop(c, argv, bzpopminSpec, argv.slice(1, -1), false, argv[argv.length - 1], -1, {
       withKey: true,
@@ -244,15 +244,14 @@ const bzpopmaxSpec: CommandSpec = command({
   name: "bzpopmax",
   arity: -3,
   flags: ["write", "noscript", "blocking", "fast"],
-  firstKey: 1,
-  lastKey: -2,
-  step: 1,
+  keySpecs: ["RW access delete range:-2"],
   group: "sorted-set",
   since: "5.0.0",
   summary:
     "Remove and return the member with the highest score from one or more sorted sets, or block until one is available",
   complexity: "O(log(N)) with N being the number of elements in the sorted set.",
   syntax: "key [key ...] timeout",
+  history: [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]],
   handler: (c, argv) =>
     blockingPop(c, argv, bzpopmaxSpec, argv.slice(1, -1), true, argv[argv.length - 1], -1, {
       withKey: true,
@@ -265,13 +264,14 @@ const bzmpopSpec: CommandSpec = command({
   name: "bzmpop",
   arity: -5,
   flags: ["write", "blocking"],
-  keys: numkeysKeys(2),
+  keySpecs: ["RW access delete index:2 keynum:0:1:1"],
+  keys: numkeysFinder(2),
   group: "sorted-set",
   since: "7.0.0",
   summary: "Remove and return members with scores in a sorted set or block until one is available",
   complexity:
     "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
-  syntax: "timeout numkeys key [key ...] <MIN | MAX> [COUNT count]",
+  syntax: "timeout numkeys key [key ...] <MIN | MAX>{where} [COUNT count]",
   handler: (c, argv) => {
     const args = parseMpop(c, argv, 2);
     if (args === null) return;
@@ -289,9 +289,7 @@ export const ZSET_POP_COMMANDS: CommandSpec[] = [
     name: "zpopmin",
     arity: -2,
     flags: ["write", "fast"],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
+    keySpecs: ["RW access delete"],
     group: "sorted-set",
     since: "5.0.0",
     summary: "Remove and return members with the lowest scores in a sorted set",
@@ -304,9 +302,7 @@ export const ZSET_POP_COMMANDS: CommandSpec[] = [
     name: "zpopmax",
     arity: -2,
     flags: ["write", "fast"],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
+    keySpecs: ["RW access delete"],
     group: "sorted-set",
     since: "5.0.0",
     summary: "Remove and return members with the highest scores in a sorted set",
@@ -319,13 +315,14 @@ export const ZSET_POP_COMMANDS: CommandSpec[] = [
     name: "zmpop",
     arity: -4,
     flags: ["write"],
-    keys: numkeysKeys(1),
+    keySpecs: ["RW access delete keynum:0:1:1"],
+    keys: numkeysFinder(1),
     group: "sorted-set",
     since: "7.0.0",
     summary: "Remove and return members with scores in a sorted set",
     complexity:
       "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
-    syntax: "numkeys key [key ...] <MIN | MAX> [COUNT count]",
+    syntax: "numkeys key [key ...] <MIN | MAX>{where} [COUNT count]",
     handler: zmpop,
   }),
   bzpopminSpec,

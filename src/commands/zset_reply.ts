@@ -10,7 +10,7 @@ import type { Client } from "../server/client.ts";
 import { NOTIFY_GENERIC, NOTIFY_ZSET } from "../server/notify_flags.ts";
 import { TYPE_ZSET } from "../store/database.ts";
 import type { ZSetValue } from "../store/zset.ts";
-import { formatDouble, parseInteger } from "../util/numbers.ts";
+import { formatDouble } from "../util/numbers.ts";
 import { lookupTyped } from "./util.ts";
 
 /**
@@ -101,18 +101,4 @@ export function storeResult(
     db.deleteEntry(id);
     c.server.wrote(db, dst, NOTIFY_GENERIC, "del");
   }
-}
-
-/**
- * Key positions of `... numkeys key [key ...] ...` with numkeys at
- * `index` (COMMAND GETKEYS for ZUNION, ZMPOP and friends).
- */
-export function numkeysKeys(index: number): (argv: Uint8Array[]) => number[] {
-  return (argv) => {
-    const n = index < argv.length ? parseInteger(argv[index]) : NaN;
-    const out: number[] = [];
-    if (!(n >= 1)) return out;
-    for (let i = index + 1; i <= index + n && i < argv.length; i++) out.push(i);
-    return out;
-  };
 }

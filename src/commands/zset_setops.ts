@@ -16,10 +16,11 @@ import type { Client } from "../server/client.ts";
 import { TYPE_SET, TYPE_ZSET } from "../store/database.ts";
 import { orderEntries, ZSetValue } from "../store/zset.ts";
 import { isKeyword } from "../util/bytes.ts";
-import { command, type CommandSpec } from "./spec.ts";
+import { command, type CommandDecl, type CommandSpec } from "./spec.ts";
 import { floatArg, intArg, lookupRead, rangedIntArg, SYNTAX_ERROR, WRONGTYPE } from "./util.ts";
 import { zsetLimits } from "./zset_args.ts";
-import { memberReply, membersHeader, numkeysKeys, storeResult } from "./zset_reply.ts";
+import { memberReply, membersHeader, storeResult } from "./zset_reply.ts";
+import { numkeysFinder } from "./key_finders.ts";
 import type { SetValue } from "../store/set.ts";
 
 const LONG_MAX = 9223372036854775807;
@@ -230,56 +231,32 @@ function setOpGeneric(
   }
 }
 
-/** Keys of the STORE forms: the destination, then the numkeys inputs. */
-function storeKeys(argv: Uint8Array[]): number[] {
-  return [1, ...numkeysKeys(2)(argv)];
-}
+/** The documentation facts that differ between the set-operation commands. */
+type SetOpDocs = Pick<CommandDecl, "name" | "since" | "summary" | "complexity" | "syntax">;
 
-function storeSpec(
-  name: string,
-  op: SetOp,
-  since: string,
-  summary: string,
-  complexity: string,
-  syntax: string,
-): CommandSpec {
-  const event = name;
+function storeSpec(docs: SetOpDocs, op: SetOp): CommandSpec {
+  const name = docs.name;
   return command({
-    name,
+    ...docs,
     arity: -4,
     flags: ["write", "denyoom"],
-    firstKey: 1,
-    lastKey: 1,
-    step: 1,
-    keys: storeKeys,
+    keySpecs: ["OW update", "RO access index:2 keynum:0:1:1"],
+    keys: numkeysFinder(2, 1),
     group: "sorted-set",
-    since,
-    summary,
-    complexity,
-    syntax,
     handler: (c, argv) =>
-      setOpGeneric(c, argv, 2, op, { kind: "store", dst: argv[1], event }, name),
+      setOpGeneric(c, argv, 2, op, { kind: "store", dst: argv[1], event: name }, name),
   });
 }
 
-function readSpec(
-  name: string,
-  op: SetOp,
-  since: string,
-  summary: string,
-  complexity: string,
-  syntax: string,
-): CommandSpec {
+function readSpec(docs: SetOpDocs, op: SetOp): CommandSpec {
+  const name = docs.name;
   return command({
-    name,
+    ...docs,
     arity: -3,
     flags: ["readonly"],
-    keys: numkeysKeys(1),
+    keySpecs: ["RO access keynum:0:1:1"],
+    keys: numkeysFinder(1),
     group: "sorted-set",
-    since,
-    summary,
-    complexity,
-    syntax,
     handler: (c, argv) => setOpGeneric(c, argv, 1, op, { kind: "reply" }, name),
   });
 }
@@ -290,62 +267,59 @@ const INTER_COMPLEXITY =
   "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.";
 const DIFF_COMPLEXITY =
   "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.";
+const WEIGHTS_AGGREGATE = "[WEIGHTS weight [weight ...]] [AGGREGATE <SUM | MIN | MAX>]{aggregate}";
 
 /** Set-operation command specs. */
 export const ZSET_SETOP_COMMANDS: CommandSpec[] = [
-  readSpec(
-    "zunion",
-    "union",
-    "6.2.0",
-    "Add multiple sorted sets",
-    UNION_COMPLEXITY,
-    "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE <SUM | MIN | MAX>] [WITHSCORES]",
-  ),
-  readSpec(
-    "zinter",
-    "inter",
-    "6.2.0",
-    "Intersect multiple sorted sets",
-    INTER_COMPLEXITY,
-    "numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE <SUM | MIN | MAX>] [WITHSCORES]",
-  ),
-  readSpec(
-    "zdiff",
-    "diff",
-    "6.2.0",
-    "Subtract multiple sorted sets",
-    DIFF_COMPLEXITY,
-    "numkeys key [key ...] [WITHSCORES]",
-  ),
-  storeSpec(
-    "zunionstore",
-    "union",
-    "2.0.0",
-    "Add multiple sorted sets and store the resulting sorted set in a new key",
-    "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.",
-    "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE <SUM | MIN | MAX>]",
-  ),
-  storeSpec(
-    "zinterstore",
-    "inter",
-    "2.0.0",
-    "Intersect multiple sorted sets and store the resulting sorted set in a new key",
-    INTER_COMPLEXITY,
-    "destination numkeys key [key ...] [WEIGHTS weight [weight ...]] [AGGREGATE <SUM | MIN | MAX>]",
-  ),
-  storeSpec(
-    "zdiffstore",
-    "diff",
-    "6.2.0",
-    "Subtract multiple sorted sets and store the resulting sorted set in a new key",
-    DIFF_COMPLEXITY,
-    "destination numkeys key [key ...]",
-  ),
+  readSpec({
+    name: "zunion",
+    since: "6.2.0",
+    summary: "Add multiple sorted sets",
+    complexity: UNION_COMPLEXITY,
+    syntax: `numkeys key [key ...] ${WEIGHTS_AGGREGATE} [WITHSCORES]`,
+  }, "union"),
+  readSpec({
+    name: "zinter",
+    since: "6.2.0",
+    summary: "Intersect multiple sorted sets",
+    complexity: INTER_COMPLEXITY,
+    syntax: `numkeys key [key ...] ${WEIGHTS_AGGREGATE} [WITHSCORES]`,
+  }, "inter"),
+  readSpec({
+    name: "zdiff",
+    since: "6.2.0",
+    summary: "Subtract multiple sorted sets",
+    complexity: DIFF_COMPLEXITY,
+    syntax: "numkeys key [key ...] [WITHSCORES]",
+  }, "diff"),
+  storeSpec({
+    name: "zunionstore",
+    since: "2.0.0",
+    summary: "Add multiple sorted sets and store the resulting sorted set in a new key",
+    complexity:
+      "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.",
+    syntax: `destination numkeys key [key ...] ${WEIGHTS_AGGREGATE}`,
+  }, "union"),
+  storeSpec({
+    name: "zinterstore",
+    since: "2.0.0",
+    summary: "Intersect multiple sorted sets and store the resulting sorted set in a new key",
+    complexity: INTER_COMPLEXITY,
+    syntax: `destination numkeys key [key ...] ${WEIGHTS_AGGREGATE}`,
+  }, "inter"),
+  storeSpec({
+    name: "zdiffstore",
+    since: "6.2.0",
+    summary: "Subtract multiple sorted sets and store the resulting sorted set in a new key",
+    complexity: DIFF_COMPLEXITY,
+    syntax: "destination numkeys key [key ...]",
+  }, "diff"),
   command({
     name: "zintercard",
     arity: -3,
     flags: ["readonly"],
-    keys: numkeysKeys(1),
+    keySpecs: ["RO access keynum:0:1:1"],
+    keys: numkeysFinder(1),
     group: "sorted-set",
     since: "7.0.0",
     summary: "Intersect multiple sorted sets and return the cardinality of the result",

@@ -168,5 +168,5 @@ function entries(list: [CommandSpec, CommandSpec | undefined][], withGroup: bool
 
 function usageLine(spec: CommandSpec, parent?: CommandSpec): string {
   const name = (parent ? `${parent.name} ${spec.name}` : spec.name).toUpperCase();
-  return spec.syntax ? `${name} ${spec.syntax}` : name;
+  return spec.usage ? `${name} ${spec.usage}` : name;
 }

@@ -12,6 +12,7 @@
  */
 
 import { splitInlineArgs } from "./inline.ts";
+import { returnIoBuffer, takeIoBuffer } from "./io_buffers.ts";
 
 /** Inline lines and count lines longer than this are protocol errors (PROTO_INLINE_MAX_SIZE). */
 export const INLINE_MAX_SIZE = 64 * 1024;
@@ -20,7 +21,6 @@ const UNAUTH_MAX_ARGS = 10;
 /** Before AUTH, Redis accepts bulks of at most this many bytes. */
 const UNAUTH_MAX_BULK = 16384;
 const INT_MAX = 2147483647;
-const INITIAL_CAPACITY = 16 * 1024;
 /** A buffer that grew past this is replaced by a small one once drained. */
 const SHRINK_ABOVE = 1024 * 1024;
 
@@ -50,7 +50,7 @@ const NUL = 0;
 /** Parses the incoming byte stream of one connection into commands. */
 export class RequestParser {
   /** Receive buffer; bytes `[start, end)` are unparsed. */
-  private buf: Uint8Array = new Uint8Array(INITIAL_CAPACITY);
+  private buf: Uint8Array = takeIoBuffer();
   private start = 0;
   private end = 0;
   /** Multibulk in progress: arguments still expected (0 = none in progress). */
@@ -59,8 +59,14 @@ export class RequestParser {
   private bulkLen = -1;
   /** Parse position inside the command in progress. */
   private pos = 0;
-  /** Offsets (relative to `start`) and lengths of arguments already parsed. */
-  private argOffsets: number[] = [];
+  /**
+   * Offsets (relative to `start`) and lengths of the arguments parsed so far,
+   * as pairs. A typed array reused across commands: resetting a JS array's
+   * length would drop its backing store and reallocate it for every command.
+   */
+  private argOffsets: Float64Array = new Float64Array(32);
+  /** Number of pairs used in {@link argOffsets}. */
+  private argCount = 0;
 
   constructor(private readonly limits: ParserLimits) {}
 
@@ -83,7 +89,7 @@ export class RequestParser {
     const unparsed = this.end - this.start;
     if (unparsed === 0) {
       this.start = this.end = this.pos = 0;
-      if (this.buf.length > SHRINK_ABOVE) this.buf = new Uint8Array(INITIAL_CAPACITY);
+      if (this.buf.length > SHRINK_ABOVE) this.buf = takeIoBuffer();
     } else if (
       this.start > 0 && (this.end === this.buf.length || this.start > this.buf.length / 2)
     ) {
@@ -103,7 +109,18 @@ export class RequestParser {
       grown.set(this.buf.subarray(0, this.end));
       this.buf = grown;
     }
-    return this.buf.subarray(this.end);
+    // The common case (everything consumed) reads into the whole buffer: no view to allocate.
+    return this.end === 0 ? this.buf : this.buf.subarray(this.end);
+  }
+
+  /**
+   * Gives the receive buffer back to the pool when the connection is gone.
+   * Anything fed afterwards goes to a fresh buffer.
+   */
+  recycle(): void {
+    returnIoBuffer(this.buf);
+    this.buf = new Uint8Array(0);
+    this.start = this.end = this.pos = 0;
   }
 
   /** Records that `n` bytes were read into the region from {@link prepareRead}. */
@@ -183,49 +200,103 @@ export class RequestParser {
       this.pendingArgs = count;
       this.bulkLen = -1;
       this.pos = cr + 2;
-      this.argOffsets.length = 0;
+      this.argCount = 0;
     }
-    while (this.pendingArgs > 0) {
-      if (this.bulkLen < 0) {
-        const cr = this.findCR(this.pos);
-        if (cr < 0) {
-          if (this.end - this.pos > INLINE_MAX_SIZE) {
-            throw new ProtocolError("Protocol error: too big bulk count string");
+    // The loop works on locals and stores them back only when it must wait
+    // for more bytes: this is the hottest loop of the server.
+    const end = this.end;
+    const start = this.start;
+    let pending = this.pendingArgs;
+    let pos = this.pos;
+    let bulkLen = this.bulkLen;
+    let argc = this.argCount;
+    let offsets = this.argOffsets;
+    while (pending > 0) {
+      if (bulkLen < 0) {
+        bulkLen = shortBulkLength(buf, pos, end);
+        if (bulkLen >= 0) {
+          pos += bulkLineSize(bulkLen);
+        } else {
+          // Not a short canonical `$<len>\r\n` line: the general path, with Redis's errors.
+          this.pendingArgs = pending;
+          this.argCount = argc;
+          const next = this.bulkHeader(pos);
+          if (next < 0) {
+            this.pos = pos;
+            this.bulkLen = -1;
+            return null;
           }
-          return null;
+          pos = next;
+          bulkLen = this.bulkLen;
         }
-        if (cr + 1 >= this.end) return null;
-        if (buf[this.pos] !== 36 /* $ */) {
-          throw new ProtocolError(
-            `Protocol error: expected '$', got '${String.fromCharCode(buf[this.pos])}'`,
-          );
-        }
-        const len = parseLine(buf, this.pos + 1, cr);
-        if (Number.isNaN(len) || len < 0 || len > this.limits.protoMaxBulkLen) {
-          throw new ProtocolError("Protocol error: invalid bulk length");
-        }
-        if (len > UNAUTH_MAX_BULK && this.limits.authRequired) {
-          throw new ProtocolError("Protocol error: unauthenticated bulk length");
-        }
-        this.bulkLen = len;
-        this.pos = cr + 2;
       }
-      if (this.end - this.pos < this.bulkLen + 2) return null;
-      this.argOffsets.push(this.pos - this.start, this.bulkLen);
-      this.pos += this.bulkLen + 2; // Redis skips the two trailing bytes unchecked
-      this.bulkLen = -1;
-      this.pendingArgs--;
+      if (end - pos < bulkLen + 2) {
+        this.pendingArgs = pending;
+        this.argCount = argc;
+        this.pos = pos;
+        this.bulkLen = bulkLen;
+        return null;
+      }
+      const slot = argc++ * 2;
+      if (slot === offsets.length) offsets = this.growOffsets();
+      offsets[slot] = pos - start;
+      offsets[slot + 1] = bulkLen;
+      pos += bulkLen + 2; // Redis skips the two trailing bytes unchecked
+      bulkLen = -1;
+      pending--;
     }
-    const offsets = this.argOffsets;
-    const argc = offsets.length >> 1;
+    this.pendingArgs = 0;
+    this.bulkLen = -1;
+    this.argCount = 0;
+    this.pos = pos;
+    // Views are made from the ArrayBuffer: faster than `subarray`, which
+    // looks up a species constructor. The receive buffer starts at offset 0.
+    const memory = buf.buffer;
     const argv = new Array<Uint8Array>(argc);
-    const base = this.start;
     for (let i = 0; i < argc; i++) {
-      const off = base + offsets[2 * i];
-      argv[i] = buf.subarray(off, off + offsets[2 * i + 1]);
+      argv[i] = new Uint8Array(memory, start + offsets[2 * i], offsets[2 * i + 1]);
     }
-    this.start = this.pos;
+    this.start = pos;
     return argv;
+  }
+
+  /**
+   * Parses the `$<len>\r\n` line at `pos` with all of Redis's checks. Sets
+   * {@link bulkLen} and returns the position after the line, or -1 when the
+   * line is not complete yet. Throws {@link ProtocolError}.
+   */
+  private bulkHeader(pos: number): number {
+    const buf = this.buf;
+    const cr = this.findCR(pos);
+    if (cr < 0) {
+      if (this.end - pos > INLINE_MAX_SIZE) {
+        throw new ProtocolError("Protocol error: too big bulk count string");
+      }
+      return -1;
+    }
+    if (cr + 1 >= this.end) return -1;
+    if (buf[pos] !== 36 /* $ */) {
+      throw new ProtocolError(
+        `Protocol error: expected '$', got '${String.fromCharCode(buf[pos])}'`,
+      );
+    }
+    const len = parseLine(buf, pos + 1, cr);
+    if (Number.isNaN(len) || len < 0 || len > this.limits.protoMaxBulkLen) {
+      throw new ProtocolError("Protocol error: invalid bulk length");
+    }
+    if (len > UNAUTH_MAX_BULK && this.limits.authRequired) {
+      throw new ProtocolError("Protocol error: unauthenticated bulk length");
+    }
+    this.bulkLen = len;
+    return cr + 2;
+  }
+
+  /** Doubles {@link argOffsets}: it grows with the arguments actually received. */
+  private growOffsets(): Float64Array {
+    const grown = new Float64Array(this.argOffsets.length * 2);
+    grown.set(this.argOffsets);
+    this.argOffsets = grown;
+    return grown;
   }
 
   private nextInline(): Uint8Array[] | null {
@@ -256,6 +327,33 @@ export class RequestParser {
 }
 
 const EMPTY_ARGV: Uint8Array[] = [];
+
+/**
+ * Fast path for the `$<len>\r\n` line at `pos`: returns the length when the
+ * line is complete, canonical (no sign, no leading zero) and at most
+ * {@link UNAUTH_MAX_BULK}, so no limit can reject it. Returns -1 for anything
+ * else, which the general path then parses or rejects with Redis's errors.
+ */
+function shortBulkLength(buf: Uint8Array, pos: number, end: number): number {
+  if (pos + 3 >= end || buf[pos] !== 36 /* $ */) return -1;
+  let i = pos + 1;
+  const first = buf[i] - 48;
+  if (first === 0) return buf[i + 1] === CR && i + 2 < end ? 0 : -1;
+  if (first < 0 || first > 9) return -1;
+  let n = first;
+  for (i++; i < pos + 6 && i < end; i++) {
+    const d = buf[i] - 48;
+    if (d < 0 || d > 9) break;
+    n = n * 10 + d;
+  }
+  if (i + 1 >= end || buf[i] !== CR || n > UNAUTH_MAX_BULK) return -1;
+  return n;
+}
+
+/** Size of the `$<len>\r\n` line of a length accepted by {@link shortBulkLength}. */
+function bulkLineSize(len: number): number {
+  return len < 10 ? 4 : len < 100 ? 5 : len < 1000 ? 6 : len < 10000 ? 7 : 8;
+}
 
 /**
  * Parses the decimal number of a `*`/`$` line with `string2ll`'s strictness.

@@ -11,9 +11,9 @@
  */
 
 import { formatDouble } from "../util/numbers.ts";
+import { IO_BUFFER_SIZE, returnIoBuffer, takeIoBuffer } from "./io_buffers.ts";
 
-const INITIAL_CAPACITY = 16 * 1024;
-/** After a flush, a buffer that grew beyond this is dropped for a fresh small one. */
+/** Once drained, a buffer that grew beyond this is dropped for a fresh small one. */
 const SHRINK_ABOVE = 1024 * 1024;
 
 const OK = bytesOf("+OK\r\n");
@@ -49,17 +49,34 @@ export class ReplyWriter {
   lastError = "";
   /** Told about every error reply (the server counts them for `INFO errorstats`). */
   errorSink: ((text: string) => void) | null = null;
+  /** A written buffer kept for the next switch (see {@link take}). */
   private spare: Uint8Array | null = null;
+  /** The buffer whose bytes {@link take} handed out, until {@link release}. */
+  private writing: Uint8Array | null = null;
 
-  constructor(capacity = INITIAL_CAPACITY) {
-    this.buf = new Uint8Array(capacity);
+  constructor(capacity = IO_BUFFER_SIZE) {
+    this.buf = capacity === IO_BUFFER_SIZE ? takeIoBuffer() : new Uint8Array(capacity);
   }
 
-  /** Makes room for `n` more bytes. */
+  /**
+   * Makes room for `n` more bytes. Every append goes through here, so this is
+   * also where output appended while a write is in flight moves to the other
+   * buffer (see {@link take}).
+   */
   ensure(n: number): void {
     const need = this.length + n;
-    if (need <= this.buf.length) return;
-    let cap = this.buf.length * 2;
+    if (need <= this.buf.length && this.buf !== this.writing) return;
+    if (this.buf === this.writing) {
+      // Bytes of this buffer are being written: continue on the other one.
+      this.buf = this.spare !== null && this.spare.length >= need
+        ? this.spare
+        : need <= IO_BUFFER_SIZE
+        ? takeIoBuffer()
+        : new Uint8Array(need);
+      this.spare = null;
+      return;
+    }
+    let cap = Math.max(64, this.buf.length * 2);
     while (cap < need) cap *= 2;
     const grown = new Uint8Array(cap);
     grown.set(this.buf.subarray(0, this.length));
@@ -67,23 +84,48 @@ export class ReplyWriter {
   }
 
   /**
-   * Hands the pending bytes to the caller (to write to the socket) and
-   * continues on a second buffer, so replies appended while the write is in
-   * flight do not touch the bytes being written.
+   * Hands the pending bytes to the caller (to write to the socket); call
+   * {@link release} once they are written. Output appended meanwhile goes to
+   * a second buffer, so it never touches bytes being written. The buffer is
+   * only switched when that happens (a pub/sub message arriving during a
+   * write), not on every write: switching buffers on every write was
+   * measured to make V8 allocate in old space and run needless full GCs.
    */
   take(): Uint8Array {
     const chunk = this.buf.subarray(0, this.length);
-    const next = this.spare ?? new Uint8Array(INITIAL_CAPACITY);
-    this.spare = null;
-    this.buf = next;
+    this.writing = this.buf;
     this.length = 0;
     return chunk;
   }
 
-  /** Returns a buffer from {@link take} once written, for reuse. */
+  /** Marks `chunk`, from {@link take}, as written: its buffer can be reused. */
   release(chunk: Uint8Array): void {
-    const whole = new Uint8Array(chunk.buffer, 0, chunk.buffer.byteLength);
-    if (whole.length <= SHRINK_ABOVE) this.spare = whole;
+    const written = this.writing;
+    if (written === null || chunk.buffer !== written.buffer) {
+      throw new Error("ReplyWriter.release: not the chunk handed out by take()");
+    }
+    this.writing = null;
+    if (written !== null && written !== this.buf && written.length <= SHRINK_ABOVE) {
+      this.spare = written;
+    }
+    // A buffer that grew for a large reply is not kept once drained.
+    if (this.length === 0 && this.buf.length > SHRINK_ABOVE) {
+      this.buf = takeIoBuffer();
+    }
+  }
+
+  /**
+   * Gives the buffers back to the pool when the connection is gone, unless
+   * a write still holds one. Anything appended afterwards goes to a fresh
+   * buffer, so a late reply can never land in another connection's output.
+   */
+  recycle(): void {
+    if (this.writing !== null) return;
+    returnIoBuffer(this.buf);
+    if (this.spare !== null) returnIoBuffer(this.spare);
+    this.buf = new Uint8Array(0);
+    this.spare = null;
+    this.length = 0;
   }
 
   /** Drops replies written after `mark` (for `CLIENT REPLY OFF|SKIP`). */
@@ -95,8 +137,16 @@ export class ReplyWriter {
   raw(bytes: Uint8Array): void {
     const n = bytes.length;
     this.ensure(n);
-    this.buf.set(bytes, this.length);
-    this.length += n;
+    if (n < 16) {
+      // A byte loop beats TypedArray#set for the short constant replies (+OK, :1...).
+      const buf = this.buf;
+      let o = this.length;
+      for (let i = 0; i < n; i++) buf[o++] = bytes[i];
+      this.length = o;
+    } else {
+      this.buf.set(bytes, this.length);
+      this.length += n;
+    }
   }
 
   /** Appends a latin1 string verbatim (one byte per char; Rift's own text is ASCII). */
@@ -130,6 +180,13 @@ export class ReplyWriter {
     } else if (n < 100) {
       buf[o++] = 48 + ((n / 10) | 0);
       buf[o++] = 48 + (n % 10);
+    } else if (n <= 0xffffffff && n === Math.floor(n)) {
+      // 32-bit integer arithmetic (`>>> 0`) for the common case: lengths, counts.
+      let digits = 3;
+      for (let t = (n / 1000) >>> 0; t > 0; t = (t / 10) >>> 0) digits++;
+      let p = o + digits - 1;
+      for (let t = n; p >= o; t = (t / 10) >>> 0) buf[p--] = 48 + (t % 10);
+      o += digits;
     } else if (Number.isSafeInteger(n)) {
       let digits = 1;
       for (let t = n; t >= 10; t = Math.floor(t / 10)) digits++;

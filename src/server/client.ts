@@ -216,6 +216,9 @@ export class Client {
         // Already closed.
       }
       this.server.clientClosed(this);
+      // Nothing reads this connection's buffers any more: the next connection can have them.
+      this.parser.recycle();
+      this.out.recycle();
     }
   }
 
@@ -280,7 +283,7 @@ export class Client {
         const gate = this.server.replyGate?.() ?? null;
         if (gate !== null) await gate;
         const wire = this.protocol !== null ? this.protocol.render(chunk) : chunk;
-        let off = 0;
+        let off = await conn.write(wire);
         while (off < wire.length) off += await conn.write(wire.subarray(off));
         this.server.stats.totalNetOutputBytes += wire.length;
         this.server.stats.totalWritesProcessed++;

@@ -21,26 +21,70 @@ const FIRST_BUCKET_NS = 1024;
  */
 export function highestEquivalent(ns: number): number {
   if (ns < 2 * SUB_BUCKET_HALF_COUNT) return ns;
+  if (ns <= 0x7fffffff) {
+    // Integer bit arithmetic for durations under ~2 s: this runs for every command.
+    const shift = 31 - Math.clz32(ns) - SUB_BUCKET_HALF_BITS;
+    return ((ns >>> shift) << shift) + (1 << shift) - 1;
+  }
   const unit = 2 ** (Math.floor(Math.log2(ns)) - SUB_BUCKET_HALF_BITS);
   return Math.floor(ns / unit) * unit + unit - 1;
+}
+
+/** Exponent of the first power of two split into sub-buckets (256 = 2^8). */
+const FIRST_SPLIT_EXPONENT = SUB_BUCKET_HALF_BITS + 1;
+
+/**
+ * Position of the sub-bucket of `ns` in value order: values below 256 are
+ * their own bucket, then 128 sub-buckets per power of two.
+ */
+function bucketIndex(ns: number): number {
+  if (ns < 2 * SUB_BUCKET_HALF_COUNT) return ns;
+  const exponent = ns <= 0x7fffffff ? 31 - Math.clz32(ns) : Math.floor(Math.log2(ns));
+  const unit = 2 ** (exponent - SUB_BUCKET_HALF_BITS);
+  const sub = Math.floor(ns / unit) - SUB_BUCKET_HALF_COUNT;
+  return 2 * SUB_BUCKET_HALF_COUNT + (exponent - FIRST_SPLIT_EXPONENT) * SUB_BUCKET_HALF_COUNT +
+    sub;
+}
+
+/** The highest value of the sub-bucket at `index` (inverse of {@link bucketIndex}). */
+function bucketValue(index: number): number {
+  if (index < 2 * SUB_BUCKET_HALF_COUNT) return index;
+  const above = index - 2 * SUB_BUCKET_HALF_COUNT;
+  const exponent = FIRST_SPLIT_EXPONENT + Math.floor(above / SUB_BUCKET_HALF_COUNT);
+  const unit = 2 ** (exponent - SUB_BUCKET_HALF_BITS);
+  return ((above % SUB_BUCKET_HALF_COUNT) + SUB_BUCKET_HALF_COUNT) * unit + unit - 1;
 }
 
 /** The latency distribution of one command. */
 export class CommandHistogram {
   /** Number of recorded calls. */
   calls = 0;
-  /** Count per sub-bucket, keyed by the sub-bucket's highest equivalent value in ns. */
-  private readonly counts = new Map<number, number>();
+  /**
+   * Count per sub-bucket, indexed by {@link bucketIndex} (so in value order).
+   * Recording runs for every command, so it is an array, not a map.
+   */
+  private counts = new Float64Array(0);
 
   /** Records one duration in nanoseconds. */
   record(ns: number): void {
-    const bucket = highestEquivalent(ns);
-    this.counts.set(bucket, (this.counts.get(bucket) ?? 0) + 1);
+    const index = bucketIndex(ns);
+    if (index >= this.counts.length) this.grow(index);
+    this.counts[index]++;
     this.calls++;
   }
 
+  private grow(index: number): void {
+    const counts = new Float64Array(Math.max(index + 1, this.counts.length * 2, 64));
+    counts.set(this.counts);
+    this.counts = counts;
+  }
+
   private sortedBuckets(): [number, number][] {
-    return [...this.counts].sort((a, b) => a[0] - b[0]);
+    const out: [number, number][] = [];
+    for (let i = 0; i < this.counts.length; i++) {
+      if (this.counts[i] > 0) out.push([bucketValue(i), this.counts[i]]);
+    }
+    return out;
   }
 
   /** The value (µs, Redis's `%.3f` precision) at a percentile, as `hdr_value_at_percentile`. */

@@ -268,7 +268,7 @@ function remeasureWrittenKeys(
   const spec = specOf(server, argv);
   if (spec === undefined) return;
   const db = c.db;
-  if (spec.keys === undefined) {
+  if (!spec.movableKeys) {
     // Fixed key positions: walk them without building an array (the common case).
     if (spec.firstKey > 0) {
       const last = spec.lastKey < 0 ? argv.length + spec.lastKey : spec.lastKey;

@@ -80,6 +80,10 @@ const EXACT_EXPIRE_LIMIT = Number.MAX_SAFE_INTEGER;
 /** String values up to this size are stored inline in the slab. */
 const INLINE_VALUE_MAX = 4096;
 const MIN_BUCKETS = 16;
+/** Lookups remembered by key object (a power of two; MSET's usual ten keys fit). */
+const MEMO_SIZE = 16;
+/** Largest buffer a remembered key object may view (see {@link Database.findRaw}). */
+const MEMO_MAX_BUFFER = 256 * 1024;
 
 /** What a database needs from its surroundings. */
 export interface StoreEnv {
@@ -269,11 +273,35 @@ export class Database {
 
   /** Finds a key without looking at its expiry. Returns the entry or -1. */
   findRaw(key: Uint8Array): number {
+    // A command looks each key up several times (the handler, the store when
+    // it writes, memory accounting after it): an argument object found
+    // recently skips hashing and the chain walk. The entry's stored key is
+    // still compared, so a reused or changed buffer can never give a wrong entry.
+    const memoKeys = this.memoKeys;
+    for (let i = 0; i < MEMO_SIZE; i++) {
+      if (memoKeys[i] !== key) continue;
+      const id = this.memoIds[i];
+      if (id < this.highWater && this.kinds[id] !== 0 && this.keyEquals(id, key)) {
+        this.lastHash = this.hashes[id];
+        // A snapshot in progress must hear of every access, remembered or not.
+        if (this.guard !== null) this.guard.beforeAccess(this, id);
+        return id;
+      }
+      break;
+    }
     const h = hashBytes(key);
     this.lastHash = h;
     let id = this.buckets[h & this.mask];
     while (id >= 0) {
       if (this.hashes[id] === h && this.keyEquals(id, key)) {
+        // Remembering a view keeps its whole buffer alive: only small ones
+        // (a connection's pooled receive buffer, a slab page) are remembered.
+        if (key.buffer.byteLength <= MEMO_MAX_BUFFER) {
+          const slot = this.memoNext;
+          memoKeys[slot] = key;
+          this.memoIds[slot] = id;
+          this.memoNext = (slot + 1) & (MEMO_SIZE - 1);
+        }
         if (this.guard !== null) this.guard.beforeAccess(this, id);
         return id;
       }
@@ -281,6 +309,11 @@ export class Database {
     }
     return -1;
   }
+
+  /** Key objects recently found by {@link findRaw} (a ring), and their entries. */
+  private readonly memoKeys: (Uint8Array | null)[] = new Array(MEMO_SIZE).fill(null);
+  private readonly memoIds = new Int32Array(MEMO_SIZE);
+  private memoNext = 0;
 
   /**
    * Finds a live key: an expired key is removed on the spot (lazy expiry)
@@ -404,6 +437,12 @@ export class Database {
     return v;
   }
 
+  /**
+   * True when the last {@link setString} created its key (false: it replaced
+   * a live value), so a caller need not look the key up beforehand.
+   */
+  lastSetCreated = false;
+
   /** Offset set by {@link stringSource}. */
   lastOffset = 0;
   /** Length set by {@link stringSource}. */
@@ -456,6 +495,7 @@ export class Database {
     let id = this.find(key);
     const inline = value.length <= INLINE_VALUE_MAX;
     const created = id < 0;
+    this.lastSetCreated = created;
     if (created) {
       id = this.newEntry(this.lastHash);
       this.refs[id] = this.allocRecord(key, inline ? value.length : 0);

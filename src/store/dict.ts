@@ -59,11 +59,20 @@ export class Dict<V> {
 
   /** Stores `value` under `key`; returns true when the key is new. */
   set(key: string, value: V): boolean {
+    return this.swap(key, value) === undefined;
+  }
+
+  /**
+   * Stores `value` under `key` and returns the value it replaces, or
+   * undefined when the key is new: one lookup where `get` + `set` take two.
+   */
+  swap(key: string, value: V): V | undefined {
     const h = hashLatin1(key);
     const found = this.find(key, h);
     if (found >= 0) {
+      const old = this.valuesById[found];
       this.valuesById[found] = value;
-      return false;
+      return old;
     }
     const id = this.keysById.length;
     if (id >= this.hashes.length) this.growEntries();
@@ -75,7 +84,7 @@ export class Dict<V> {
     this.buckets[b] = id;
     this.count++;
     if (this.count > this.buckets.length) this.rehash(this.buckets.length * 2);
-    return true;
+    return undefined;
   }
 
   /** Removes `key`; returns true when it was present. */

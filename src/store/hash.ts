@@ -101,9 +101,8 @@ export class HashValue implements Collection {
     if (this.listpack && Math.max(field.length, value.length) > limits.maxListpackValue) {
       this.listpack = false;
     }
-    const old = this.dict.get(field);
+    const old = this.dict.swap(field, value);
     const created = old === undefined;
-    this.dict.set(field, value);
     this.payloadBytes += created ? field.length + value.length : value.length - old.length;
     if (this.listpack && this.dict.size > limits.maxListpackEntries) this.listpack = false;
     return created;

@@ -216,3 +216,29 @@ function isExactly(d: number, digits: string, exp: number): boolean {
   else left *= 10n ** BigInt(-decimalExp);
   return left === right;
 }
+
+/** Scratch space of {@link decimalBytes}: 20 digits and a sign fit any 64-bit integer. */
+const DECIMAL_SCRATCH = new Uint8Array(24);
+
+/**
+ * The decimal text of an integer as bytes, without building a string: a
+ * view of a shared scratch buffer, valid until the next call (store a copy,
+ * as `Database.setString` does). For counters (INCR), which store their
+ * result as text on every call.
+ */
+export function decimalBytes(n: number | bigint): Uint8Array {
+  if (typeof n === "bigint" || !Number.isSafeInteger(n)) {
+    const text = n.toString();
+    for (let i = 0; i < text.length; i++) DECIMAL_SCRATCH[i] = text.charCodeAt(i);
+    return new Uint8Array(DECIMAL_SCRATCH.buffer, 0, text.length);
+  }
+  let end = DECIMAL_SCRATCH.length;
+  let t = Math.abs(n);
+  do {
+    const q = Math.floor(t / 10);
+    DECIMAL_SCRATCH[--end] = 48 + (t - q * 10);
+    t = q;
+  } while (t > 0);
+  if (n < 0) DECIMAL_SCRATCH[--end] = 45;
+  return new Uint8Array(DECIMAL_SCRATCH.buffer, end, DECIMAL_SCRATCH.length - end);
+}

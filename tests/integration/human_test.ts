@@ -312,7 +312,7 @@ Deno.test("human: HELP, HELP <command>, HELP @group and unknown topics", async (
     const set = rift.server.commands.get("set")!;
     assertEquals(
       await t.run("HELP set\n", "\r\n\r\n"),
-      `\r\n  SET ${set.syntax}\r\n  summary: ${set.summary}\r\n  since: 1.0.0\r\n` +
+      `\r\n  SET ${set.usage}\r\n  summary: ${set.summary}\r\n  since: 1.0.0\r\n` +
         "  group: string\r\n\r\n",
     );
     // Commands are listed alphabetically; SUBSTR (since 1.0.0) is the last string command.

@@ -58,7 +58,7 @@ Deno.test("human help: HELP <container> <sub> and HELP <container>", () => {
   const configGet = config.subcommands!.find((s) => s.name === "get")!;
   assertEquals(
     helpText(table, ["config", "GET"]),
-    `\n  CONFIG GET ${configGet.syntax}\n  summary: ${configGet.summary}\n` +
+    `\n  CONFIG GET ${configGet.usage}\n  summary: ${configGet.summary}\n` +
       `  since: ${configGet.since}\n  group: server\n\n`,
   );
   const all = helpText(table, ["CONFIG"]);
@@ -110,7 +110,7 @@ Deno.test("human help: usageOf understands full names with a container", () => {
     usageOf(table, "config|get"),
     `CONFIG GET ${
       table.get("config")!.subcommands!
-        .find((s) => s.name === "get")!.syntax
+        .find((s) => s.name === "get")!.usage
     }`,
   );
   assertEquals(usageOf(table, "nosuch"), null);

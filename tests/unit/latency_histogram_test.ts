@@ -47,3 +47,51 @@ Deno.test("latency histogram: percentiles and buckets are the numbers Redis prin
   }
   assertEquals(cases, 200);
 });
+
+Deno.test("highestEquivalent: the integer fast path equals HdrHistogram's formula everywhere", () => {
+  const formula = (ns: number) => {
+    if (ns < 256) return ns;
+    const unit = 2 ** (Math.floor(Math.log2(ns)) - 7);
+    return Math.floor(ns / unit) * unit + unit - 1;
+  };
+  let cases = 0;
+  for (let ns = 0; ns < 5_000_000; ns += 1 + (ns >> 12)) {
+    assertEquals(highestEquivalent(ns), formula(ns), `ns=${ns}`);
+    cases++;
+  }
+  for (let bits = 8; bits <= 40; bits++) {
+    for (const delta of [-1, 0, 1]) {
+      const ns = 2 ** bits + delta;
+      assertEquals(highestEquivalent(ns), formula(ns), `ns=${ns}`);
+      cases++;
+    }
+  }
+  assertEquals(cases, 31480 + 99);
+});
+
+Deno.test("latency histogram: buckets kept in an array give what a map of highestEquivalent gives", () => {
+  const histogram = new CommandHistogram();
+  const reference = new Map<number, number>();
+  let cases = 0;
+  for (let ns = 0; ns < 3e9; ns = ns < 1000 ? ns + 1 : Math.floor(ns * 1.013) + 1) {
+    histogram.record(ns);
+    const bucket = highestEquivalent(ns);
+    reference.set(bucket, (reference.get(bucket) ?? 0) + 1);
+    cases++;
+  }
+  histogram.record(2 ** 45);
+  reference.set(highestEquivalent(2 ** 45), 1);
+  const sorted = [...reference].sort((a, b) => a[0] - b[0]);
+  for (const percentile of [0, 1, 50, 90, 99, 99.9, 100]) {
+    const wanted = Math.max(1, Math.floor((percentile / 100) * (cases + 1) + 0.5));
+    let seen = 0;
+    let value = 0;
+    for (const [bucket, count] of sorted) {
+      seen += count;
+      value = bucket;
+      if (seen >= wanted) break;
+    }
+    assertEquals(histogram.percentileMicros(percentile), value / 1000, `p${percentile}`);
+  }
+  assertEquals(cases, 2152);
+});

@@ -101,6 +101,36 @@ Deno.test("parser: every byte split of many pipelines gives the same commands", 
   assertTrue(cases > 2000, `only ${cases} cases ran`);
 });
 
+Deno.test("parser: commands with many arguments, split anywhere, after short ones", () => {
+  const wide = Array.from({ length: 3000 }, (_, i) => `arg:${i}`);
+  const stream = new Uint8Array([
+    ...encodeCommand(["GET", "k"]),
+    ...encodeCommand(["MSET", ...wide]),
+    ...encodeCommand(["PING"]),
+    ...encodeCommand(["SADD", ...wide.slice(0, 40)]),
+  ]);
+  const expected = [["GET", "k"], ["MSET", ...wide], ["PING"], ["SADD", ...wide.slice(0, 40)]];
+  let cases = 0;
+  for (const size of [1, 7, 100, 4096, stream.length]) {
+    const chunks: Uint8Array[] = [];
+    for (let off = 0; off < stream.length; off += size) {
+      chunks.push(stream.subarray(off, off + size));
+    }
+    assertEquals(parseChunks(chunks), expected);
+    cases++;
+  }
+  assertEquals(cases, 5);
+});
+
+Deno.test("parser: a recycled parser still parses what it is fed, in a fresh buffer", () => {
+  const p = new RequestParser(LIMITS);
+  p.feed(encodeCommand(["GET", "a"]));
+  assertEquals(p.next()!.map(latin1), ["GET", "a"]);
+  p.recycle();
+  p.feed(encodeCommand(["SET", "k", "v"]));
+  assertEquals(p.next()!.map(latin1), ["SET", "k", "v"]);
+});
+
 Deno.test("parser: a large bulk arriving in small chunks is assembled once", () => {
   const value = new Uint8Array(3 * 1024 * 1024).map((_, i) => i & 0xff);
   const stream = encodeCommand(["SET", "big", value]);

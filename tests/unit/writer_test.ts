@@ -1,0 +1,104 @@
+import { assertEquals, assertTrue } from "../helpers/assert.ts";
+import { latin1 } from "../helpers/client.ts";
+import { ReplyWriter } from "../../src/resp/writer.ts";
+
+Deno.test("writer: output appended while a write is in flight never touches the bytes taken", () => {
+  const w = new ReplyWriter(64);
+  w.simple("FIRST");
+  const chunk = w.take();
+  // A pub/sub message arrives while the socket still writes `chunk`.
+  for (let i = 0; i < 40; i++) w.integer(i);
+  assertEquals(latin1(chunk), "+FIRST\r\n");
+  w.release(chunk);
+  const second = w.take();
+  assertTrue(latin1(second).startsWith(":0\r\n:1\r\n"));
+  assertEquals(latin1(chunk), "+FIRST\r\n");
+  w.release(second);
+  assertEquals(w.length, 0);
+});
+
+Deno.test("writer: the buffer is reused across writes when nothing is appended in flight", () => {
+  const w = new ReplyWriter();
+  w.ok();
+  const first = w.take();
+  w.release(first);
+  w.ok();
+  const second = w.take();
+  w.release(second);
+  assertTrue(first.buffer === second.buffer);
+});
+
+Deno.test("writer: a buffer grown for a large reply is dropped once drained", () => {
+  const w = new ReplyWriter();
+  w.bulk(new Uint8Array(3 * 1024 * 1024));
+  assertTrue(w.buf.length > 1024 * 1024);
+  const chunk = w.take();
+  assertEquals(chunk.length, 3 * 1024 * 1024 + "$3145728\r\n\r\n".length);
+  w.release(chunk);
+  assertTrue(w.buf.length <= 1024 * 1024);
+  w.ok();
+  assertEquals(latin1(w.take()), "+OK\r\n");
+});
+
+Deno.test("writer: a deferred aggregate started before a write completes stays intact", () => {
+  const w = new ReplyWriter(32);
+  w.simple("X");
+  const chunk = w.take();
+  const mark = w.beginDeferred();
+  w.bulkLatin1("a");
+  w.bulkLatin1("b");
+  w.endDeferred(mark, "array", 2);
+  assertEquals(latin1(chunk), "+X\r\n");
+  w.release(chunk);
+  assertEquals(latin1(w.take()), "*2\r\n$1\r\na\r\n$1\r\nb\r\n");
+});
+
+Deno.test("writer: a recycled writer's buffer serves the next connection; late replies go elsewhere", () => {
+  const closed = new ReplyWriter();
+  const pooled = closed.buf;
+  closed.recycle();
+  const next = new ReplyWriter();
+  assertTrue(next.buf === pooled);
+  closed.simple("LATE");
+  assertTrue(closed.buf !== pooled);
+  next.ok();
+  assertEquals(latin1(next.take()), "+OK\r\n");
+});
+
+Deno.test("writer: a buffer with a write in flight is not recycled", () => {
+  const w = new ReplyWriter();
+  w.ok();
+  const chunk = w.take();
+  w.recycle();
+  const next = new ReplyWriter();
+  assertTrue(next.buf.buffer !== chunk.buffer);
+  assertEquals(latin1(chunk), "+OK\r\n");
+});
+
+Deno.test("writer: integers of every size are written in decimal", () => {
+  const w = new ReplyWriter();
+  const values = [
+    0,
+    1,
+    9,
+    10,
+    99,
+    100,
+    999,
+    1000,
+    65535,
+    2 ** 31 - 1,
+    2 ** 31,
+    2 ** 32 - 1,
+    2 ** 32,
+  ];
+  values.push(2 ** 53 - 1, -1, -100, -(2 ** 32), 123456789012);
+  let expected = "";
+  for (const v of values) {
+    w.integer(v);
+    expected += `:${v}\r\n`;
+  }
+  w.integer(2n ** 63n - 1n);
+  expected += ":9223372036854775807\r\n";
+  assertEquals(latin1(w.take()), expected);
+});
