@@ -171,7 +171,9 @@ function commandName(args: Arg[]): string {
 class EventTap {
   private constructor(private readonly c: RespClient) {}
 
-  static async open(c: RespClient): Promise<EventTap> {
+  /** Subscribes on `c`, in RESP3 (push frames) when `resp3`. */
+  static async open(c: RespClient, resp3: boolean): Promise<EventTap> {
+    if (resp3) await c.call("HELLO", "3");
     await c.call("PSUBSCRIBE", "__key*__:*");
     return new EventTap(c);
   }
@@ -181,10 +183,12 @@ class EventTap {
     const out: string[] = [];
     for (;;) {
       const { reply } = await this.c.read();
+      // PING answers ["pong", "tap"] in RESP2 subscribed mode, plain "tap" in RESP3.
+      if (reply.type === "bulk" && latin1(reply.value) === "tap") return out;
       if (reply.type !== "array" && reply.type !== "push") throw new Error("unexpected frame");
       const items = reply.items.map((i) => exactForm(i));
       if (items[0] === 'bulk:"pong"') return out;
-      out.push(items.slice(2).join(" "));
+      out.push(`${reply.type} ${items.slice(2).join(" ")}`);
     }
   }
 }
@@ -303,9 +307,10 @@ class MixedRun {
     // Keys whose expiry is in the past are then removed only when touched,
     // at the same command on both servers, never by a timer.
     for (const c of inspect) await c.call("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+    const resp3Taps = options.seed % 2 === 1;
     const taps: [EventTap, EventTap] = [
-      await EventTap.open(await openRift()),
-      await EventTap.open(await openRedis()),
+      await EventTap.open(await openRift(), resp3Taps),
+      await EventTap.open(await openRedis(), resp3Taps),
     ];
     return new MixedRun(
       options,
@@ -796,6 +801,12 @@ class MixedRun {
     } catch (e) {
       this.fail(String(e));
     }
+    const [kx, ky] = await Promise.all([keyspaceCounts(rift), keyspaceCounts(redis)]);
+    try {
+      assertEquals(kx, ky, "INFO keyspace counts differ");
+    } catch (e) {
+      this.fail(String(e));
+    }
     const [px, py] = await Promise.all([presence(rift), presence(redis)]);
     try {
       assertEquals(px, py, "keys found by DUMP differ");
@@ -824,6 +835,12 @@ async function encodings(c: RespClient): Promise<Record<string, string>> {
   }
   await c.call("SELECT", 0);
   return out;
+}
+
+/** `keys=` and `expires=` of every database in INFO keyspace (avg_ttl depends on the clock). */
+async function keyspaceCounts(c: RespClient): Promise<string[]> {
+  const info = String(await c.value("INFO", "keyspace"));
+  return [...info.matchAll(/^(db\d+):keys=(\d+),expires=(\d+)/gm)].map((m) => m.slice(1).join(" "));
 }
 
 /** Which pool keys DUMP finds in each database (a direct lookup, unlike KEYS). */
