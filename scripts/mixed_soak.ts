@@ -61,6 +61,7 @@ for (let seed = first; seed < first + Number(values.seeds); seed++) {
     const secs = ((performance.now() - started) / 1000).toFixed(1);
     console.log(
       `seed ${seed}: ok, ${stats.commands} commands, ${stats.events} events, ` +
+        `${stats.propagated} propagated, ` +
         `${stats.transactions} EXEC, ${stats.blockingScenarios} blocking, ${stats.scans} scans, ` +
         `${stats.restores} RESTORE (dumps ${stats.dumpsIdentical} identical / ` +
         `${stats.dumpsDifferent} different), ${stats.datasetChecks} dataset checks ` +

@@ -32,6 +32,7 @@ import {
 } from "./mixed_persistence.ts";
 import { type RedisProcess, startRedis, startRift } from "./server.ts";
 import { type Reply, ReplyParser } from "../../src/resp/reply_parser.ts";
+import type { Server } from "../../src/server/server.ts";
 
 const TRACE = Deno.env.get("MIXED_TRACE") === "1";
 
@@ -74,6 +75,8 @@ export interface MixedStats {
   commands: number;
   /** Keyspace events compared. */
   events: number;
+  /** Propagated commands (AOF) compared. */
+  propagated: number;
   datasetChecks: number;
   keysCompared: number;
   transactions: number;
@@ -207,12 +210,18 @@ export async function runMixed(options: MixedOptions): Promise<MixedStats> {
     : notify;
   let rift = await startRift({ config: riftConfig });
   let redis: RedisProcess | undefined;
+  let redisDir = "";
   try {
     const redisArgs: string[] = [];
     for (const [name, value] of Object.entries(notify)) redisArgs.push(`--${name}`, value);
-    redis = await startRedis(redisArgs);
+    // Redis's AOF is read back as its propagation stream.
+    redisArgs.push("--appendonly", "yes", "--appendfsync", "always");
+    redisArgs.push("--auto-aof-rewrite-percentage", "0");
+    redisDir = await Deno.makeTempDir({ prefix: "rift-mixed-redis-" });
+    redis = await startRedis(redisArgs, redisDir);
     const run = await MixedRun.open(options, () => rift.client(), () => redis!.client());
     run.riftDir = dir;
+    run.propagation = [propagationOf(rift.server), aofReader(redisDir)];
     await run.execute();
     if (options.persistence) {
       // Restart from the files and compare with Redis, which kept running.
@@ -239,7 +248,62 @@ export async function runMixed(options: MixedOptions): Promise<MixedStats> {
     await redis?.stop();
     await rift.stop();
     if (dir) await Deno.remove(dir, { recursive: true }).catch(() => {});
+    if (redisDir) await Deno.remove(redisDir, { recursive: true }).catch(() => {});
   }
+}
+
+/** A stream of propagated commands as `db argv...` lines. */
+interface PropagationStream {
+  take(): Promise<string[]>;
+}
+
+function argvText(argv: Uint8Array[]): string {
+  return argv.map((a) => JSON.stringify(latin1(a))).join(" ");
+}
+
+/** What Rift propagates (what its AOF gets), with each command's database. */
+function propagationOf(server: Server): PropagationStream {
+  let seen: string[] = [];
+  server.propagationSinks.push((batch) => {
+    for (const p of batch) seen.push(`${p.db} ${argvText(p.argv)}`);
+  });
+  return {
+    take() {
+      const out = seen;
+      seen = [];
+      return Promise.resolve(out);
+    },
+  };
+}
+
+/** What Redis 7.0 appended to its AOF since the last call, SELECTs folded into each line. */
+function aofReader(dir: string): PropagationStream {
+  let offset = 0;
+  let db = 0;
+  const parser = new ReplyParser();
+  return {
+    async take() {
+      const file = await Deno.open(`${dir}/appendonlydir/appendonly.aof.1.incr.aof`);
+      try {
+        await file.seek(offset, Deno.SeekMode.Start);
+        const buf = new Uint8Array(256 * 1024);
+        for (let n = await file.read(buf); n !== null; n = await file.read(buf)) {
+          parser.feed(buf.subarray(0, n));
+          offset += n;
+        }
+      } finally {
+        file.close();
+      }
+      const out: string[] = [];
+      for (let r = parser.next(); r !== undefined; r = parser.next()) {
+        if (r.reply.type !== "array") continue;
+        const argv = r.reply.items.map((i) => i.type === "bulk" ? i.value : new Uint8Array());
+        if (latin1(argv[0]).toLowerCase() === "select") db = Number(latin1(argv[1]));
+        else out.push(`${db} ${argvText(argv)}`);
+      }
+      return out;
+    },
+  };
 }
 
 /** One run's connections, generator and state. */
@@ -248,6 +312,7 @@ class MixedRun {
     perCommand: new Map(),
     commands: 0,
     events: 0,
+    propagated: 0,
     datasetChecks: 0,
     keysCompared: 0,
     transactions: 0,
@@ -271,6 +336,8 @@ class MixedRun {
   riftDir = "";
   private readonly history: { conn: number; line: string }[] = [];
   private lastConn = -1;
+  /** Rift's and Redis's propagation streams, compared with the events. */
+  propagation: [PropagationStream, PropagationStream] | null = null;
   private stepIndex = 0;
 
   private constructor(
@@ -774,6 +841,16 @@ class MixedRun {
     if (TRACE) { for (const e of x) this.history.push({ conn: -2, line: `    event ${e}` }); }
     if (x.join("\n") !== y.join("\n")) {
       this.fail(`keyspace events differ:\n  rift:  ${x.join(" | ")}\n  redis: ${y.join(" | ")}`);
+    }
+    if (this.propagation === null) return;
+    const [px, py] = await Promise.all(this.propagation.map((p) => p.take()));
+    this.stats.propagated += py.length;
+    if (px.join("\n") !== py.join("\n")) {
+      this.fail(
+        `propagated commands differ:\n  rift:  ${px.join(" | ").slice(0, 1500)}\n  redis: ${
+          py.join(" | ").slice(0, 1500)
+        }`,
+      );
     }
   }
 
