@@ -225,7 +225,8 @@ export class MixedCommands {
     if (r < 0.54) return this.hashCommand();
     if (r < 0.66) return this.setCommand();
     if (r < 0.8) return this.zsetCommand();
-    if (r < 0.97) return this.keyCommand();
+    if (r < 0.95) return this.keyCommand();
+    if (r < 0.975) return this.sortCommand();
     return this.connectionCommand();
   }
 
@@ -726,6 +727,37 @@ export class MixedCommands {
       default:
         return this.exact("EXISTS", k);
     }
+  }
+
+  // ---------------------------------------------------------------- sort
+  /**
+   * SORT and SORT_RO over lists, sets and sorted sets; `k*` patterns name
+   * pool keys (`k1`...) for members 1 to 5, `*->field` reads hashes. BY
+   * nosort returns a set in its own order: compared as unordered.
+   */
+  private sortCommand(): Cmd {
+    const args: Arg[] = [this.chance(0.8) ? "SORT" : "SORT_RO", this.key()];
+    const by = this.chance(0.4)
+      ? this.pick(["nosort", "k*", "{t}*", "k*->a", "nokey*", "k1"])
+      : null;
+    const alpha = this.chance(0.4);
+    // Orders Redis leaves to the input (a set's) or to its unstable quicksort:
+    // no sorting (nosort, or a BY pattern naming one key), and ALPHA by weights,
+    // where equal or missing weights tie without a tie-break.
+    const unordered = by !== null && (by === "nosort" || !by.includes("*") || alpha);
+    const store = args[0] === "SORT" && !unordered && this.chance(0.3);
+    if (by !== null) args.push("BY", by);
+    if (this.chance(0.3)) args.push("LIMIT", this.index(), this.count());
+    for (let n = this.chance(0.4) ? 1 + this.int(2) : 0; n > 0; n--) {
+      args.push("GET", this.pick(["#", "k*", "k*->a", "{t}*", "nokey*"]));
+    }
+    if (this.chance(0.3)) args.push(this.pick(["ASC", "DESC"]));
+    if (alpha) args.push("ALPHA");
+    if (store) args.push("STORE", this.key());
+    // With LIMIT, an unordered sort picks an unspecified subset: compare only
+    // the sorted form of what came back when no LIMIT cuts it.
+    if (unordered && args.includes("LIMIT")) args.splice(args.indexOf("LIMIT"), 3);
+    return { args, compare: unordered ? "sorted" : "exact" };
   }
 
   // ---------------------------------------------------------- connection

@@ -733,6 +733,7 @@ class MixedRun {
     const [blocking, isList] = gen.pick(forms);
     this.stats.blockingScenarios++;
     await this.sendOnly(a, blocking);
+    await this.untilBlockedOrAnswered(a);
     if (gen.chance(0.4)) {
       // The key may also arrive whole, under a new name.
       const from = gen.key();
@@ -833,6 +834,24 @@ class MixedRun {
       }
     }
     return `keys after the command:\n${lines.join("\n")}`;
+  }
+
+  /**
+   * Waits until each server has run a connection's blocking command: it is
+   * either blocked or has answered. Otherwise another connection's command
+   * could overtake it on one server and not on the other.
+   */
+  private async untilBlockedOrAnswered(c: ConnPair): Promise<void> {
+    const sides = [[c.rift, this.inspect[0]], [c.redis, this.inspect[1]]] as const;
+    for (const [client, inspector] of sides) {
+      for (let i = 0;; i++) {
+        if (client.hasReply) break;
+        const info = String(await inspector.value("INFO", "clients"));
+        if (/^blocked_clients:[1-9]/m.test(info)) break;
+        if (i > 2000) this.fail("a blocking command neither blocked nor answered");
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    }
   }
 
   private async compareEvents(): Promise<void> {
