@@ -41,11 +41,22 @@ export const SMALL_LIMITS: Record<string, string> = {
   "list-max-listpack-size": "4",
 };
 
+const LAZYFREE = [
+  "lazyfree-lazy-user-del",
+  "lazyfree-lazy-server-del",
+  "lazyfree-lazy-expire",
+  "lazyfree-lazy-user-flush",
+];
+
 let total = 0;
 let failures = 0;
 const first = Number(values.first);
 for (let seed = first; seed < first + Number(values.seeds); seed++) {
-  const directives = values.small && seed % 2 === 0 ? SMALL_LIMITS : {};
+  const directives = values.small && seed % 2 === 0 ? { ...SMALL_LIMITS } : {};
+  // Lazy freeing changes what is propagated (UNLINK for DEL): alternate it too.
+  if (values.small && seed % 3 === 0) {
+    for (const name of LAZYFREE) directives[name] = "yes";
+  }
   const started = performance.now();
   try {
     const stats = await runMixed({
