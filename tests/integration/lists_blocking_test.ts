@@ -494,6 +494,15 @@ Deno.test("blocked clients wake when RENAME, RENAMENX, COPY, MOVE or RESTORE bri
   // Found by the mixed fuzzer: Rift only woke them on pushes.
   await withEventsPair(async (p) => {
     const waiters = [await p.open("rift"), await p.open("redis")];
+    /** Waits until both servers count the waiter as blocked (nothing may overtake it). */
+    const blocked = async () => {
+      for (const c of [p.rift, p.redis]) {
+        for (let i = 0; i < 1000; i++) {
+          if (/^blocked_clients:1\r$/m.test(String(await c.value("INFO", "clients")))) break;
+          await new Promise((r) => setTimeout(r, 2));
+        }
+      }
+    };
     const scenarios: Arg[][][] = [
       [["RPUSH", "src", "a"], ["RENAME", "src", "k"]],
       [["RPUSH", "src", "b"], ["RENAMENX", "src", "k"]],
@@ -506,6 +515,7 @@ Deno.test("blocked clients wake when RENAME, RENAMENX, COPY, MOVE or RESTORE bri
         ? ["BZPOPMIN", "zk", "0"]
         : ["BLPOP", "k", "0"];
       await Promise.all(waiters.map((w) => w.send(...blocking)));
+      await blocked();
       for (const command of commands) await p.step(...command);
       const [x, y] = await Promise.all(waiters.map(async (w) => latin1((await w.read()).raw)));
       assertEquals(x, y, `served after ${commands.map((c) => c[0]).join(", ")}`);
@@ -515,6 +525,7 @@ Deno.test("blocked clients wake when RENAME, RENAMENX, COPY, MOVE or RESTORE bri
     await p.step("RPUSH", "src", "e");
     const payload = await p.redis.call("DUMP", "src");
     await Promise.all(waiters.map((w) => w.send("BLPOP", "k", "0")));
+    await blocked();
     if (payload.type !== "bulk") throw new Error("DUMP failed");
     await p.step("RESTORE", "k", "0", payload.value);
     const [x, y] = await Promise.all(waiters.map(async (w) => latin1((await w.read()).raw)));

@@ -244,8 +244,18 @@ Deno.test("served pops propagate as ZPOPMIN/ZPOPMAX with the popped count", asyn
 Deno.test("a waiter woken by one key pops from that key alone, and only from a sorted set (differential)", async () => {
   await withPair(async (p) => {
     const waiters = { rift: await p.open("rift"), redis: await p.open("redis") };
+    /** Waits until both servers count the waiter as blocked (nothing may overtake it). */
+    const blocked = async () => {
+      for (const c of [p.rift, p.redis]) {
+        for (let i = 0; i < 1000; i++) {
+          if (/^blocked_clients:1\r$/m.test(String(await c.value("INFO", "clients")))) break;
+          await new Promise((r) => setTimeout(r, 2));
+        }
+      }
+    };
     const run = async (blocking: string[], wake: string[][]) => {
       await Promise.all([waiters.rift.send(...blocking), waiters.redis.send(...blocking)]);
+      await blocked();
       for (const command of wake) await p.same(...command);
       const [x, y] = await Promise.all([read(waiters.rift), read(waiters.redis)]);
       assertEquals(x, y, `reply of ${blocking.join(" ")}`);
@@ -267,6 +277,7 @@ Deno.test("a waiter woken by one key pops from that key alone, and only from a s
       waiters.rift.send("BZPOPMIN", "a", "b", "0"),
       waiters.redis.send("BZPOPMIN", "a", "b", "0"),
     ]);
+    await blocked();
     await p.same("MULTI");
     await p.same("ZADD", "b", "1", "from-b");
     await p.same("ZADD", "a", "1", "from-a");
