@@ -770,7 +770,16 @@ export class MixedCommands {
 
   // ---------------------------------------------------------- connection
   private connectionCommand(): Cmd {
-    switch (this.int(6)) {
+    switch (this.int(10)) {
+      case 6:
+        // Out of place: EXEC or DISCARD without MULTI, MULTI inside MULTI.
+        return this.exact(this.pick(["EXEC", "DISCARD", "MULTI"]));
+      case 7:
+        return this.exact("SELECT", this.pick(["16", "-1", "x", "1.0", ""]));
+      case 8:
+        return this.exact("SWAPDB", this.pick(["0", "x"]), this.pick(["16", "-1", "1"]));
+      case 9:
+        return this.exact("PING", "a", "b");
       case 0:
         return this.exact("PING", ...(this.chance(0.5) ? [this.value()] : []));
       case 1:
