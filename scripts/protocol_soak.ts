@@ -13,7 +13,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { rawSession, StreamFuzzer } from "../tests/helpers/protocol_fuzz.ts";
+import { leaveAwkwardly, rawSession, StreamFuzzer } from "../tests/helpers/protocol_fuzz.ts";
 import { redisDataset } from "../tests/helpers/persistence.ts";
 import { startRedis, startRift } from "../tests/helpers/server.ts";
 
@@ -34,6 +34,10 @@ const clients = async () => {
   return Number(/^connected_clients:(\d+)\r$/m.exec(info)![1]);
 };
 const baseline = await clients();
+for (const c of [riftControl, redisControl]) {
+  await c.call("RPUSH", "leave:big", "x".repeat(500_000), "y".repeat(500_000));
+}
+let departures = 0;
 const fuzzer = new StreamFuzzer(Number(values.seed));
 const total = Number(values.streams);
 let differences = 0;
@@ -56,6 +60,14 @@ try {
         `  rift:  ${JSON.stringify(x.slice(0, 400))}\n  redis: ${JSON.stringify(y.slice(0, 400))}`,
       );
       if (differences >= 20) break;
+    }
+    if (i % 20 === 0) {
+      const pick = fuzzer.rng.int(5);
+      await Promise.all([
+        leaveAwkwardly(rift.port, pick, "leave:big"),
+        leaveAwkwardly(redis.port, pick, "leave:big"),
+      ]);
+      departures++;
     }
     if (i % 100 === 0) {
       const [a, b] = await Promise.all([
@@ -85,6 +97,19 @@ try {
   for (let i = 0; i < 200 && await clients() !== baseline; i++) {
     await new Promise((r) => setTimeout(r, 10));
   }
+  // Nothing a departed client left unfinished ran, and nothing of it stayed.
+  const leftovers = await Promise.all([riftControl, redisControl].map(async (c) =>
+    [
+      await c.raw("EXISTS", "half", "leave:after-block", "leave:in-multi"),
+      await c.raw("PUBSUB", "NUMSUB", "leave:ch1"),
+      await c.raw("PUBSUB", "NUMPAT"),
+      /^blocked_clients:(\d+)/m.exec(String(await c.value("INFO", "clients")))![1],
+    ].join(" ")
+  ));
+  if (leftovers[0] !== leftovers[1]) {
+    console.log(`left behind: rift ${leftovers[0]} vs redis ${leftovers[1]}`);
+    differences++;
+  }
   const left = await clients();
   if (left !== baseline) {
     console.log(`connected_clients ${left}, baseline ${baseline}`);
@@ -94,5 +119,8 @@ try {
   await redis.stop();
   await rift.stop();
 }
-console.log(`${total} streams, ${bytesCompared} reply bytes compared, ${differences} differences`);
+console.log(
+  `${total} streams, ${departures} awkward departures, ${bytesCompared} reply bytes compared, ` +
+    `${differences} differences`,
+);
 if (differences > 0) Deno.exit(1);

@@ -192,3 +192,40 @@ export class StreamFuzzer {
     return chunks;
   }
 }
+
+/**
+ * One client leaving at an awkward moment, chosen by `pick` (0-4): in the
+ * middle of a command, with megabytes of replies unread, while blocked
+ * (with a command pipelined behind), while subscribed, or inside MULTI
+ * after WATCH. None of its unfinished work may run; the caller checks that
+ * nothing is left behind. `big` must name a large list.
+ */
+export async function leaveAwkwardly(port: number, pick: number, big: string): Promise<void> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const write = (bytes: Uint8Array | string) =>
+    conn.write(typeof bytes === "string" ? raw(bytes) : bytes);
+  const settle = async () => {
+    // Lets the server read what was sent before the connection drops.
+    await new Promise((r) => setTimeout(r, 5));
+  };
+  try {
+    if (pick === 0) {
+      await write("*3\r\n$3\r\nSET\r\n$4\r\nhalf\r\n$100\r\nabc");
+    } else if (pick === 1) {
+      for (let i = 0; i < 5; i++) await write(encodeCommand(["LRANGE", big, "0", "-1"]));
+    } else if (pick === 2) {
+      await write(encodeCommand(["BLPOP", "leave:nothing", "0"]));
+      await write(encodeCommand(["SET", "leave:after-block", "never"]));
+    } else if (pick === 3) {
+      await write(encodeCommand(["SUBSCRIBE", "leave:ch1", "leave:ch2"]));
+      await write(encodeCommand(["PSUBSCRIBE", "leave:*"]));
+    } else {
+      await write(encodeCommand(["WATCH", "leave:watched"]));
+      await write(encodeCommand(["MULTI"]));
+      await write(encodeCommand(["SET", "leave:in-multi", "never"]));
+    }
+    await settle();
+  } finally {
+    conn.close();
+  }
+}
