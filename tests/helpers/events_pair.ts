@@ -19,8 +19,14 @@ export interface EventsPair extends Pair {
   step(...args: Arg[]): Promise<string>;
 }
 
-/** Runs `fn` with an {@link EventsPair} (skips like `withPair` without redis-server). */
-export function withEventsPair(fn: (pair: EventsPair) => Promise<void>): Promise<boolean> {
+/**
+ * Runs `fn` with an {@link EventsPair} (skips like `withPair` without
+ * redis-server); `riftConfig` adds directives to Rift (e.g. its `dir`).
+ */
+export function withEventsPair(
+  fn: (pair: EventsPair) => Promise<void>,
+  riftConfig: Record<string, string> = {},
+): Promise<boolean> {
   return withPair(async (p) => {
     const taps = await Promise.all([p.open("rift"), p.open("redis")].map(async (open) => {
       const c = await open;
@@ -39,7 +45,7 @@ export function withEventsPair(fn: (pair: EventsPair) => Promise<void>): Promise
     };
     await fn(pair);
   }, {
-    rift: { config: { "enable-debug-command": "yes" } },
+    rift: { config: { "enable-debug-command": "yes", ...riftConfig } },
     redisArgs: ["--enable-debug-command", "yes"],
   });
 }

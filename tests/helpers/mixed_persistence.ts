@@ -61,8 +61,28 @@ async function loaded(c: RespClient): Promise<void> {
 }
 
 /**
- * Loads a copy of `file` into a fresh Rift and a fresh redis-server and
- * asserts both hold `expected`.
+ * A dataset with sorted-set scores of -0 written as 0: a listpack keeps
+ * the sign of a zero score only until it is saved and loaded again, in
+ * Redis as in Rift, so a file cannot be expected to restore it.
+ */
+export function signlessZeros(data: CanonicalDataset): CanonicalDataset {
+  const out: CanonicalDataset = {};
+  for (const [key, entry] of Object.entries(data)) {
+    out[key] = entry.type !== "zset" ? entry : {
+      ...entry,
+      value: (entry.value as [string, string][]).map(([m, s]): [string, string] => [
+        m,
+        s === "-0" ? "0" : s,
+      ]),
+    };
+  }
+  return out;
+}
+
+/**
+ * Loads a copy of `file` into a fresh Rift and a fresh redis-server: both
+ * must load the same data, which is `expected` (up to the sign of zero
+ * scores, see {@link signlessZeros}).
  */
 export async function verifySnapshot(
   file: string,
@@ -73,11 +93,12 @@ export async function verifySnapshot(
   const dir = await Deno.makeTempDir({ prefix: "rift-mixed-snapshot-" });
   try {
     await Deno.copyFile(file, `${dir}/dump.rdb`);
+    let byRift: CanonicalDataset;
     const rift = await startRift({ config: { dir, dbfilename: "dump.rdb" } });
     try {
       const c = await rift.client();
       await loaded(c);
-      assertEquals(await redisDataset(c, databases), expected, `${what}: Rift loading its file`);
+      byRift = await redisDataset(c, databases);
     } finally {
       await rift.stop();
     }
@@ -85,10 +106,19 @@ export async function verifySnapshot(
     try {
       const c = await redis.client();
       await loaded(c);
-      assertEquals(await redisDataset(c, databases), expected, `${what}: redis-server loading it`);
+      assertEquals(
+        byRift,
+        await redisDataset(c, databases),
+        `${what}: Rift and Redis load it alike`,
+      );
     } finally {
       await redis.stop();
     }
+    assertEquals(
+      signlessZeros(byRift),
+      signlessZeros(expected),
+      `${what}: the file holds the data`,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }

@@ -1,6 +1,7 @@
 import { assertEquals } from "../helpers/assert.ts";
 import { withRift } from "../helpers/server.ts";
 import { withPair } from "../helpers/differential.ts";
+import { withEventsPair } from "../helpers/events_pair.ts";
 
 Deno.test("DEBUG RELOAD saves, flushes and loads every type back", async () => {
   const dir = await Deno.makeTempDir({ prefix: "rift-reload-" });
@@ -72,6 +73,24 @@ Deno.test("DEBUG RELOAD dirties WATCHes of existing keys, as Redis's flush does 
       rift: { config: { "enable-debug-command": "yes", dir } },
       redisArgs: ["--enable-debug-command", "yes"],
     });
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+});
+
+Deno.test("DEBUG RELOAD publishes no `new` key events for the keys it loads (differential)", async () => {
+  // Found by the mixed fuzzer with random notify-keyspace-events flags.
+  const dir = await Deno.makeTempDir({ prefix: "rift-reload-new-" });
+  try {
+    await withEventsPair(async (p) => {
+      for (const c of [p.rift, p.redis]) {
+        await c.call("CONFIG", "SET", "notify-keyspace-events", "KEAn");
+      }
+      await p.step("SET", "a", "1");
+      await p.step("RPUSH", "l", "x");
+      await p.step("DEBUG", "RELOAD");
+      await p.step("SET", "b", "1");
+    }, { dir });
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
