@@ -220,10 +220,12 @@ export async function runMixed(options: MixedOptions): Promise<MixedStats> {
     "enable-debug-command": "yes",
     ...directives,
   };
-  const dir = options.persistence ? await Deno.makeTempDir({ prefix: "rift-mixed-" }) : "";
+  // A directory of its own even without persistence: DEBUG RELOAD writes
+  // there, and a stray dump.rdb elsewhere is never loaded.
+  const dir = await Deno.makeTempDir({ prefix: "rift-mixed-" });
   const riftConfig = options.persistence
     ? { ...notify, ...persistenceDirectives(options.persistence, dir) }
-    : notify;
+    : { ...notify, dir };
   let rift = await startRift({ config: riftConfig });
   let redis: RedisProcess | undefined;
   let redisDir = "";
@@ -264,7 +266,7 @@ export async function runMixed(options: MixedOptions): Promise<MixedStats> {
   } finally {
     await redis?.stop();
     await rift.stop();
-    if (dir) await Deno.remove(dir, { recursive: true }).catch(() => {});
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
     if (redisDir) await Deno.remove(redisDir, { recursive: true }).catch(() => {});
   }
 }
