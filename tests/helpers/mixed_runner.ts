@@ -254,10 +254,10 @@ export async function runMixed(options: MixedOptions): Promise<MixedStats> {
         async () => /^loading:0\r$/m.test(String(await restarted.value("INFO"))),
         "load",
       );
-      const relax = options.persistence === "rdb" ? signlessZeros : (d: CanonicalDataset) => d;
+      // An AOF rewrite writes an RDB preamble: zero scores lose their sign there too.
       assertEquals(
-        relax(await redisDataset(restarted, MIXED_DATABASES)),
-        relax(expected),
+        signlessZeros(await redisDataset(restarted, MIXED_DATABASES)),
+        signlessZeros(expected),
         `seed ${options.seed}: dataset after restarting from the ${options.persistence}`,
       );
       run.stats.persistence.restarts++;
