@@ -148,7 +148,9 @@ function reset(c: Client): void {
   c.db = server.db(0);
   c.out.proto = 2;
   c.name = "";
-  c.replyMode = ReplyMode.ON;
+  // RESET turns OFF and a pending SKIP back on, but when RESET is itself
+  // the skipped command its reply is dropped, as in Redis.
+  if (c.replyMode !== ReplyMode.SKIP) c.replyMode = ReplyMode.ON;
   c.noEvict = false;
   c.noTouch = false;
   c.authenticated = !server.authRequired();

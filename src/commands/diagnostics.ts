@@ -487,6 +487,9 @@ function debugReload(c: Client, argv: Uint8Array[]): void {
   }
   // Without NOFLUSH the dataset is emptied first; MERGE lets file keys replace live ones
   // (Redis aborts on such duplicates; Rift reports the load error instead).
+  // Emptying the dataset touches every watched key that exists (Redis's
+  // emptyData), even though the reload brings the same keys back.
+  if (flush) { for (const db of c.server.keyspace.dbs) c.server.watch.touchDatabase(db, null); }
   const outcome = persistenceOf(c.server).rdb.reloadSync({ save, flush, merge });
   if (outcome === "save-failed") c.out.error("ERR Error trying to save the DB");
   else if (outcome === "load-failed") c.out.error("ERR Error trying to load the RDB dump");

@@ -161,6 +161,8 @@ function rename(c: Client, argv: Uint8Array[], nx: boolean): void {
   db.moveEntry(id, db, to);
   c.server.wrote(db, from, NOTIFY_GENERIC, "rename_from", 0);
   c.server.wrote(db, to, NOTIFY_GENERIC, "rename_to");
+  // Redis's dbAdd wakes clients blocked on the new name (a list or sorted set arriving).
+  c.server.signalKeyAsReady(db, to);
   if (nx) c.out.integer(1);
   else c.out.ok();
 }
@@ -182,6 +184,7 @@ function move(c: Client, argv: Uint8Array[]): void {
   src.moveEntry(id, dst, key);
   c.server.wrote(src, key, NOTIFY_GENERIC, "move_from", 0);
   c.server.wrote(dst, key, NOTIFY_GENERIC, "move_to");
+  c.server.signalKeyAsReady(dst, key);
   c.out.integer(1);
 }
 
@@ -234,6 +237,7 @@ function copy(c: Client, argv: Uint8Array[]): void {
   }
   if (expire !== 0n) dst.setExpireExact(nid, expire);
   c.server.wrote(dst, newKey, NOTIFY_GENERIC, "copy_to");
+  c.server.signalKeyAsReady(dst, newKey);
   c.out.integer(1);
 }
 

@@ -154,7 +154,11 @@ function restore(c: Client, argv: Uint8Array[]): void {
     return;
   }
   const server = c.server;
-  const deleted = replace && db.delete(key);
+  // Redis's dbDelete: a key past its expiry but not yet removed is deleted
+  // as it is (a DEL, not an expiry).
+  const existing = replace ? db.findRaw(key) : -1;
+  if (existing >= 0) db.deleteEntry(existing);
+  const deleted = existing >= 0;
   if (ttl !== 0 && !absttl) ttl += server.keyspace.now;
   if (ttl !== 0 && ttl <= server.keyspace.now && !server.loading) {
     if (deleted) {
@@ -178,6 +182,8 @@ function restore(c: Client, argv: Uint8Array[]): void {
   }
   applyIdleOrFreq(c, id, idle, freq);
   server.wrote(db, key, NOTIFY_GENERIC, "restore");
+  // Redis's dbAdd wakes clients blocked on the key (a list or sorted set arriving).
+  server.signalKeyAsReady(db, key);
   c.out.ok();
 }
 

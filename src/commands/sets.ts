@@ -382,7 +382,13 @@ function storeResult(c: Client, dstKey: Uint8Array, result: SetValue, event: str
     return;
   }
   c.out.integer(0);
-  if (db.delete(dstKey)) c.server.wrote(db, dstKey, NOTIFY_GENERIC, "del");
+  // Redis's dbDelete: a destination past its expiry but not yet reclaimed
+  // is deleted as it is (reported as a DEL, not as an expiry).
+  const id = db.findRaw(dstKey);
+  if (id >= 0) {
+    db.deleteEntry(id);
+    c.server.wrote(db, dstKey, NOTIFY_GENERIC, "del");
+  }
 }
 
 function sinterGeneric(c: Client, keys: Uint8Array[], dstKey: Uint8Array | null): void {

@@ -330,7 +330,9 @@ function getdel(c: Client, argv: Uint8Array[]): void {
   if (!replyString(c, key)) return;
   const db = c.db;
   if (db.delete(key)) {
-    c.propagateOverride = [[DEL, key]];
+    // Redis propagates UNLINK when user deletions are lazy.
+    const lazy = c.server.config.bool("lazyfree-lazy-user-del");
+    c.propagateOverride = [[lazy ? UNLINK : DEL, key]];
     c.server.wrote(db, key, NOTIFY_GENERIC, "del");
   }
 }

@@ -12,6 +12,7 @@
 
 import type { Client } from "../server/client.ts";
 import { NOTIFY_ZSET } from "../server/notify_flags.ts";
+import { TYPE_ZSET } from "../store/database.ts";
 import { isKeyword, utf8 } from "../util/bytes.ts";
 import { command, type CommandSpec } from "./spec.ts";
 import { rangedIntArg, SYNTAX_ERROR } from "./util.ts";
@@ -198,7 +199,17 @@ function blockingPop(
 ): void {
   const timeout = parseTimeout(c, timeoutArg);
   if (timeout === null) return;
-  for (const key of keys) {
+  // Woken by a key (Redis 7.0): pop from that key alone, and only when it
+  // holds a sorted set; another type leaves the client blocked.
+  const serving = c.reprocessingBlocked ? c.server.blocking.servingKey! : null;
+  if (serving !== null) {
+    const id = c.db.find(serving);
+    if (id < 0 || c.db.typeOf(id) !== TYPE_ZSET) {
+      c.server.blocking.block(c, spec, argv, keys, timeout, "nullArray");
+      return;
+    }
+  }
+  for (const key of serving !== null ? [serving] : keys) {
     const zset = zsetAt(c, key, true);
     if (zset === undefined) return;
     if (zset === null) continue;

@@ -94,5 +94,11 @@ export function storeResult(
     return;
   }
   c.out.integer(0);
-  if (db.delete(dst)) c.server.wrote(db, dst, NOTIFY_GENERIC, "del");
+  // Redis's dbDelete: a destination past its expiry but not yet reclaimed
+  // is deleted as it is (reported as a DEL, not as an expiry).
+  const id = db.findRaw(dst);
+  if (id >= 0) {
+    db.deleteEntry(id);
+    c.server.wrote(db, dst, NOTIFY_GENERIC, "del");
+  }
 }

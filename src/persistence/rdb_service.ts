@@ -123,6 +123,8 @@ export class RdbService {
     }
     const keyspace = this.server.keyspace;
     if (options.flush) keyspace.flushAll();
+    // Loading, as Redis's rdbLoad marks it: keys arriving are not `new` keys.
+    this.server.loading = true;
     try {
       this.lastLoad = loadRdbBytesSync(bytes, keyspace, {
         ...this.settings.loadOptions(true),
@@ -131,6 +133,8 @@ export class RdbService {
     } catch (e) {
       this.server.log.warning(`DEBUG RELOAD failed: ${(e as Error).message}`);
       return "load-failed";
+    } finally {
+      this.server.loading = false;
     }
     this.server.log.warning("DB reloaded by DEBUG RELOAD");
     return "ok";

@@ -5,11 +5,22 @@
  * and `\xHH`; `'...'` understands only `\'`; a closing quote must be
  * followed by whitespace or the end of the line.
  *
+ * Two quirks of the C original are kept, since clients see them: an
+ * unquoted argument ends only at a space, tab, CR or LF (a vertical tab or
+ * form feed belongs to it, though both are skipped between arguments), and
+ * a NUL byte ends the line (inside quotes it leaves them unbalanced).
+ *
  * @module
  */
 
+/** C's isspace(): what is skipped between arguments. */
 function isSpace(b: number): boolean {
   return b === 32 || (b >= 9 && b <= 13);
+}
+
+/** What ends an unquoted argument. */
+function endsArgument(b: number): boolean {
+  return b === 32 || b === 10 || b === 13 || b === 9;
 }
 
 function hexValue(b: number): number {
@@ -27,13 +38,13 @@ export function splitInlineArgs(line: Uint8Array): Uint8Array[] | null {
   const current: number[] = [];
   for (;;) {
     while (p < n && isSpace(line[p])) p++;
-    if (p >= n) return args;
+    if (p >= n || line[p] === 0) return args;
     let inDouble = false;
     let inSingle = false;
     current.length = 0;
     for (;;) {
       if (inDouble) {
-        if (p >= n) return null;
+        if (p >= n || line[p] === 0) return null;
         const b = line[p];
         if (
           b === 92 /* \ */ && p + 3 < n && line[p + 1] === 120 /* x */ &&
@@ -41,14 +52,14 @@ export function splitInlineArgs(line: Uint8Array): Uint8Array[] | null {
         ) {
           current.push(hexValue(line[p + 2]) * 16 + hexValue(line[p + 3]));
           p += 3;
-        } else if (b === 92 && p + 1 < n) {
+        } else if (b === 92 && p + 1 < n && line[p + 1] !== 0) {
           p++;
           const e = line[p];
           current.push(
             e === 110 ? 10 : e === 114 ? 13 : e === 116 ? 9 : e === 98 ? 8 : e === 97 ? 7 : e,
           );
         } else if (b === 34 /* " */) {
-          if (p + 1 < n && !isSpace(line[p + 1])) return null;
+          if (p + 1 < n && line[p + 1] !== 0 && !isSpace(line[p + 1])) return null;
           p++;
           break;
         } else {
@@ -56,13 +67,13 @@ export function splitInlineArgs(line: Uint8Array): Uint8Array[] | null {
         }
         p++;
       } else if (inSingle) {
-        if (p >= n) return null;
+        if (p >= n || line[p] === 0) return null;
         const b = line[p];
         if (b === 92 && p + 1 < n && line[p + 1] === 39 /* ' */) {
           p++;
           current.push(39);
         } else if (b === 39) {
-          if (p + 1 < n && !isSpace(line[p + 1])) return null;
+          if (p + 1 < n && line[p + 1] !== 0 && !isSpace(line[p + 1])) return null;
           p++;
           break;
         } else {
@@ -70,9 +81,9 @@ export function splitInlineArgs(line: Uint8Array): Uint8Array[] | null {
         }
         p++;
       } else {
-        if (p >= n) break;
+        if (p >= n || line[p] === 0) break;
         const b = line[p];
-        if (isSpace(b)) break;
+        if (endsArgument(b)) break;
         if (b === 34) inDouble = true;
         else if (b === 39) inSingle = true;
         else current.push(b);

@@ -150,7 +150,10 @@ export class Server {
     this.keyspace = new Keyspace(options.clock ?? systemClock, databases);
     this.keyspace.expiredHandler = (db, key) => this.keyExpired(db, key);
     this.keyspace.createdHandler = (db, key) => {
-      if (this.notifyFlags & NOTIFY_NEW) this.notify(NOTIFY_NEW, "new", key, db.index);
+      // Keys a load brings in are not new keys (Redis's dbAddRDBLoad notifies nothing).
+      if ((this.notifyFlags & NOTIFY_NEW) && !this.loading) {
+        this.notify(NOTIFY_NEW, "new", key, db.index);
+      }
     };
     this.notifyFlags = config.int("notify-keyspace-events");
     config.onChange("notify-keyspace-events", (v) => this.notifyFlags = v as number);

@@ -7,7 +7,7 @@
  */
 
 import { type RiftHandle, type StartOptions, startServer } from "../../src/mod.ts";
-import { RespClient } from "./client.ts";
+import { ReplyError, RespClient } from "./client.ts";
 
 /** An embedded Rift plus a helper to open clients to it. */
 export interface TestRift extends RiftHandle {
@@ -88,8 +88,21 @@ export interface RedisProcess {
   stop(): Promise<void>;
 }
 
-/** Starts Debian's redis-server in memory on a free port (extra args are directives). */
+/**
+ * Starts Debian's redis-server in memory on a free port (extra args are
+ * directives). The port is free when picked but may be taken before
+ * redis-server binds it (tests run in parallel): then it is retried on
+ * another, so a test never talks to someone else's server.
+ */
 export async function startRedis(extraArgs: string[] = [], dir?: string): Promise<RedisProcess> {
+  for (let attempt = 1;; attempt++) {
+    const redis = await startRedisOnce(extraArgs, dir);
+    if (redis !== null) return redis;
+    if (attempt === 5) throw new Error("redis-server could not get a port");
+  }
+}
+
+async function startRedisOnce(extraArgs: string[], dir?: string): Promise<RedisProcess | null> {
   const port = freePort();
   const workDir = dir ?? await Deno.makeTempDir({ prefix: "redis-test-" });
   const child = new Deno.Command("redis-server", {
@@ -110,6 +123,27 @@ export async function startRedis(extraArgs: string[] = [], dir?: string): Promis
     stderr: "null",
   }).spawn();
   await waitForPort(port);
+  // Whoever answers must be the process just started (with requirepass,
+  // INFO is refused: then it must at least still be running).
+  const probe = await RespClient.connect(port);
+  const info = await probe.value("INFO", "server").catch(() => "");
+  await probe.close();
+  const ours = info instanceof ReplyError
+    ? await Promise.race([
+      child.status.then(() => false),
+      new Promise<boolean>((r) => setTimeout(() => r(true), 100)),
+    ])
+    : new RegExp(`^process_id:${child.pid}\\r$`, "m").test(String(info));
+  if (!ours) {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // Already gone (it could not bind).
+    }
+    await child.status;
+    if (!dir) await Deno.remove(workDir, { recursive: true }).catch(() => {});
+    return null;
+  }
   const clients: RespClient[] = [];
   return {
     port,

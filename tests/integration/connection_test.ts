@@ -220,6 +220,32 @@ Deno.test("CLIENT REPLY OFF|SKIP|ON", async () => {
   });
 });
 
+Deno.test("RESET after CLIENT REPLY OFF answers; as the skipped command it does not (differential)", async () => {
+  await withPair(async (p) => {
+    const replies: string[][] = [];
+    for (const c of [p.rift, p.redis]) {
+      const got: string[] = [];
+      for (const mode of ["OFF", "SKIP"]) {
+        await c.send("CLIENT", "REPLY", mode);
+        await c.send("RESET");
+        await c.send("PING", `after ${mode}`);
+        got.push(latin1Raw(await c.read()));
+      }
+      got.push(latin1Raw(await c.read()));
+      got.push(String(c.hasReply));
+      replies.push(got);
+    }
+    // Found by the mixed fuzzer: Rift answered +RESET in both cases.
+    assertEquals(replies[0], [
+      "+RESET\r\n",
+      "$9\r\nafter OFF\r\n",
+      "$10\r\nafter SKIP\r\n",
+      "false",
+    ]);
+    assertEquals(replies[0], replies[1]);
+  });
+});
+
 function latin1Raw(r: { raw: Uint8Array }): string {
   return String.fromCharCode(...r.raw);
 }

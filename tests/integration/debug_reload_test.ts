@@ -1,5 +1,7 @@
 import { assertEquals } from "../helpers/assert.ts";
 import { withRift } from "../helpers/server.ts";
+import { withPair } from "../helpers/differential.ts";
+import { withEventsPair } from "../helpers/events_pair.ts";
 
 Deno.test("DEBUG RELOAD saves, flushes and loads every type back", async () => {
   const dir = await Deno.makeTempDir({ prefix: "rift-reload-" });
@@ -45,5 +47,51 @@ Deno.test("DEBUG RELOAD saves, flushes and loads every type back", async () => {
     }, { config: { dir, "enable-debug-command": "yes" } });
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("DEBUG RELOAD dirties WATCHes of existing keys, as Redis's flush does (differential)", async () => {
+  // Found by the mixed fuzzer with persistence: Rift's EXEC ran, Redis's aborted.
+  const dir = await Deno.makeTempDir({ prefix: "rift-reload-watch-" });
+  try {
+    await withPair(async (p) => {
+      const others = { rift: await p.open("rift"), redis: await p.open("redis") };
+      await p.same("SET", "present", "1");
+      for (const [watched, expectAbort] of [["present", true], ["absent", false]] as const) {
+        await p.same("WATCH", watched);
+        const [x, y] = await Promise.all([
+          others.rift.raw("DEBUG", "RELOAD"),
+          others.redis.raw("DEBUG", "RELOAD"),
+        ]);
+        assertEquals([x, y], ["+OK\r\n", "+OK\r\n"]);
+        await p.same("MULTI");
+        await p.same("INCR", "counter");
+        const reply = await p.same("EXEC");
+        assertEquals(reply === "*-1\r\n", expectAbort, `EXEC after WATCH ${watched}`);
+      }
+    }, {
+      rift: { config: { "enable-debug-command": "yes", dir } },
+      redisArgs: ["--enable-debug-command", "yes"],
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+});
+
+Deno.test("DEBUG RELOAD publishes no `new` key events for the keys it loads (differential)", async () => {
+  // Found by the mixed fuzzer with random notify-keyspace-events flags.
+  const dir = await Deno.makeTempDir({ prefix: "rift-reload-new-" });
+  try {
+    await withEventsPair(async (p) => {
+      for (const c of [p.rift, p.redis]) {
+        await c.call("CONFIG", "SET", "notify-keyspace-events", "KEAn");
+      }
+      await p.step("SET", "a", "1");
+      await p.step("RPUSH", "l", "x");
+      await p.step("DEBUG", "RELOAD");
+      await p.step("SET", "b", "1");
+    }, { dir });
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
 });

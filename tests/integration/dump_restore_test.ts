@@ -13,6 +13,7 @@ import { type Pair, withPair } from "../helpers/differential.ts";
 import { Crc64 } from "../../src/persistence/crc64.ts";
 import { RdbWriter } from "../../src/persistence/rdb_encoding.ts";
 import { BINARY, datasetCommands } from "../helpers/persistence.ts";
+import { withEventsPair } from "../helpers/events_pair.ts";
 
 const bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
@@ -352,4 +353,16 @@ Deno.test("restore: older encodings load like Redis 7.0 loads them (values and e
     }
     assertEquals(payloads.length, 12);
   }, { redisArgs: ["--sanitize-dump-payload", "yes"] });
+});
+
+Deno.test("restore: REPLACE of a key past its expiry deletes it as a DEL, like Redis", async () => {
+  // Found by the mixed fuzzer: Rift reported `expired` where Redis says `del`.
+  await withEventsPair(async (p) => {
+    const good = stringPayload("value");
+    await p.step("SET", "k", "old", "PXAT", 1000);
+    await p.step("RESTORE", "k", 2000, good, "REPLACE", "ABSTTL");
+    await p.step("SET", "k", "old", "PXAT", 1000);
+    await p.step("RESTORE", "k", 0, good, "REPLACE");
+    await p.step("GET", "k");
+  });
 });

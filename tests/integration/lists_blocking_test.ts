@@ -9,6 +9,7 @@ import { Redis } from "ioredis";
 import { assertEquals } from "../helpers/assert.ts";
 import { type Arg, latin1, RespClient } from "../helpers/client.ts";
 import { HAS_REDIS, startRedis, withRift } from "../helpers/server.ts";
+import { withEventsPair } from "../helpers/events_pair.ts";
 
 /** An argument, or one computed from the clients' ids (`CLIENT UNBLOCK`). */
 type ScenarioArg = Arg | ((ids: number[]) => Arg);
@@ -486,5 +487,49 @@ Deno.test("blocking: an ioredis producer and consumers", async () => {
       consumer.disconnect();
       mover.disconnect();
     }
+  });
+});
+
+Deno.test("blocked clients wake when RENAME, RENAMENX, COPY, MOVE or RESTORE brings the key (differential)", async () => {
+  // Found by the mixed fuzzer: Rift only woke them on pushes.
+  await withEventsPair(async (p) => {
+    const waiters = [await p.open("rift"), await p.open("redis")];
+    /** Waits until both servers count the waiter as blocked (nothing may overtake it). */
+    const blocked = async () => {
+      for (const c of [p.rift, p.redis]) {
+        for (let i = 0; i < 1000; i++) {
+          if (/^blocked_clients:1\r$/m.test(String(await c.value("INFO", "clients")))) break;
+          await new Promise((r) => setTimeout(r, 2));
+        }
+      }
+    };
+    const scenarios: Arg[][][] = [
+      [["RPUSH", "src", "a"], ["RENAME", "src", "k"]],
+      [["RPUSH", "src", "b"], ["RENAMENX", "src", "k"]],
+      [["RPUSH", "src", "c"], ["COPY", "src", "k"]],
+      [["SELECT", "1"], ["RPUSH", "k", "d"], ["MOVE", "k", "0"], ["SELECT", "0"]],
+      [["ZADD", "src", "1", "z"], ["RENAME", "src", "zk"]],
+    ];
+    for (const commands of scenarios) {
+      const blocking = commands[commands.length - 1].includes("zk")
+        ? ["BZPOPMIN", "zk", "0"]
+        : ["BLPOP", "k", "0"];
+      await Promise.all(waiters.map((w) => w.send(...blocking)));
+      await blocked();
+      for (const command of commands) await p.step(...command);
+      const [x, y] = await Promise.all(waiters.map(async (w) => latin1((await w.read()).raw)));
+      assertEquals(x, y, `served after ${commands.map((c) => c[0]).join(", ")}`);
+      await p.step("DEL", "src", "k", "zk");
+    }
+    // RESTORE: a DUMP payload restored under the waited name.
+    await p.step("RPUSH", "src", "e");
+    const payload = await p.redis.call("DUMP", "src");
+    await Promise.all(waiters.map((w) => w.send("BLPOP", "k", "0")));
+    await blocked();
+    if (payload.type !== "bulk") throw new Error("DUMP failed");
+    await p.step("RESTORE", "k", "0", payload.value);
+    const [x, y] = await Promise.all(waiters.map(async (w) => latin1((await w.read()).raw)));
+    assertEquals(x, y, "served after RESTORE");
+    assertEquals(x, "*2\r\n$1\r\nk\r\n$1\r\ne\r\n");
   });
 });

@@ -9,6 +9,7 @@ import { assertEquals, assertTrue } from "../helpers/assert.ts";
 import type { RespClient } from "../helpers/client.ts";
 import { type TestRift, withRift } from "../helpers/server.ts";
 import { bytes, recordRiftEvents, recordRiftPropagation } from "../helpers/hashsets.ts";
+import { withEventsPair } from "../helpers/events_pair.ts";
 import { ManualClock } from "../../src/mod.ts";
 import type { SetValue } from "../../src/store/set.ts";
 
@@ -438,5 +439,20 @@ Deno.test("sets: SetValue of a stored key matches what the commands report", asy
     const set = setValue(rift, "s")!;
     assertEquals(set.size, 2);
     assertEquals([...set.members()].sort(), await members(c, "s"));
+  });
+});
+
+Deno.test("sets: an empty STORE result deletes a destination past its expiry as a DEL (differential)", async () => {
+  // Found by the mixed fuzzer: Rift reported `expired` where Redis says `del`.
+  await withEventsPair(async (p) => {
+    for (const store of ["SUNIONSTORE", "SINTERSTORE", "SDIFFSTORE"]) {
+      await p.step("SET", "dst", "old", "PXAT", 1000);
+      await p.step(store, "dst", "missing");
+      await p.step("EXISTS", "dst");
+      // A non-empty result reclaims it first (`expired`), then stores.
+      await p.step("SET", "dst", "old", "PXAT", 1000);
+      await p.step("SADD", "src", "a");
+      await p.step(store, "dst", "src");
+    }
   });
 });

@@ -5,6 +5,7 @@
  * with redis-server is in strings_differential_test.ts.)
  */
 
+import { withObservedPair } from "../helpers/observed_pair.ts";
 import { assertEquals, assertTrue } from "../helpers/assert.ts";
 import type { RespClient } from "../helpers/client.ts";
 import { type TestRift, withRift } from "../helpers/server.ts";
@@ -630,4 +631,15 @@ Deno.test("strings: propagation rewrites relative expiries and GET forms", async
     await c.call("SET", "huge", "v", "PX", "9000000000000000000");
     assertEquals(log[log.length - 1], `SET huge v PXAT ${9000000000000000000n + BigInt(T0)}`);
   }, { clock });
+});
+
+Deno.test("GETDEL propagates UNLINK when lazyfree-lazy-user-del is on, like Redis", async () => {
+  // Found by the mixed fuzzer's propagation check: Rift always propagated DEL.
+  for (const lazy of ["yes", "no"]) {
+    await withObservedPair(async (p) => {
+      await p.same("SET", "k", "v");
+      await p.same("GETDEL", "k");
+      await p.same("GETDEL", "k");
+    }, { "lazyfree-lazy-user-del": lazy });
+  }
 });

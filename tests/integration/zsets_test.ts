@@ -9,6 +9,7 @@
 import { assertEquals, assertMatch, assertTrue } from "../helpers/assert.ts";
 import type { RespClient } from "../helpers/client.ts";
 import { type TestRift, withRift } from "../helpers/server.ts";
+import { withEventsPair } from "../helpers/events_pair.ts";
 import { TYPE_SET } from "../../src/store/database.ts";
 import type { ZSetValue } from "../../src/store/zset.ts";
 import { latin1Bytes } from "../../src/util/bytes.ts";
@@ -1053,5 +1054,22 @@ Deno.test("large sets: ranks, ranges and removals stay exact at 20k members", as
     assertEquals(await c.raw("ZREMRANGEBYRANK", "big", "0", "-2"), int(9999));
     assertEquals(await c.raw("ZRANGE", "big", "0", "-1", "WITHSCORES"), pairs("m19999", "999"));
     zsetOf(rift, "big").verify();
+  });
+});
+
+Deno.test("zsets: an empty STORE result deletes a destination past its expiry as a DEL (differential)", async () => {
+  // Found by the mixed fuzzer: Rift reported `expired` where Redis says `del`.
+  await withEventsPair(async (p) => {
+    const stores = [
+      ["ZUNIONSTORE", "dst", "1", "missing"],
+      ["ZINTERSTORE", "dst", "1", "missing"],
+      ["ZDIFFSTORE", "dst", "1", "missing"],
+      ["ZRANGESTORE", "dst", "missing", "0", "-1"],
+    ];
+    for (const store of stores) {
+      await p.step("SET", "dst", "old", "PXAT", 1000);
+      await p.step(...store);
+      await p.step("EXISTS", "dst");
+    }
   });
 });

@@ -243,3 +243,17 @@ Deno.test("inline: sdssplitargs quoting rules", () => {
   assertEquals(split('""'), [""]);
   assertEquals(split('"\\xzz"'), ["xzz"]);
 });
+
+Deno.test("inline: sdssplitargs separators and NUL, as redis-server splits them", () => {
+  // Found by the protocol fuzzer: Rift split on \v and \f and read past NUL.
+  const split = (text: string) => splitInlineArgs(bytes(text))?.map(latin1) ?? null;
+  assertEquals(split("a\fb c"), ["a\fb", "c"]);
+  assertEquals(split("a\vb\v c"), ["a\vb\v", "c"]);
+  assertEquals(split("\f\v a b"), ["a", "b"]);
+  assertEquals(split("echo a\0b c"), ["echo", "a"]);
+  assertEquals(split("\0echo x"), []);
+  assertEquals(split('echo "a\0b"'), null);
+  assertEquals(split("echo 'a\0'"), null);
+  assertEquals(split('echo "ab"\0x'), ["echo", "ab"]);
+  assertEquals(split('echo "ab"\fx'), ["echo", "ab", "x"]);
+});
