@@ -409,8 +409,14 @@ function sortGeneric(c: Client, argv: Uint8Array[], readonly: boolean): void {
     db.setObject(store, TYPE_LIST, result);
     c.server.wrote(db, store, NOTIFY_LIST, "sortstore", outputLength);
     c.server.signalKeyAsReady(db, store);
-  } else if (db.delete(store)) {
-    c.server.wrote(db, store, NOTIFY_GENERIC, "del");
+  } else {
+    // Redis's dbDelete: a destination past its expiry but not yet reclaimed
+    // is deleted as it is (reported as a DEL, not as an expiry).
+    const id = db.findRaw(store);
+    if (id >= 0) {
+      db.deleteEntry(id);
+      c.server.wrote(db, store, NOTIFY_GENERIC, "del");
+    }
   }
   c.out.integer(outputLength);
 }

@@ -17,6 +17,7 @@ import { assertEquals, assertTrue } from "../helpers/assert.ts";
 import type { Arg } from "../helpers/client.ts";
 import { describe } from "../helpers/differential.ts";
 import { type ObservedPair, withObservedPair } from "../helpers/observed_pair.ts";
+import { withEventsPair } from "../helpers/events_pair.ts";
 import { Prng } from "../helpers/strings_random.ts";
 import { sortedElements } from "../helpers/scenario.ts";
 import { isInt64Text } from "../../src/store/set.ts";
@@ -223,6 +224,25 @@ Deno.test("sort differential: edge cases, byte for byte, with events and propaga
     await pair.same("SORT", "ids", "BY", "nosort", "GET", "h_*->rank");
     assertEquals(...await pair.changes());
   });
+});
+
+Deno.test("sort differential: STORE onto an expired, unreclaimed destination", async () => {
+  let steps = 0;
+  const ran = await withEventsPair(async (p) => {
+    await p.step("RPUSH", "src", "2", "1");
+    for (const source of ["missing", "src"]) {
+      // An empty result deletes the destination as it is (`del`); a
+      // non-empty one reclaims it first (`expired`) and then stores.
+      await p.step("SET", "dst", "old", "PXAT", 1000);
+      await p.step("SORT", source, "STORE", "dst");
+      await p.step("EXISTS", "dst");
+      await p.step("SET", "dst", "old", "PXAT", 1000);
+      await p.step("SORT", source, "LIMIT", "5", "1", "STORE", "dst");
+      await p.step("LRANGE", "dst", "0", "-1");
+      steps += 6;
+    }
+  });
+  if (ran) assertEquals(steps, 12);
 });
 
 Deno.test("sort differential: weights strtod rejects, one at a time", async () => {
