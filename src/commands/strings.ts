@@ -522,7 +522,9 @@ function incrBy(c: Client, key: Uint8Array, increment: number, incrementExact: b
       result = exact;
     }
   }
-  db.setString(key, decimalBytes(result), true);
+  // The key was just looked up: overwrite the entry without a second lookup.
+  if (id >= 0) db.overwriteString(id, decimalBytes(result), true);
+  else db.setString(key, decimalBytes(result), true);
   c.server.wrote(db, key, NOTIFY_STRING, "incrby");
   c.out.integer(result);
 }

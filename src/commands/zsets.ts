@@ -39,6 +39,9 @@ const NAN_SCORE = "ERR resulting score is not a number (NaN)";
 
 // ------------------------------------------------------------------- ZADD
 
+/** Parsed ZADD scores, reused across calls (handlers never run concurrently). */
+let scoreScratch = new Float64Array(16);
+
 /**
  * ZADD and ZINCRBY (which is `ZADD key INCR increment member`). Options
  * come first; every score is validated before anything changes.
@@ -74,7 +77,8 @@ function zaddGeneric(c: Client, argv: Uint8Array[], incrCommand: boolean): void 
     c.out.error("ERR INCR option supports a single increment-element pair");
     return;
   }
-  const scores = new Float64Array(pairs);
+  if (scoreScratch.length < pairs) scoreScratch = new Float64Array(pairs);
+  const scores = scoreScratch;
   for (let i = 0; i < pairs; i++) {
     const score = floatArg(c, argv[at + 2 * i]);
     if (score === null) return;

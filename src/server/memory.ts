@@ -122,22 +122,25 @@ export class MemoryAccountant implements StoreObserver {
   remeasureKey(db: Database, key: Uint8Array, withCollections: boolean): void {
     const id = db.findRaw(key);
     if (id < 0) return;
-    if (!withCollections) {
-      const value = db.object<unknown>(id);
-      if (value !== undefined && value !== null && !(value instanceof Uint8Array)) return;
-    }
+    const value = db.object<unknown>(id);
+    // A value kept in the slab has no outside size, and its column entry is
+    // already zero (see valueReleased): nothing to read or write.
+    if (value === undefined || value === null) return;
+    if (!withCollections && !(value instanceof Uint8Array)) return;
     this.remeasure(db, id);
   }
 
   /** Re-measures one entry. */
   remeasure(db: Database, id: number): void {
+    const bytes = Math.min(MAX_ENTRY_BYTES, externalBytes(db, id));
     let column = this.sizes[db.index];
     if (id >= column.length) {
+      // Entries past the column's end count zero: it grows only to hold a size.
+      if (bytes === 0) return;
       const grown = new Uint32Array(Math.max(16, id + 1, Math.ceil(column.length * 1.5)));
       grown.set(column);
       this.sizes[db.index] = column = grown;
     }
-    const bytes = Math.min(MAX_ENTRY_BYTES, externalBytes(db, id));
     const delta = bytes - column[id];
     if (delta === 0) return;
     column[id] = bytes;
@@ -154,6 +157,11 @@ export class MemoryAccountant implements StoreObserver {
     column[id] = 0;
     this.dbTotals[db.index] -= bytes;
     this.externalTotal -= bytes;
+  }
+
+  /** An entry's value object is being replaced by a value kept in the slab. */
+  valueReleased(db: Database, id: number): void {
+    this.entryDeleted(db, id);
   }
 
   /** A database was emptied. */

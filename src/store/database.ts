@@ -118,6 +118,8 @@ export interface StoreEnv {
 export interface StoreObserver {
   /** An entry is about to be deleted (its value is still readable). */
   entryDeleted(db: Database, id: number): void;
+  /** An entry's value object is about to be replaced by a value kept in the slab. */
+  valueReleased(db: Database, id: number): void;
   /** Every entry of `db` was just removed. */
   cleared(db: Database): void;
   /** Two databases just exchanged their contents. */
@@ -321,7 +323,8 @@ export class Database {
    */
   find(key: Uint8Array): number {
     const id = this.findRaw(key);
-    if (id < 0) return -1;
+    // Without volatile keys the expiry column is not read at all (a cache miss per lookup).
+    if (id < 0 || this.volatileCount === 0) return id;
     const at = this.expires[id];
     if (at !== 0 && at < this.env.now && !this.env.expiryPaused) {
       this.expireEntry(id);
@@ -492,37 +495,55 @@ export class Database {
    * Returns the entry.
    */
   setString(key: Uint8Array, value: Uint8Array, keepTtl = false): number {
-    let id = this.find(key);
-    const inline = value.length <= INLINE_VALUE_MAX;
-    const created = id < 0;
-    this.lastSetCreated = created;
-    if (created) {
-      id = this.newEntry(this.lastHash);
-      this.refs[id] = this.allocRecord(key, inline ? value.length : 0);
-    } else {
-      if (!keepTtl && this.expires[id] !== 0) this.setExpire(id, 0);
-      this.replacedValue(id);
-      const page = this.decode(id);
-      const klen = this.recKeyLen;
-      const vlen = inline ? value.length : 0;
-      const need = varintSize(klen) + varintSize(vlen) + klen + vlen;
-      const ref = this.refs[id];
-      const cap = this.slab.capacity(ref);
-      if (need <= cap && need * 2 > cap) {
-        // Same slot: move the key first if the header size changes (a longer
-        // value-length varint would overwrite its first byte), then rewrite
-        // the value length.
-        const start = this.slab.offset(ref);
-        const oldKeyOff = this.recKeyOff;
-        const newKeyOff = start + varintSize(klen) + varintSize(vlen);
-        if (newKeyOff !== oldKeyOff) page.copyWithin(newKeyOff, oldKeyOff, oldKeyOff + klen);
-        writeVarint(page, start + varintSize(klen), vlen);
-        this.objects[id] = undefined;
-      } else {
-        const k = this.dropValue(id);
-        this.refs[id] = this.allocRecord(k, vlen);
-      }
+    const found = this.find(key);
+    this.lastSetCreated = found < 0;
+    if (found >= 0) {
+      this.overwriteString(found, value, keepTtl);
+      return found;
     }
+    const inline = value.length <= INLINE_VALUE_MAX;
+    const id = this.newEntry(this.lastHash);
+    this.refs[id] = this.allocRecord(key, inline ? value.length : 0);
+    this.storeString(id, value, inline);
+    this.env.onCreated?.(this, key);
+    return id;
+  }
+
+  /**
+   * Replaces the value of an existing entry (found by the caller, so the key
+   * is not looked up again) with a string, as {@link setString} does.
+   */
+  overwriteString(id: number, value: Uint8Array, keepTtl = false): void {
+    const inline = value.length <= INLINE_VALUE_MAX;
+    if (!keepTtl && this.expires[id] !== 0) this.setExpire(id, 0);
+    this.replacedValue(id);
+    // A value leaving the JS heap for the slab: its outside-the-slab size is gone.
+    if (this.objects[id] !== undefined) this.env.storeObserver?.valueReleased(this, id);
+    const page = this.decode(id);
+    const klen = this.recKeyLen;
+    const vlen = inline ? value.length : 0;
+    const need = varintSize(klen) + varintSize(vlen) + klen + vlen;
+    const ref = this.refs[id];
+    const cap = this.slab.capacity(ref);
+    if (need <= cap && need * 2 > cap) {
+      // Same slot: move the key first if the header size changes (a longer
+      // value-length varint would overwrite its first byte), then rewrite
+      // the value length.
+      const start = this.slab.offset(ref);
+      const oldKeyOff = this.recKeyOff;
+      const newKeyOff = start + varintSize(klen) + varintSize(vlen);
+      if (newKeyOff !== oldKeyOff) page.copyWithin(newKeyOff, oldKeyOff, oldKeyOff + klen);
+      writeVarint(page, start + varintSize(klen), vlen);
+      this.objects[id] = undefined;
+    } else {
+      const k = this.dropValue(id);
+      this.refs[id] = this.allocRecord(k, vlen);
+    }
+    this.storeString(id, value, inline);
+  }
+
+  /** Writes a string value into an entry whose record is sized for it. */
+  private storeString(id: number, value: Uint8Array, inline: boolean): void {
     const form = this.env.noSharedIntegers ? StringForm.UNSHARED << KIND_FORM_SHIFT : 0;
     if (inline) {
       this.kinds[id] = KIND_LIVE | TYPE_STRING | KIND_INLINE | form;
@@ -538,8 +559,6 @@ export class Database {
       this.kinds[id] = KIND_LIVE | TYPE_STRING | form;
       this.objects[id] = value.slice();
     }
-    if (created) this.env.onCreated?.(this, key);
-    return id;
   }
 
   /**

@@ -262,6 +262,43 @@ export class OrderTree {
     return p < leaf.n && leaf.slots[p] === slot ? rank + p : -1;
   }
 
+  /**
+   * Removes one slot, found by its key. One descent when its leaf stays at
+   * least half full (then no node is merged or rebalanced); otherwise the
+   * rank found on the way goes to {@link removeRange}. False when absent.
+   */
+  removeSlot(slot: number): boolean {
+    const s = this.keys.scores[slot];
+    const m = this.keys.members[slot] as string;
+    let node = this.root;
+    let rank = 0;
+    for (let level = this.height; level > 0; level--) {
+      const inner = node as Inner;
+      const j = this.childFor(inner, s, m);
+      for (let i = 0; i < j; i++) rank += inner.counts[i];
+      this.pathNodes[level] = inner;
+      this.pathIndex[level] = j;
+      node = inner.children[j];
+    }
+    const leaf = node as Leaf;
+    const p = this.leafLowerBound(leaf, s, m);
+    if (p >= leaf.n || leaf.slots[p] !== slot) return false;
+    if (this.height > 0 && leaf.n <= LEAF_MIN) {
+      this.removeRange(rank + p, rank + p);
+      return true;
+    }
+    leaf.slots.copyWithin(p, p + 1, leaf.n);
+    leaf.scores.copyWithin(p, p + 1, leaf.n);
+    leaf.n--;
+    for (let level = this.height; level > 0; level--) {
+      const inner = this.pathNodes[level];
+      inner.counts[this.pathIndex[level]]--;
+      inner.size--;
+    }
+    this.count--;
+    return true;
+  }
+
   /** Finds the leaf and index holding `rank` (0 <= rank < size). */
   private locate(rank: number): void {
     let node = this.root;

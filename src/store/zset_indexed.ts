@@ -93,9 +93,24 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
 
   // ------------------------------------------------------------ hash table
 
+  /**
+   * The member last hashed and its hash: ZADD and ZINCRBY look a member up
+   * and then update or insert it, which would hash it twice.
+   */
+  private hashedMember: string | undefined = undefined;
+  private hashedValue = 0;
+
+  private hashOf(member: string): number {
+    if (member === this.hashedMember) return this.hashedValue;
+    const h = hashLatin1(member);
+    this.hashedMember = member;
+    this.hashedValue = h;
+    return h;
+  }
+
   /** Slot of `member`, or -1. */
   private find(member: string): number {
-    const h = hashLatin1(member);
+    const h = this.hashOf(member);
     let slot = this.buckets[h & this.mask];
     while (slot >= 0) {
       if (this.hashes[slot] === h && this.members[slot] === member) return slot;
@@ -197,7 +212,7 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
 
   insert(member: string, score: number): void {
     const slot = this.allocSlot();
-    const h = hashLatin1(member);
+    const h = this.hashOf(member);
     this.members[slot] = member;
     this.scores[slot] = score;
     this.hashes[slot] = h;
@@ -212,8 +227,7 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
 
   update(member: string, score: number): void {
     const slot = this.find(member);
-    const rank = this.tree.rankOf(slot);
-    this.tree.removeRange(rank, rank);
+    this.tree.removeSlot(slot);
     this.scores[slot] = score;
     this.tree.insert(slot);
   }
@@ -221,8 +235,7 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
   remove(member: string): boolean {
     const slot = this.find(member);
     if (slot < 0) return false;
-    const rank = this.tree.rankOf(slot);
-    this.tree.removeRange(rank, rank);
+    this.tree.removeSlot(slot);
     this.releaseSlot(slot);
     this.afterRemoval();
     return true;

@@ -91,6 +91,18 @@ class TreeHarness {
     }
   }
 
+  /** Removes the element at model position `i` by its key (one descent when no rebalancing). */
+  removeByKey(i: number): void {
+    const slot = this.model[i];
+    assertTrue(this.tree.removeSlot(slot), `removeSlot(${slot})`);
+    // Gone now: a second removal finds nothing.
+    assertEquals(this.tree.removeSlot(slot), false);
+    this.model.splice(i, 1);
+    this.names.delete(this.keys.members[slot]!);
+    this.keys.members[slot] = undefined;
+    this.free.push(slot);
+  }
+
   check(rnd: () => number): void {
     this.tree.verify();
     assertEquals(this.tree.size, this.model.length);
@@ -127,7 +139,7 @@ class TreeHarness {
 Deno.test("order tree: random inserts and removals match a sorted-array model", () => {
   const rnd = prng(20240601);
   const h = new TreeHarness();
-  let inserts = 0, removals = 0, rangeRemovals = 0, checks = 0, maxSize = 0;
+  let inserts = 0, removals = 0, keyRemovals = 0, rangeRemovals = 0, checks = 0, maxSize = 0;
   // Grow past two inner levels (128 * 64 elements per inner node), churn, shrink.
   for (let round = 0; round < 60000; round++) {
     // Grow (inserts), churn (mixed, short range removals), then drain (wide ones).
@@ -141,8 +153,13 @@ Deno.test("order tree: random inserts and removals match a sorted-array model", 
       if (h.insert(randomMember(rnd, 12), randomScore(rnd))) inserts++;
     } else if (r < insert + single) {
       const i = Math.floor(rnd() * h.model.length);
-      h.removeRange(i, i);
-      removals++;
+      if (rnd() < 0.5) {
+        h.removeRange(i, i);
+        removals++;
+      } else {
+        h.removeByKey(i);
+        keyRemovals++;
+      }
     } else {
       const first = Math.floor(rnd() * h.model.length);
       h.removeRange(first, Math.min(h.model.length - 1, first + Math.floor(rnd() * width)));
@@ -156,7 +173,7 @@ Deno.test("order tree: random inserts and removals match a sorted-array model", 
   }
   h.check(rnd);
   assertTrue(maxSize > 128 * 64 * 2, `the tree grew tall enough (${maxSize})`);
-  assertTrue(inserts > 20000 && removals > 10000 && rangeRemovals > 1000);
+  assertTrue(inserts > 20000 && removals > 5000 && keyRemovals > 5000 && rangeRemovals > 1000);
   assertEquals(checks, 40);
 });
 
