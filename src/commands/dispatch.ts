@@ -241,7 +241,7 @@ export function call(
     for (const command of commands) server.propagate(c.db.index, command);
   }
   c.propagateOverride = null;
-  server.commandExecuted(c, argv, name, micros);
+  server.commandExecuted(c, argv, name, micros, spec);
 }
 
 function fullNameOf(server: Server, spec: CommandSpec): string {

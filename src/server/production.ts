@@ -66,15 +66,6 @@ export function installProduction(server: Server): void {
   install(server);
 }
 
-/** Finds the spec a command line ran (the subcommand for containers). */
-export function specOf(server: Server, argv: Uint8Array[]): CommandSpec | undefined {
-  const spec = server.commands.lookup(argv[0]);
-  if (spec?.subcommands !== undefined && argv.length > 1) {
-    return server.commands.subcommand(spec, argv[1]) ?? spec;
-  }
-  return spec;
-}
-
 /** True for loopback peers as Redis 7.0 counts them (exactly 127.0.0.1 or ::1). */
 export function isLoopback(host: string): boolean {
   return host === "127.0.0.1" || host === "::1";
@@ -144,14 +135,13 @@ function install(server: Server): Production {
   config.onChange("maxmemory", (v) => maxmemory = v as number);
   let lastDirty = server.dirty;
 
-  server.commandObservers.push((c, argv, name, micros) => {
+  server.commandObservers.push((c, argv, name, micros, spec) => {
     // RESET leaves monitor mode before its own line is fed, as in Redis.
     if (name === "reset") monitors.remove(c);
     if (name === "config|resetstat") histograms.reset();
     if (tracking) histograms.record(name, micros);
     if (slowerThan >= 0 && micros >= slowerThan) {
-      const spec = specOf(server, argv);
-      if (spec !== undefined && !spec.flags.includes("skip_slowlog")) {
+      if (!spec.flags.includes("skip_slowlog")) {
         slowlog.push({
           time: Math.floor(Date.now() / 1000),
           micros,
@@ -162,14 +152,11 @@ function install(server: Server): Production {
       }
     }
     if (latencyThreshold > 0 && micros >= latencyThreshold * 1000) {
-      const fast = specOf(server, argv)?.flags.includes("fast") ?? false;
+      const fast = spec.flags.includes("fast");
       latency.add(fast ? "fast-command" : "command", Math.floor(micros / 1000), nowSeconds());
     }
     if (monitors.size > 0) {
-      const spec = specOf(server, argv);
-      if (
-        spec !== undefined && !spec.flags.includes("admin") && !spec.flags.includes("skip_monitor")
-      ) {
+      if (!spec.flags.includes("admin") && !spec.flags.includes("skip_monitor")) {
         const limits = config.get("client-output-buffer-limit") as Record<
           string,
           OutputBufferLimit
@@ -183,7 +170,7 @@ function install(server: Server): Production {
     }
     if (server.dirty !== lastDirty) {
       lastDirty = server.dirty;
-      remeasureWrittenKeys(server, memory, c, argv, maxmemory > 0);
+      remeasureWrittenKeys(server, memory, c, argv, spec, maxmemory > 0);
     }
   });
 
@@ -263,10 +250,9 @@ function remeasureWrittenKeys(
   memory: MemoryAccountant,
   c: Client,
   argv: Uint8Array[],
+  spec: CommandSpec,
   withCollections: boolean,
 ): void {
-  const spec = specOf(server, argv);
-  if (spec === undefined) return;
   const db = c.db;
   if (!spec.movableKeys) {
     // Fixed key positions: walk them without building an array (the common case).

@@ -57,7 +57,13 @@ export type AdmissionCheck = (c: Client, spec: CommandSpec) => string | null;
 export type ConnectionCheck = (conn: Deno.TcpConn) => string | null;
 
 /** Called after each executed command (slow log, MONITOR, latency). */
-export type CommandObserver = (c: Client, argv: Uint8Array[], name: string, micros: number) => void;
+export type CommandObserver = (
+  c: Client,
+  argv: Uint8Array[],
+  name: string,
+  micros: number,
+  spec: CommandSpec,
+) => void;
 
 /** Called at shutdown before clients are closed; may throw to abort the shutdown. */
 export type ShutdownHook = (options: ShutdownOptions) => Promise<void>;
@@ -339,8 +345,14 @@ export class Server {
   }
 
   /** Tells observers a command finished. */
-  commandExecuted(c: Client, argv: Uint8Array[], name: string, micros: number): void {
-    for (const observer of this.commandObservers) observer(c, argv, name, micros);
+  commandExecuted(
+    c: Client,
+    argv: Uint8Array[],
+    name: string,
+    micros: number,
+    spec: CommandSpec,
+  ): void {
+    for (const observer of this.commandObservers) observer(c, argv, name, micros, spec);
   }
 
   /** Queues a command for the AOF; batches go out after the top-level command. */
