@@ -245,29 +245,12 @@ export class OrderTree {
 
   // ---------------------------------------------------------------- lookups
 
-  /** Rank (0-based) of a slot in the tree, or -1 when it is not there. O(log n). */
-  rankOf(slot: number): number {
-    const s = this.keys.scores[slot];
-    const m = this.keys.members[slot] as string;
-    let node = this.root;
-    let rank = 0;
-    for (let level = this.height; level > 0; level--) {
-      const inner = node as Inner;
-      const j = this.childFor(inner, s, m);
-      for (let i = 0; i < j; i++) rank += inner.counts[i];
-      node = inner.children[j];
-    }
-    const leaf = node as Leaf;
-    const p = this.leafLowerBound(leaf, s, m);
-    return p < leaf.n && leaf.slots[p] === slot ? rank + p : -1;
-  }
-
   /**
-   * Removes one slot, found by its key. One descent when its leaf stays at
-   * least half full (then no node is merged or rebalanced); otherwise the
-   * rank found on the way goes to {@link removeRange}. False when absent.
+   * Descends to a slot by its key, recording the path (for {@link removeSlot}).
+   * Returns its rank, or -1 when it is not in the tree; its leaf and position
+   * are left in `foundLeaf`/`foundIndex`.
    */
-  removeSlot(slot: number): boolean {
+  private seek(slot: number): number {
     const s = this.keys.scores[slot];
     const m = this.keys.members[slot] as string;
     let node = this.root;
@@ -282,9 +265,28 @@ export class OrderTree {
     }
     const leaf = node as Leaf;
     const p = this.leafLowerBound(leaf, s, m);
-    if (p >= leaf.n || leaf.slots[p] !== slot) return false;
+    this.foundLeaf = leaf;
+    this.foundIndex = p;
+    return p < leaf.n && leaf.slots[p] === slot ? rank + p : -1;
+  }
+
+  /** Rank (0-based) of a slot in the tree, or -1 when it is not there. O(log n). */
+  rankOf(slot: number): number {
+    return this.seek(slot);
+  }
+
+  /**
+   * Removes one slot, found by its key. One descent when its leaf stays at
+   * least half full (then no node is merged or rebalanced); otherwise the
+   * rank found on the way goes to {@link removeRange}. False when absent.
+   */
+  removeSlot(slot: number): boolean {
+    const rank = this.seek(slot);
+    if (rank < 0) return false;
+    const leaf = this.foundLeaf;
+    const p = this.foundIndex;
     if (this.height > 0 && leaf.n <= LEAF_MIN) {
-      this.removeRange(rank + p, rank + p);
+      this.removeRange(rank, rank);
       return true;
     }
     leaf.slots.copyWithin(p, p + 1, leaf.n);
