@@ -17,13 +17,14 @@ import { StringForm, TYPE_STRING } from "../store/database.ts";
 import {
   cachedCardinality,
   cacheValid,
+  CARD_OVERFLOW,
   countHll,
   countRegisters,
   decodeSparse,
   denseGet,
-  HLL_HDR_SIZE,
   HLL_CORRUPT,
   HLL_DENSE,
+  HLL_HDR_SIZE,
   HLL_REGISTERS,
   HLL_SPARSE,
   HllWriter,
@@ -70,6 +71,12 @@ function storeWriter(c: Client, id: number, writer: HllWriter, inPlace: Uint8Arr
   if (writer.bytes === inPlace) return;
   c.db.overwriteString(id, writer.value(), true);
   c.db.setStringForm(id, StringForm.RAW);
+}
+
+/** A count as Redis replies it: its uint64 printed as a signed 64-bit integer. */
+function replyCardinality(c: Client, card: number): void {
+  if (card === CARD_OVERFLOW) c.out.integer(-(2n ** 63n));
+  else c.out.integer(card);
 }
 
 function sparseMaxBytes(c: Client): number {
@@ -132,7 +139,7 @@ function pfcount(c: Client, argv: Uint8Array[]): void {
         return;
       }
     }
-    c.out.integer(countRegisters(max));
+    replyCardinality(c, countRegisters(max));
     return;
   }
   const key = argv[1];
@@ -156,7 +163,7 @@ function pfcount(c: Client, argv: Uint8Array[]): void {
   // A write without a keyspace event (Redis: signalModifiedKey and dirty++ only).
   c.server.watch.touch(c.db, key);
   c.server.dirty++;
-  c.out.integer(card);
+  replyCardinality(c, card);
 }
 
 // ---------------------------------------------------------------- PFMERGE
@@ -287,7 +294,8 @@ export const HYPERLOGLOG_COMMANDS: CommandSpec[] = [
     flags: ["readonly", "may_replicate"],
     keySpecs: [{
       spec: "RW access range:-1",
-      notes: "RW because it may change the internal representation of the key, and propagate to replicas",
+      notes:
+        "RW because it may change the internal representation of the key, and propagate to replicas",
     }],
     group: "hyperloglog",
     since: "2.8.9",

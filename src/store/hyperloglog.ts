@@ -179,7 +179,10 @@ export function cachedCardinality(value: Uint8Array): number {
   return card;
 }
 
-/** Stores a cardinality in the cache (which becomes valid: counts stay far below 2^63). */
+/**
+ * Stores a cardinality in the cache. {@link CARD_OVERFLOW} sets the top bit,
+ * so that cache reads as invalid, as in Redis.
+ */
 export function setCachedCardinality(value: Uint8Array, card: number): void {
   let rest = card;
   for (let i = 8; i < 16; i++) {
@@ -226,8 +229,9 @@ function valOp(value: number, len: number): number {
 
 /**
  * Visits the runs of a sparse payload `bytes[HDR, end)`: `visit(first,
- * length, value)` per run. VAL runs that would pass the last register stop
- * the walk. Returns the number of registers covered (16384 when valid).
+ * length, value)` per run. Returns the number of registers covered (16384
+ * when valid); a VAL run passing the last register stops the walk and
+ * returns -1, as Redis 7.0.15 with its out-of-bounds fix (Debian's) does.
  */
 function walkSparse(
   bytes: Uint8Array,
@@ -240,7 +244,7 @@ function walkSparse(
     const b = bytes[p];
     const span = opSpan(bytes, p, end);
     if (b & 0x80) {
-      if (index + span > HLL_REGISTERS) break;
+      if (index + span > HLL_REGISTERS) return -1;
       visit(index, span, valValue(b));
       p++;
     } else {
@@ -521,9 +525,15 @@ export function estimate(histogram: Float64Array): number {
     z *= 0.5;
   }
   z += m * sigma(histogram[0] / m);
-  // llroundl: halves away from zero (the estimate is never negative).
-  return Math.round((ALPHA_INF * m * m) / z);
+  // llroundl: halves away from zero (the estimate is never negative). Registers
+  // all at their maximum make z zero and the estimate infinite, which llroundl
+  // turns into LLONG_MIN: 2^63 as Redis's unsigned count.
+  const card = Math.round((ALPHA_INF * m * m) / z);
+  return card >= CARD_OVERFLOW ? CARD_OVERFLOW : card;
 }
+
+/** The count Redis ends up with when the estimate overflows (see {@link estimate}). */
+export const CARD_OVERFLOW = 2 ** 63;
 
 /** The estimated cardinality of an HLL value, or -1 when it is corrupt. */
 export function countHll(value: Uint8Array): number {
