@@ -198,8 +198,8 @@ function pfmerge(c: Client, argv: Uint8Array[]): void {
     c.out.error(CORRUPT);
     return;
   }
-  // Register by register, as Redis does: a sparse destination's bytes depend on the order.
-  for (let i = 0; i < HLL_REGISTERS; i++) if (max[i] !== 0) writer.set(i, max[i]);
+  // The destination was one of the inputs: max is at least each of its registers.
+  writer.raiseAll(max);
   invalidateCache(writer.bytes);
   storeWriter(c, id, writer, current);
   // Redis sends `pfadd` for PFMERGE too.

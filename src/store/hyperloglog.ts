@@ -147,6 +147,34 @@ export function denseSet(bytes: Uint8Array, base: number, index: number, value: 
   }
 }
 
+/** Scratch registers for {@link unpackDense} (one command at a time uses them). */
+const unpacked = new Uint8Array(HLL_REGISTERS);
+
+/**
+ * The registers of a dense HLL, one per byte, in a shared scratch array
+ * (valid until the next call): four registers per three bytes at a time.
+ */
+export function unpackDense(value: Uint8Array): Uint8Array {
+  for (let i = 0, p = HLL_HDR_SIZE; i < HLL_REGISTERS; i += 4, p += 3) {
+    const b0 = value[p], b1 = value[p + 1], b2 = value[p + 2];
+    unpacked[i] = b0 & 63;
+    unpacked[i + 1] = ((b0 >> 6) | (b1 << 2)) & 63;
+    unpacked[i + 2] = ((b1 >> 4) | (b2 << 4)) & 63;
+    unpacked[i + 3] = b2 >> 2;
+  }
+  return unpacked;
+}
+
+/** Writes registers (one per byte, each below 64) into a dense HLL's payload. */
+function packDense(registers: Uint8Array, value: Uint8Array): void {
+  for (let i = 0, p = HLL_HDR_SIZE; i < HLL_REGISTERS; i += 4, p += 3) {
+    const r0 = registers[i], r1 = registers[i + 1], r2 = registers[i + 2], r3 = registers[i + 3];
+    value[p] = r0 | (r1 << 6);
+    value[p + 1] = (r1 >> 2) | (r2 << 4);
+    value[p + 2] = (r2 >> 4) | (r3 << 2);
+  }
+}
+
 // ------------------------------------------------------------- the header
 
 /**
@@ -331,6 +359,19 @@ export class HllWriter {
     return true;
   }
 
+  /**
+   * Raises every register to `max[i]` (PFMERGE), where `max` is at least
+   * every current register: a dense HLL takes them whole, a sparse one
+   * register by register in index order (its bytes depend on that order).
+   */
+  raiseAll(max: Uint8Array): void {
+    if (this.bytes[4] === HLL_DENSE) {
+      packDense(max, this.bytes);
+      return;
+    }
+    for (let i = 0; i < HLL_REGISTERS; i++) if (max[i] !== 0) this.set(i, max[i]);
+  }
+
   /** Makes room for `extra` more bytes. */
   private reserve(extra: number): void {
     if (this.length + extra <= this.bytes.length) return;
@@ -448,10 +489,8 @@ function pushZeros(seq: number[], len: number): void {
  */
 export function mergeInto(max: Uint8Array, value: Uint8Array): boolean {
   if (value[4] === HLL_DENSE) {
-    for (let i = 0; i < HLL_REGISTERS; i++) {
-      const r = denseGet(value, HLL_HDR_SIZE, i);
-      if (r > max[i]) max[i] = r;
-    }
+    const registers = unpackDense(value);
+    for (let i = 0; i < HLL_REGISTERS; i++) if (registers[i] > max[i]) max[i] = registers[i];
     return true;
   }
   const covered = walkSparse(value, value.length, (first, length, v) => {
@@ -466,7 +505,8 @@ export function mergeInto(max: Uint8Array, value: Uint8Array): boolean {
  */
 function histogramOf(value: Uint8Array, histogram: Float64Array): boolean {
   if (value[4] === HLL_DENSE) {
-    for (let i = 0; i < HLL_REGISTERS; i++) histogram[denseGet(value, HLL_HDR_SIZE, i)]++;
+    const registers = unpackDense(value);
+    for (let i = 0; i < HLL_REGISTERS; i++) histogram[registers[i]]++;
     return true;
   }
   // Unlike the merge, the histogram counts VAL runs past the end (then reports corruption).

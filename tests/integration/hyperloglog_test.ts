@@ -407,3 +407,24 @@ Deno.test("hll: WATCH sees PFADD, PFMERGE and PFCOUNT's cache write", async () =
     assertEquals(cases, 6);
   });
 });
+
+Deno.test("hll: values survive DEBUG RELOAD (RDB) on both servers", async () => {
+  await withPair(async (p) => {
+    const elements: string[] = [];
+    for (let i = 0; i < 3000; i++) elements.push(`reload:${i}`);
+    await p.same("PFADD", "sparse", ...elements.slice(0, 40));
+    await p.same("PFADD", "dense", ...elements);
+    await p.same("PFCOUNT", "dense");
+    await p.same("DEBUG", "RELOAD");
+    for (const key of ["sparse", "dense"]) {
+      await sameValue(p, key);
+      await p.same("OBJECT", "ENCODING", key);
+      await p.same("PFADD", key, "after-reload");
+      await p.same("PFCOUNT", key);
+      await sameValue(p, key);
+    }
+  }, {
+    rift: { config: { "enable-debug-command": "yes" } },
+    redisArgs: ["--enable-debug-command", "yes"],
+  });
+});

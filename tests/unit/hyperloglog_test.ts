@@ -30,6 +30,7 @@ import {
   patternLength,
   selfTest,
   setCachedCardinality,
+  unpackDense,
 } from "../../src/store/hyperloglog.ts";
 
 const latin1 = (s: string) => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
@@ -111,6 +112,7 @@ Deno.test("hll dense: 6-bit registers packed LSB-first round-trip among their ne
   for (let i = 0; i < HLL_REGISTERS; i++) {
     assertEquals(denseGet(bytes, HLL_HDR_SIZE, i), expected[i]);
   }
+  assertEquals(unpackDense(bytes), expected);
   // Register 1 = 0b111111 sits in bits 6-7 of byte 0 and bits 0-3 of byte 1.
   const one = new Uint8Array(HLL_DENSE_SIZE);
   denseSet(one, HLL_HDR_SIZE, 1, 63);
