@@ -409,6 +409,7 @@ Deno.test("hll: WATCH sees PFADD, PFMERGE and PFCOUNT's cache write", async () =
 });
 
 Deno.test("hll: values survive DEBUG RELOAD (RDB) on both servers", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "rift-hll-" });
   await withPair(async (p) => {
     const elements: string[] = [];
     for (let i = 0; i < 3000; i++) elements.push(`reload:${i}`);
@@ -424,7 +425,8 @@ Deno.test("hll: values survive DEBUG RELOAD (RDB) on both servers", async () => 
       await sameValue(p, key);
     }
   }, {
-    rift: { config: { "enable-debug-command": "yes" } },
+    rift: { config: { "enable-debug-command": "yes", dir } },
     redisArgs: ["--enable-debug-command", "yes"],
   });
+  await Deno.remove(dir, { recursive: true });
 });
