@@ -21,6 +21,7 @@ import { SET_COMMANDS } from "./sets.ts";
 import { SORT_COMMANDS } from "./sort.ts";
 import { ZSET_COMMANDS } from "./zsets.ts";
 import { PERSISTENCE_COMMANDS } from "./persistence.ts";
+import { HYPERLOGLOG_COMMANDS } from "./hyperloglog.ts";
 
 /** All command specs. */
 export const ALL_COMMANDS: readonly CommandSpec[] = [
@@ -39,4 +40,5 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...SORT_COMMANDS,
   ...ZSET_COMMANDS,
   ...PERSISTENCE_COMMANDS,
+  ...HYPERLOGLOG_COMMANDS,
 ];

@@ -594,6 +594,15 @@ const ZSETS: Directive[] = [
   }),
 ];
 
+/** HyperLogLog representation limit. */
+const HYPERLOGLOG: Directive[] = [
+  sizeBytes({
+    name: "hll-sparse-max-bytes",
+    default: 3000,
+    help: "a sparse HyperLogLog growing past this many bytes (header included) turns dense",
+  }),
+];
+
 /** Every directive, in the order `--help` lists them. */
 export const DIRECTIVES: readonly Directive[] = [
   ...NETWORK,
@@ -605,6 +614,7 @@ export const DIRECTIVES: readonly Directive[] = [
   ...LISTS,
   ...PRODUCTION,
   ...ZSETS,
+  ...HYPERLOGLOG,
 ];
 
 /** Re-exported for the config machinery. */
