@@ -478,7 +478,7 @@ function geoSearch(c: Client, argv: Uint8Array[], kind: SearchKind, store: boole
     if (options > 0) c.out.array(options + 1);
     c.out.bulkLatin1(p.member);
     if (withDist) distanceReply(c, p.dist / shape.conversion);
-    if (withHash) c.out.integer(p.score);
+    if (withHash) c.out.integer(Math.trunc(p.score)); // Redis casts the score to long long
     if (withCoord) {
       c.out.array(2);
       coordinateReply(c, p.lon);

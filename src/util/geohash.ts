@@ -111,10 +111,36 @@ export function encodeScore(lon: number, lat: number): number {
   return cellBits(encodeCell(lon, lat, STEP_MAX));
 }
 
-/** Splits a score (an integer below 2^54) back into a full-precision cell. */
+const TWO_POW_63 = 2 ** 63;
+const BIT_63 = 1n << 63n;
+
+/**
+ * A score converted to the 64-bit hash the way Redis's `(uint64_t)score`
+ * compiles on x86-64 (as the redis-server this mirrors runs): truncation
+ * toward zero, negative values wrapped modulo 2^64, and the conversion
+ * instruction's "indefinite" value 2^63 for what does not fit (from 2^63
+ * on, 2^63 is subtracted first and its bit put back). Only scores that no
+ * GEOADD wrote (ZADD with other scores) take the slow path.
+ */
+function scoreBits(score: number): [hi: number, lo: number] {
+  if (score >= 0 && score < 9007199254740992) {
+    const t = Math.trunc(score);
+    const hi = Math.floor(t / 4294967296);
+    return [hi, t - hi * 4294967296];
+  }
+  let bits: bigint;
+  if (score < TWO_POW_63) {
+    bits = score > -TWO_POW_63 ? BigInt.asUintN(64, BigInt(Math.trunc(score))) : BIT_63;
+  } else {
+    const rest = score - TWO_POW_63;
+    bits = (rest < TWO_POW_63 ? BigInt(Math.trunc(rest)) : BIT_63) ^ BIT_63;
+  }
+  return [Number(bits >> 32n), Number(bits & 0xffffffffn)];
+}
+
+/** Splits a score back into a full-precision cell (32 bits per coordinate, like Redis). */
 export function scoreCell(score: number): GeoCell {
-  const hi = Math.floor(score / 4294967296) >>> 0;
-  const lo = score >>> 0;
+  const [hi, lo] = scoreBits(score);
   const lat = compact16(lo) + compact16(hi) * 65536;
   const lon = compact16(lo >>> 1) + compact16(hi >>> 1) * 65536;
   return { lat, lon, step: STEP_MAX };
@@ -127,9 +153,10 @@ export function cellArea(cell: GeoCell): GeoArea {
   const lonScale = LONG_MAX - LONG_MIN;
   return {
     latMin: LAT_MIN + (cell.lat * 1.0 / cells) * latScale,
-    latMax: LAT_MIN + ((cell.lat + 1) * 1.0 / cells) * latScale,
+    // The index is a uint32_t in Redis: index + 1 wraps to 0 at 2^32.
+    latMax: LAT_MIN + (((cell.lat + 1) % 4294967296) * 1.0 / cells) * latScale,
     lonMin: LONG_MIN + (cell.lon * 1.0 / cells) * lonScale,
-    lonMax: LONG_MIN + ((cell.lon + 1) * 1.0 / cells) * lonScale,
+    lonMax: LONG_MIN + (((cell.lon + 1) % 4294967296) * 1.0 / cells) * lonScale,
   };
 }
 

@@ -112,6 +112,17 @@ Deno.test("geo: GEOPOS, GEODIST and GEOHASH in both protocols", async () => {
       await p.same("GEODIST", "g", "Palermo", "Catania", "yd");
       await p.same("GEODIST", "g", "Palermo", "Catania", "km", "extra");
       await p.same("GEODIST", "g", "Palermo", "Palermo");
+      // Scores no GEOADD wrote decode as Redis's conversion to a 64-bit hash makes them.
+      const odd = ["-5", "1e20", "0.7", "1e17", "18446744073709551615", "1e18", "5e15"];
+      odd.push("-inf", "inf", "9.3e18", "4503599627370495.5", "-0", "-9.3e18");
+      await p.same("ZADD", "odd", ...odd.flatMap((score, i) => [score, `s${i}`]));
+      const names = odd.map((_, i) => `s${i}`);
+      await p.same("GEOPOS", "odd", ...names);
+      await p.same("GEOHASH", "odd", ...names);
+      await p.same("GEODIST", "odd", "s0", "s1", "km");
+      await p.same("GEOSEARCH", "odd", "FROMMEMBER", "s2", "BYRADIUS", 30000, "km", "WITHHASH");
+      await p.same("GEOSEARCH", "odd", "FROMMEMBER", "s6", "BYBOX", 1, 1, "km", "WITHCOORD");
+      await p.same("GEORADIUSBYMEMBER", "odd", "s4", 100, "km", "WITHDIST");
     }
   });
   if (cases > 0) assertEquals(cases, 2 + 2 * 22 * 4);
