@@ -332,7 +332,6 @@ function collect(zset: ZSetValue, shape: GeoShape, limit: number): GeoPoint[] {
  * combinations.
  */
 function geoSearch(c: Client, argv: Uint8Array[], kind: SearchKind, store: boolean): void {
-  const name = latin1(argv[0]); // as sent: Redis quotes argv[0] unchanged
   const storeCommand = kind === SearchKind.Search && store;
   const sourceAt = storeCommand ? 2 : 1;
   const zset = zsetAt(c, argv[sourceAt]);
@@ -434,12 +433,15 @@ function geoSearch(c: Client, argv: Uint8Array[], kind: SearchKind, store: boole
     c.out.error(`ERR ${who} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`);
     return;
   }
+  // Redis names the command as it was sent (argv[0], case kept).
   if (search && !(fromMember || fromLonLat)) {
-    c.out.error(`ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${name}`);
+    c.out.error(
+      `ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${latin1(argv[0])}`,
+    );
     return;
   }
   if (search && !(byRadius || byBox)) {
-    c.out.error(`ERR exactly one of BYRADIUS and BYBOX can be specified for ${name}`);
+    c.out.error(`ERR exactly one of BYRADIUS and BYBOX can be specified for ${latin1(argv[0])}`);
     return;
   }
   if (any && count === 0) {
