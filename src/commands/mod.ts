@@ -22,6 +22,7 @@ import { SORT_COMMANDS } from "./sort.ts";
 import { ZSET_COMMANDS } from "./zsets.ts";
 import { PERSISTENCE_COMMANDS } from "./persistence.ts";
 import { HYPERLOGLOG_COMMANDS } from "./hyperloglog.ts";
+import { GEO_COMMANDS } from "./geo.ts";
 
 /** All command specs. */
 export const ALL_COMMANDS: readonly CommandSpec[] = [
@@ -41,4 +42,5 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...ZSET_COMMANDS,
   ...PERSISTENCE_COMMANDS,
   ...HYPERLOGLOG_COMMANDS,
+  ...GEO_COMMANDS,
 ];
