@@ -57,6 +57,14 @@ export type AdmissionCheck = (c: Client, spec: CommandSpec) => string | null;
 export type ConnectionCheck = (conn: Deno.TcpConn) => string | null;
 
 /** Called after each executed command (slow log, MONITOR, latency). */
+/** Client-side caching hooks (see src/server/tracking.ts). */
+export interface KeyTracker {
+  /** A key was modified; `byCommand` is false for expiry and eviction. */
+  keyModified(db: Database, key: Uint8Array, byCommand: boolean): void;
+  /** A client disconnected. */
+  clientClosed(c: Client): void;
+}
+
 export type CommandObserver = (
   c: Client,
   argv: Uint8Array[],
@@ -128,6 +136,10 @@ export class Server {
   clockMark = performance.now();
   /** `notify-keyspace-events` flags, cached: read on every write. */
   notifyFlags = 0;
+  /** The client whose command is running (null in cron work such as active expiry). */
+  currentClient: Client | null = null;
+  /** Client-side caching, set only while some client tracks keys (CLIENT TRACKING). */
+  keyTracker: KeyTracker | null = null;
   /** Protocols other than RESP, offered each connection's first bytes (human mode). */
   readonly protocolDetectors: ProtocolDetector[] = [];
   /** Extra INFO sections contributed by other modules: name → lines. */
@@ -172,7 +184,15 @@ export class Server {
     }
     this.blocking = new BlockingRegistry({
       databases,
-      call: (c, spec, argv) => callCommand(this, c, spec, argv),
+      call: (c, spec, argv) => {
+        const previous = this.currentClient;
+        this.currentClient = c;
+        try {
+          callCommand(this, c, spec, argv);
+        } finally {
+          this.currentClient = previous;
+        }
+      },
       flushPropagation: () => this.flushPropagation(),
     });
     this.runId = Array.from(
@@ -287,6 +307,7 @@ export class Server {
     this.blocking.forget(c);
     this.watch.unwatchAll(c);
     this.pubsub.removeClient(c);
+    this.keyTracker?.clientClosed(c);
     c.multi = null;
   }
 
@@ -332,7 +353,13 @@ export class Server {
 
   /** Executes a command line for a client (the dispatcher entry point). */
   execute(c: Client, argv: Uint8Array[]): void {
-    executeCommand(this, c, argv);
+    const previous = this.currentClient;
+    this.currentClient = c;
+    try {
+      executeCommand(this, c, argv);
+    } finally {
+      this.currentClient = previous;
+    }
   }
 
   /** Runs admission checks (memory limit...); returns an error reply or null. */
@@ -384,6 +411,7 @@ export class Server {
    */
   wrote(db: Database, key: Uint8Array, notifyClass: number, event: string, dirty = 1): void {
     this.watch.touch(db, key);
+    if (this.keyTracker !== null) this.keyTracker.keyModified(db, key, true);
     this.notify(notifyClass, event, key, db.index);
     this.dirty += dirty;
   }
@@ -414,6 +442,7 @@ export class Server {
   private keyExpired(db: Database, key: Uint8Array): void {
     this.stats.expiredKeys++;
     this.watch.touch(db, key, true);
+    if (this.keyTracker !== null) this.keyTracker.keyModified(db, key, false);
     this.notify(NOTIFY_EXPIRED, "expired", key, db.index);
     // Like Redis's propagateDeletion: UNLINK when expired keys are freed lazily.
     this.propagate(db.index, [this.config.bool("lazyfree-lazy-expire") ? UNLINK : DEL, key]);
