@@ -11,6 +11,8 @@ import { assertEquals, assertTrue } from "../helpers/assert.ts";
 import type { Arg, RespClient } from "../helpers/client.ts";
 import { describe, type Pair, withPair } from "../helpers/differential.ts";
 import { withRift } from "../helpers/server.ts";
+import { BasicClientSideCache, createClient } from "redis";
+import { ManualClock } from "../../src/store/clock.ts";
 
 type Conn = "t" | "w" | "r";
 
@@ -183,6 +185,15 @@ const DEFAULT_MODE: Step[] = [
   ["w", "HSET", "h", "f", "v"],
   ["w", "SET", "k", "4"],
   ["t", "STRLEN", "k"],
+  ["w", "SWAPDB", "0", "1"],
+  ["w", "SWAPDB", "0", "1"],
+  ["w", "RENAME", "k", "k2"],
+  ["t", "GET", "k2"],
+  ["t", "GET", "k3"],
+  ["w", "RENAME", "k2", "k3"],
+  ["t", "LRANGE", "k3", "0", "-1"],
+  ["w", "LPUSH", "k3", "x"],
+  ["t", "GET", "k"],
   ["w", "FLUSHALL"],
   ["t", "GET", "k"],
   ["t", "FLUSHDB"],
@@ -419,4 +430,57 @@ Deno.test("client tracking: tracking-table-max-keys forgets keys with an invalid
       ">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\nd\r\n",
     );
   });
+});
+
+Deno.test("client tracking: node-redis (RESP3) caches and is told of invalidations", async () => {
+  await withRift(async (rift) => {
+    const cache = new BasicClientSideCache({ ttl: 0, maxEntries: 0 });
+    const client = createClient({
+      url: `redis://127.0.0.1:${rift.port}`,
+      RESP: 3,
+      clientSideCache: cache,
+    });
+    const writer = await rift.client();
+    await client.connect();
+    try {
+      await writer.call("SET", "k", "v1");
+      assertEquals(await client.get("k"), "v1");
+      assertEquals(await client.get("k"), "v1");
+      assertEquals(cache.stats().hitCount, 1);
+      await writer.call("SET", "k", "v2");
+      // The invalidation push is read before the reply of the next command.
+      await client.ping();
+      assertEquals(await client.get("k"), "v2");
+      assertEquals(cache.stats().hitCount, 1);
+      assertEquals(
+        String(await writer.value("INFO", "clients")).includes("tracking_clients:1"),
+        true,
+      );
+    } finally {
+      await client.quit();
+    }
+  });
+});
+
+Deno.test("client tracking: active expiry and eviction send invalidations", async () => {
+  const clock = new ManualClock(1_000_000);
+  await withRift(async (rift) => {
+    const t = await rift.client();
+    const w = await rift.client();
+    await t.call("HELLO", "3");
+    await t.call("CLIENT", "TRACKING", "on");
+    await w.call("SET", "e", "1", "PX", "100");
+    await w.call("SET", "big", "x".repeat(10_000));
+    await t.call("MGET", "e", "big");
+    clock.advance(200);
+    rift.server.cron();
+    const expired = new TextDecoder("latin1").decode((await t.read()).raw);
+    assertEquals(expired, ">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\ne\r\n");
+    await w.call("CONFIG", "SET", "maxmemory-policy", "allkeys-random");
+    await w.call("CONFIG", "SET", "maxmemory", "1");
+    await w.raw("SET", "new", "1");
+    const evicted = new TextDecoder("latin1").decode((await t.read()).raw);
+    assertEquals(evicted, ">2\r\n$10\r\ninvalidate\r\n*1\r\n$3\r\nbig\r\n");
+    assertEquals(String(await w.value("INFO", "stats")).includes("tracking_total_keys:0"), true);
+  }, { clock, config: { hz: 1 } });
 });
