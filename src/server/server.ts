@@ -23,7 +23,13 @@ import { CommandTable } from "../commands/table.ts";
 import { BlockingRegistry } from "./blocking.ts";
 import { Client, type ProtocolDetector } from "./client.ts";
 import { Logger, type LogLevel } from "./log.ts";
-import { NOTIFY_EXPIRED, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_NEW } from "./notify_flags.ts";
+import {
+  NOTIFY_EVICTED,
+  NOTIFY_EXPIRED,
+  NOTIFY_KEYEVENT,
+  NOTIFY_KEYSPACE,
+  NOTIFY_NEW,
+} from "./notify_flags.ts";
 import { PubSub } from "./pubsub.ts";
 import { Stats } from "./stats.ts";
 import { WatchRegistry } from "./watch.ts";
@@ -63,6 +69,8 @@ export interface KeyTracker {
   keyModified(db: Database, key: Uint8Array, byCommand: boolean): void;
   /** A client disconnected. */
   clientClosed(c: Client): void;
+  /** A top-level command line was handled (executed, queued or rejected). */
+  commandDone(c: Client, argv: Uint8Array[]): void;
 }
 
 export type CommandObserver = (
@@ -192,6 +200,7 @@ export class Server {
         } finally {
           this.currentClient = previous;
         }
+        if (this.keyTracker !== null && c.blocked === null) this.keyTracker.commandDone(c, argv);
       },
       flushPropagation: () => this.flushPropagation(),
     });
@@ -360,6 +369,7 @@ export class Server {
     } finally {
       this.currentClient = previous;
     }
+    if (this.keyTracker !== null) this.keyTracker.commandDone(c, argv);
   }
 
   /** Runs admission checks (memory limit...); returns an error reply or null. */
@@ -411,7 +421,10 @@ export class Server {
    */
   wrote(db: Database, key: Uint8Array, notifyClass: number, event: string, dirty = 1): void {
     this.watch.touch(db, key);
-    if (this.keyTracker !== null) this.keyTracker.keyModified(db, key, true);
+    if (this.keyTracker !== null) {
+      // Like Redis, an evicted key has no modifying client (for BCAST NOLOOP).
+      this.keyTracker.keyModified(db, key, notifyClass !== NOTIFY_EVICTED);
+    }
     this.notify(notifyClass, event, key, db.index);
     this.dirty += dirty;
   }

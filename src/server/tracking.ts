@@ -72,11 +72,12 @@ export class Tracking {
     keyModified: (_db: Database, key: Uint8Array, byCommand: boolean) =>
       this.keyModified(key, byCommand),
     clientClosed: (c: Client) => this.disable(c),
+    commandDone: (c: Client, argv: Uint8Array[]) => this.commandDone(c, argv),
   };
 
   constructor(private readonly server: Server) {
     server.commandObservers.push((c, argv, _name, _micros, spec) =>
-      this.commandDone(c, argv, spec)
+      this.commandExecuted(c, argv, spec)
     );
     server.flushHooks.push(() => this.flushed());
     this.maxKeys = server.config.int("tracking-table-max-keys");
@@ -135,7 +136,9 @@ export class Tracking {
    * tracking back on is told of them), so the hooks go only once both are gone.
    */
   private unhookWhenIdle(): void {
-    if (this.clients.size === 0 && this.table.size === 0) this.server.keyTracker = null;
+    if (this.clients.size === 0 && this.table.size === 0 && this.pending.length === 0) {
+      this.server.keyTracker = null;
+    }
   }
 
   private addPrefix(c: Client, state: TrackingState, p: string): void {
@@ -147,15 +150,22 @@ export class Tracking {
     state.prefixes.add(p);
   }
 
-  /** After every command: remember the keys a tracking client read, send its own invalidations. */
-  private commandDone(c: Client, argv: Uint8Array[], spec: CommandSpec): void {
+  /** After every executed command (nested ones too): remember the keys a tracking client read. */
+  private commandExecuted(c: Client, argv: Uint8Array[], spec: CommandSpec): void {
     const state = this.clients.get(c);
     if (state !== undefined && !state.bcast && spec.flags.includes("readonly")) {
       this.remember(c, state, argv, spec);
     }
-    if (c.inExec) return;
-    // Like Redis's resetClient: CLIENT CACHING holds for the next command (a whole
-    // transaction), and any CLIENT subcommand keeps it.
+  }
+
+  /**
+   * After each top-level command line, as Redis's resetClient and
+   * afterCommand: CLIENT CACHING holds for the next command only (a whole
+   * transaction; any CLIENT subcommand keeps it, a rejected command spends
+   * it), and the client's own invalidations follow its reply.
+   */
+  private commandDone(c: Client, argv: Uint8Array[]): void {
+    const state = this.clients.get(c);
     if (state !== undefined && c.multi === null && !isKeyword(argv[0], "client")) {
       state.caching = false;
     }
@@ -168,6 +178,7 @@ export class Tracking {
       }
     }
     if (this.maxKeys !== 0 && this.table.size > this.maxKeys) this.limitTable();
+    this.unhookWhenIdle();
   }
 
   private remember(c: Client, state: TrackingState, argv: Uint8Array[], spec: CommandSpec): void {
@@ -197,7 +208,7 @@ export class Tracking {
   private invalidate(keyText: string, key: Uint8Array, current: Client | null): void {
     const ids = this.table.get(keyText);
     if (ids === undefined) return;
-    for (const id of ids) {
+    for (const id of ids.size > 1 ? [...ids].sort(byRaxOrder) : ids) {
       const target = this.server.clients.get(id);
       if (target === undefined) continue;
       const state = this.clients.get(target);
@@ -308,6 +319,19 @@ export class Tracking {
     }
     deliver(target);
   }
+}
+
+/**
+ * Redis keeps a key's client ids in a radix tree of their little-endian
+ * bytes and tells them in that order (ids 1..255 in numeric order, then 256
+ * before 2...).
+ */
+function byRaxOrder(a: number, b: number): number {
+  for (let x = a, y = b, i = 0; i < 8; i++, x = Math.floor(x / 256), y = Math.floor(y / 256)) {
+    const d = (x % 256) - (y % 256);
+    if (d !== 0) return d;
+  }
+  return 0;
 }
 
 /** The RESP array of keys a broadcast sends. */
