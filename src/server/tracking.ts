@@ -208,7 +208,7 @@ export class Tracking {
   private invalidate(keyText: string, key: Uint8Array, current: Client | null): void {
     const ids = this.table.get(keyText);
     if (ids === undefined) return;
-    for (const id of ids.size > 1 ? [...ids].sort(byRaxOrder) : ids) {
+    for (const id of ids) {
       const target = this.server.clients.get(id);
       if (target === undefined) continue;
       const state = this.clients.get(target);
@@ -256,8 +256,8 @@ export class Tracking {
     }
   }
 
-  /** FLUSHDB / FLUSHALL: a null invalidation to every tracking client; the table is emptied. */
-  private flushed(): void {
+  /** FLUSHDB / FLUSHALL / DEBUG RELOAD: a null invalidation to every tracking client; the table is emptied. */
+  flushed(): void {
     if (this.clients.size > 0) {
       const current = this.server.currentClient;
       for (const c of this.server.clients.values()) {
@@ -321,19 +321,6 @@ export class Tracking {
   }
 }
 
-/**
- * Redis keeps a key's client ids in a radix tree of their little-endian
- * bytes and tells them in that order (ids 1..255 in numeric order, then 256
- * before 2...).
- */
-function byRaxOrder(a: number, b: number): number {
-  for (let x = a, y = b, i = 0; i < 8; i++, x = Math.floor(x / 256), y = Math.floor(y / 256)) {
-    const d = (x % 256) - (y % 256);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
-
 /** The RESP array of keys a broadcast sends. */
 function keysReply(keys: string[]): Uint8Array {
   let text = `*${keys.length}\r\n`;
@@ -357,6 +344,11 @@ export function trackingOf(server: Server): Tracking {
 /** The tracking options of a client, or undefined when it does not track. */
 export function trackingStateOf(c: Client): TrackingState | undefined {
   return BY_SERVER.get(c.server)?.clients.get(c);
+}
+
+/** The dataset was emptied other than by FLUSHDB/FLUSHALL (DEBUG RELOAD). */
+export function datasetEmptied(server: Server): void {
+  BY_SERVER.get(server)?.flushed();
 }
 
 /** INFO figures: tracking clients, keys, items and prefixes. */

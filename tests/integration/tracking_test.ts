@@ -217,6 +217,9 @@ const DEFAULT_MODE: Step[] = [
   ["t", "CLIENT", "TRACKINGINFO"],
   ["t", "CLIENT", "GETREDIR"],
   ["t", "GET", "k"],
+  ["w", "DEBUG", "RELOAD"],
+  ["w", "SET", "k", "after-reload"],
+  ["t", "GET", "k"],
   ["t", "CLIENT", "TRACKING", "off"],
   ["w", "SET", "k", "after-off"],
   ["client-fields", "t"],
@@ -368,8 +371,8 @@ Deno.test("client tracking: transcripts byte-identical to Redis 7.0", async () =
     rift: { config: { "enable-debug-command": "yes" } },
     redisArgs: ["--enable-debug-command", "yes"],
   });
-  // Every scenario ran to its end (318 steps).
-  if (ran) assertEquals(steps, 318);
+  // Every scenario ran to its end (324 steps).
+  if (ran) assertEquals(steps, 324);
 });
 
 Deno.test("client tracking: INFO fields, RESET, disconnect, HELLO keeps tracking", async () => {
