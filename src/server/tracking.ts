@@ -286,14 +286,15 @@ export class Tracking {
   private send(c: Client, payload: Uint8Array, encoded: boolean): void {
     const state = this.clients.get(c);
     let target = c;
-    if (state !== undefined && state.redirect !== 0) {
-      const redirect = this.server.clients.get(state.redirect);
+    const redirected = state !== undefined && state.redirect !== 0;
+    if (redirected) {
+      const redirect = this.server.clients.get(state!.redirect);
       if (redirect === undefined || redirect.closed) {
-        state.brokenRedirect = true;
+        state!.brokenRedirect = true;
         if (c.proto === 3) {
           c.out.push(2);
           c.out.bulk(REDIR_BROKEN);
-          c.out.integer(state.redirect);
+          c.out.integer(state!.redirect);
           deliver(c);
         }
         return;
@@ -304,7 +305,8 @@ export class Tracking {
     if (target.proto === 3) {
       out.push(2);
       out.bulk(INVALIDATE);
-    } else if (target !== c && target.subscribed) {
+    } else if (redirected && target.subscribed) {
+      // Even a client redirecting to itself, as in Redis.
       out.push(3);
       out.bulkLatin1("message");
       out.bulk(CHANNEL);

@@ -337,6 +337,14 @@ const REDIRECT_TO_RESP3: Step[] = [
   ["w", "SET", "b", "2"],
 ];
 
+const SELF_REDIRECT: Step[] = [
+  ["t", "CLIENT", "TRACKING", "on", "redirect", "$t"],
+  ["t", "GET", "k"],
+  ["t", "SUBSCRIBE", "anything"],
+  ["w", "SET", "k", "1"],
+  ["w", "FLUSHALL"],
+];
+
 const SCENARIOS: Scenario[] = [
   { name: "errors (RESP2)", proto: 2, steps: ERRORS },
   { name: "errors (RESP3)", proto: 3, steps: ERRORS },
@@ -348,6 +356,7 @@ const SCENARIOS: Scenario[] = [
   { name: "REDIRECT, RESP3 tracker", proto: 3, steps: REDIRECT },
   { name: "REDIRECT to a RESP3 client, RESP2 tracker", proto: 2, steps: REDIRECT_TO_RESP3 },
   { name: "REDIRECT to a RESP3 client, RESP3 tracker", proto: 3, steps: REDIRECT_TO_RESP3 },
+  { name: "REDIRECT to itself, subscribed RESP2 tracker", proto: 2, steps: SELF_REDIRECT },
 ];
 
 Deno.test("client tracking: transcripts byte-identical to Redis 7.0", async () => {
@@ -364,6 +373,9 @@ Deno.test("client tracking: transcripts byte-identical to Redis 7.0", async () =
         assertTrue(rift.includes("__redis__:invalidate\r\n*1\r\n$1\r\nk"), s.name);
         assertEquals(rift.includes("tracking-redir-broken"), s.proto === 3, s.name);
       }
+      if (s.steps === SELF_REDIRECT) {
+        assertTrue(rift.includes("message\r\n$20\r\n__redis__:invalidate\r\n*1\r\n$1\r\nk"));
+      }
       if (s.steps === BCAST) assertTrue(rift.includes("*2\r\n$6\r\nuser:1\r\n$6\r\nuser:2"));
       steps += s.steps.length;
     }
@@ -371,8 +383,8 @@ Deno.test("client tracking: transcripts byte-identical to Redis 7.0", async () =
     rift: { config: { "enable-debug-command": "yes" } },
     redisArgs: ["--enable-debug-command", "yes"],
   });
-  // Every scenario ran to its end (324 steps).
-  if (ran) assertEquals(steps, 324);
+  // Every scenario ran to its end (329 steps).
+  if (ran) assertEquals(steps, 329);
 });
 
 Deno.test("client tracking: INFO fields, RESET, disconnect, HELLO keeps tracking", async () => {
