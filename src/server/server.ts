@@ -62,7 +62,6 @@ export type AdmissionCheck = (c: Client, spec: CommandSpec) => string | null;
  */
 export type ConnectionCheck = (conn: Deno.TcpConn) => string | null;
 
-/** Called after each executed command (slow log, MONITOR, latency). */
 /** Client-side caching hooks (see src/server/tracking.ts). */
 export interface KeyTracker {
   /** A key was modified; `byCommand` is false for expiry and eviction. */
@@ -73,6 +72,7 @@ export interface KeyTracker {
   commandDone(c: Client, argv: Uint8Array[]): void;
 }
 
+/** Called after each executed command (slow log, MONITOR, latency). */
 export type CommandObserver = (
   c: Client,
   argv: Uint8Array[],

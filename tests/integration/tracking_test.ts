@@ -361,6 +361,8 @@ const SCENARIOS: Scenario[] = [
 
 Deno.test("client tracking: transcripts byte-identical to Redis 7.0", async () => {
   let steps = 0;
+  // DEBUG RELOAD saves an RDB file: into a directory of the test's own.
+  const dir = await Deno.makeTempDir({ prefix: "rift-tracking-" });
   const ran = await withPair(async (p) => {
     for (const s of SCENARIOS) {
       const rift = await transcript(p, "rift", s.proto, s.steps);
@@ -380,9 +382,9 @@ Deno.test("client tracking: transcripts byte-identical to Redis 7.0", async () =
       steps += s.steps.length;
     }
   }, {
-    rift: { config: { "enable-debug-command": "yes" } },
+    rift: { config: { dir, "enable-debug-command": "yes" } },
     redisArgs: ["--enable-debug-command", "yes"],
-  });
+  }).finally(() => Deno.remove(dir, { recursive: true }));
   // Every scenario ran to its end (329 steps).
   if (ran) assertEquals(steps, 329);
 });
