@@ -191,6 +191,11 @@ const DEFAULT_MODE: Step[] = [
   ["w", "HSET", "h", "f", "v"],
   ["w", "SET", "k", "4"],
   ["t", "STRLEN", "k"],
+  ["t", "GET", "h"],
+  ["w", "HSET", "h", "f", "v2"],
+  ["t", "GETRANGE", "k", "0", "-1"],
+  ["t", "LPUSH", "k", "x"],
+  ["w", "APPEND", "k", "x"],
   ["w", "SWAPDB", "0", "1"],
   ["w", "SWAPDB", "0", "1"],
   ["w", "RENAME", "k", "k2"],
@@ -385,8 +390,8 @@ Deno.test("client tracking: transcripts byte-identical to Redis 7.0", async () =
     rift: { config: { dir, "enable-debug-command": "yes" } },
     redisArgs: ["--enable-debug-command", "yes"],
   }).finally(() => Deno.remove(dir, { recursive: true }));
-  // Every scenario ran to its end (329 steps).
-  if (ran) assertEquals(steps, 329);
+  // Every scenario ran to its end (339 steps).
+  if (ran) assertEquals(steps, 339);
 });
 
 Deno.test("client tracking: INFO fields, RESET, disconnect, HELLO keeps tracking", async () => {
