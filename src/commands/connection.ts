@@ -12,6 +12,8 @@ import { helpReply, intArg, SYNTAX_ERROR } from "./util.ts";
 import { isKeyword, latin1, lowerAscii } from "../util/bytes.ts";
 import { parseInteger } from "../util/numbers.ts";
 import { REDIS_COMPAT_VERSION } from "../version.ts";
+import { trackingOf, trackingStateOf } from "../server/tracking.ts";
+import { CLIENT_TRACKING_SUBCOMMANDS } from "./client_tracking.ts";
 
 const WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
 
@@ -145,6 +147,7 @@ function reset(c: Client): void {
   c.multiFailed = false;
   server.watch.unwatchAll(c);
   server.pubsub.removeClient(c);
+  if (trackingStateOf(c) !== undefined) trackingOf(server).disable(c);
   c.db = server.db(0);
   c.out.proto = 2;
   c.name = "";
@@ -174,6 +177,12 @@ function clientFlags(c: Client): string {
   if (c.subscribed) flags += "P";
   if (c.multi !== null) flags += "x";
   if (c.blocked !== null) flags += "b";
+  const tracking = trackingStateOf(c);
+  if (tracking !== undefined) {
+    flags += "t";
+    if (tracking.brokenRedirect) flags += "R";
+    if (tracking.bcast) flags += "B";
+  }
   if (c.watchDirty) flags += "d";
   if (c.closeAfterReply) flags += "c";
   if (c.noEvict) flags += "e";
@@ -215,7 +224,7 @@ export function clientInfoLine(c: Client): string {
     ["events", c.pendingOutput > 0 ? "rw" : "r"],
     ["cmd", c.lastCommand],
     ["user", c.user],
-    ["redir", -1],
+    ["redir", trackingStateOf(c)?.redirect ?? -1],
     ["resp", c.proto],
     ["lib-name", c.libName],
     ["lib-ver", c.libVersion],
@@ -403,6 +412,10 @@ function clientSetInfo(c: Client, argv: Uint8Array[]): void {
 }
 
 const CLIENT_HELP = [
+  "CACHING (YES|NO)",
+  "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+  "GETREDIR",
+  "    Return the client ID we are redirecting to when tracking is enabled.",
   "GETNAME",
   "    Return the name of the current connection.",
   "ID",
@@ -427,6 +440,11 @@ const CLIENT_HELP = [
   "    Set client library name or version.",
   "SETNAME <name>",
   "    Assign the name <name> to the current connection.",
+  "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+  "         [OPTIN] [OPTOUT] [NOLOOP]",
+  "    Control server assisted client side caching.",
+  "TRACKINGINFO",
+  "    Report tracking status for the current connection.",
   "UNBLOCK <clientid> [TIMEOUT|ERROR]",
   "    Unblock the specified blocked client.",
   "UNPAUSE",
@@ -613,6 +631,7 @@ export const CONNECTION_COMMANDS: CommandSpec[] = [
         tips: ["nondeterministic_output"],
         handler: (c) => c.out.verbatim(clientInfoLine(c) + "\n"),
       }),
+      ...CLIENT_TRACKING_SUBCOMMANDS,
       command({
         name: "kill",
         arity: -3,

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { datasetEmptied } from "../server/tracking.ts";
 import v8 from "node:v8";
 import type { Client } from "../server/client.ts";
 import { clientMemory, isLocalClient, production } from "../server/production.ts";
@@ -489,7 +490,11 @@ function debugReload(c: Client, argv: Uint8Array[]): void {
   // (Redis aborts on such duplicates; Rift reports the load error instead).
   // Emptying the dataset touches every watched key that exists (Redis's
   // emptyData), even though the reload brings the same keys back.
-  if (flush) { for (const db of c.server.keyspace.dbs) c.server.watch.touchDatabase(db, null); }
+  // Client-side caching is told too, with a null invalidation (Redis's signalFlushedDb).
+  if (flush) {
+    for (const db of c.server.keyspace.dbs) c.server.watch.touchDatabase(db, null);
+    datasetEmptied(c.server);
+  }
   const outcome = persistenceOf(c.server).rdb.reloadSync({ save, flush, merge });
   if (outcome === "save-failed") c.out.error("ERR Error trying to save the DB");
   else if (outcome === "load-failed") c.out.error("ERR Error trying to load the RDB dump");

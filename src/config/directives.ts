@@ -603,6 +603,16 @@ const HYPERLOGLOG: Directive[] = [
   }),
 ];
 
+/** Client-side caching (CLIENT TRACKING). */
+const TRACKING: Directive[] = [
+  llong({
+    name: "tracking-table-max-keys",
+    default: 1000000,
+    min: 0,
+    help: "keys the client-side caching table remembers before invalidating some (0 = no limit)",
+  }),
+];
+
 /** Every directive, in the order `--help` lists them. */
 export const DIRECTIVES: readonly Directive[] = [
   ...NETWORK,
@@ -615,6 +625,7 @@ export const DIRECTIVES: readonly Directive[] = [
   ...PRODUCTION,
   ...ZSETS,
   ...HYPERLOGLOG,
+  ...TRACKING,
 ];
 
 /** Re-exported for the config machinery. */

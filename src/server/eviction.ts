@@ -150,7 +150,7 @@ export class Evictor {
     const server = this.server;
     // The key is copied only when someone will see it (WATCH, notifications, the AOF).
     const key = server.watch.watchedKeys > 0 || server.propagationSinks.length > 0 ||
-        server.config.int("notify-keyspace-events") !== 0
+        server.config.int("notify-keyspace-events") !== 0 || server.keyTracker !== null
       ? db.keyCopy(id)
       : null;
     const start = monitored ? performance.now() : 0;

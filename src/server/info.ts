@@ -8,6 +8,7 @@
 import process from "node:process";
 import type { Server } from "./server.ts";
 import { supervisionMode } from "./systemd.ts";
+import { trackingCounts } from "./tracking.ts";
 import { REDIS_COMPAT_VERSION, sourceRevision, VERSION } from "../version.ts";
 
 /** First 8 hex digits of the source commit, or Redis's zeros when unknown. */
@@ -95,7 +96,7 @@ function section(server: Server, name: string): string[] | null {
         "client_recent_max_input_buffer:0",
         "client_recent_max_output_buffer:0",
         `blocked_clients:${server.blocking.count}`,
-        "tracking_clients:0",
+        `tracking_clients:${trackingCounts(server).clients}`,
         `pubsub_clients:${pubsub}`,
         `watching_clients:${watching}`,
         `clients_in_timeout_table:${server.blocking.count}`,
@@ -137,6 +138,7 @@ function section(server: Server, name: string): string[] | null {
         `pubsubshard_channels:${server.pubsub.shardChannels.size}`,
         "latest_fork_usec:0",
         "total_forks:0",
+        ...trackingStatsLines(server),
         `unexpected_error_replies:${stats.unexpectedErrorReplies}`,
         `total_error_replies:${stats.totalErrorReplies}`,
         `total_reads_processed:${stats.totalReadsProcessed}`,
@@ -235,4 +237,14 @@ export function renderInfo(server: Server, requested: string[]): string {
     parts.push(`# ${title(name)}\r\n` + lines.map((l) => l + "\r\n").join(""));
   }
   return parts.join("\r\n");
+}
+
+/** The client-side caching figures of INFO stats. */
+function trackingStatsLines(server: Server): string[] {
+  const counts = trackingCounts(server);
+  return [
+    `tracking_total_keys:${counts.keys}`,
+    `tracking_total_items:${counts.items}`,
+    `tracking_total_prefixes:${counts.prefixes}`,
+  ];
 }

@@ -23,7 +23,13 @@ import { CommandTable } from "../commands/table.ts";
 import { BlockingRegistry } from "./blocking.ts";
 import { Client, type ProtocolDetector } from "./client.ts";
 import { Logger, type LogLevel } from "./log.ts";
-import { NOTIFY_EXPIRED, NOTIFY_KEYEVENT, NOTIFY_KEYSPACE, NOTIFY_NEW } from "./notify_flags.ts";
+import {
+  NOTIFY_EVICTED,
+  NOTIFY_EXPIRED,
+  NOTIFY_KEYEVENT,
+  NOTIFY_KEYSPACE,
+  NOTIFY_NEW,
+} from "./notify_flags.ts";
 import { PubSub } from "./pubsub.ts";
 import { Stats } from "./stats.ts";
 import { WatchRegistry } from "./watch.ts";
@@ -55,6 +61,16 @@ export type AdmissionCheck = (c: Client, spec: CommandSpec) => string | null;
  * error reply to send before closing it, or null to accept it.
  */
 export type ConnectionCheck = (conn: Deno.TcpConn) => string | null;
+
+/** Client-side caching hooks (see src/server/tracking.ts). */
+export interface KeyTracker {
+  /** A key was modified; `byCommand` is false for expiry and eviction. */
+  keyModified(db: Database, key: Uint8Array, byCommand: boolean): void;
+  /** A client disconnected. */
+  clientClosed(c: Client): void;
+  /** A top-level command line was handled (executed, queued or rejected). */
+  commandDone(c: Client, argv: Uint8Array[]): void;
+}
 
 /** Called after each executed command (slow log, MONITOR, latency). */
 export type CommandObserver = (
@@ -128,6 +144,10 @@ export class Server {
   clockMark = performance.now();
   /** `notify-keyspace-events` flags, cached: read on every write. */
   notifyFlags = 0;
+  /** The client whose command is running (null in cron work such as active expiry). */
+  currentClient: Client | null = null;
+  /** Client-side caching, set only while some client tracks keys (CLIENT TRACKING). */
+  keyTracker: KeyTracker | null = null;
   /** Protocols other than RESP, offered each connection's first bytes (human mode). */
   readonly protocolDetectors: ProtocolDetector[] = [];
   /** Extra INFO sections contributed by other modules: name → lines. */
@@ -172,7 +192,16 @@ export class Server {
     }
     this.blocking = new BlockingRegistry({
       databases,
-      call: (c, spec, argv) => callCommand(this, c, spec, argv),
+      call: (c, spec, argv) => {
+        const previous = this.currentClient;
+        this.currentClient = c;
+        try {
+          callCommand(this, c, spec, argv);
+        } finally {
+          this.currentClient = previous;
+        }
+        if (this.keyTracker !== null && c.blocked === null) this.keyTracker.commandDone(c, argv);
+      },
       flushPropagation: () => this.flushPropagation(),
     });
     this.runId = Array.from(
@@ -287,6 +316,7 @@ export class Server {
     this.blocking.forget(c);
     this.watch.unwatchAll(c);
     this.pubsub.removeClient(c);
+    this.keyTracker?.clientClosed(c);
     c.multi = null;
   }
 
@@ -332,7 +362,14 @@ export class Server {
 
   /** Executes a command line for a client (the dispatcher entry point). */
   execute(c: Client, argv: Uint8Array[]): void {
-    executeCommand(this, c, argv);
+    const previous = this.currentClient;
+    this.currentClient = c;
+    try {
+      executeCommand(this, c, argv);
+    } finally {
+      this.currentClient = previous;
+    }
+    if (this.keyTracker !== null) this.keyTracker.commandDone(c, argv);
   }
 
   /** Runs admission checks (memory limit...); returns an error reply or null. */
@@ -384,6 +421,10 @@ export class Server {
    */
   wrote(db: Database, key: Uint8Array, notifyClass: number, event: string, dirty = 1): void {
     this.watch.touch(db, key);
+    if (this.keyTracker !== null) {
+      // Like Redis, an evicted key has no modifying client (for BCAST NOLOOP).
+      this.keyTracker.keyModified(db, key, notifyClass !== NOTIFY_EVICTED);
+    }
     this.notify(notifyClass, event, key, db.index);
     this.dirty += dirty;
   }
@@ -414,6 +455,7 @@ export class Server {
   private keyExpired(db: Database, key: Uint8Array): void {
     this.stats.expiredKeys++;
     this.watch.touch(db, key, true);
+    if (this.keyTracker !== null) this.keyTracker.keyModified(db, key, false);
     this.notify(NOTIFY_EXPIRED, "expired", key, db.index);
     // Like Redis's propagateDeletion: UNLINK when expired keys are freed lazily.
     this.propagate(db.index, [this.config.bool("lazyfree-lazy-expire") ? UNLINK : DEL, key]);
