@@ -62,6 +62,19 @@ function normalize(side: Side, text: string): string {
   return out;
 }
 
+/**
+ * Waits until the server has noticed that client `id` disconnected (a fixed
+ * sleep is not enough on a loaded machine).
+ */
+async function waitGone(observer: RespClient, id: number): Promise<void> {
+  for (let tries = 0; tries < 400; tries++) {
+    const list = String(await observer.value("CLIENT", "LIST"));
+    if (!list.includes(`id=${id} `)) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`client ${id} still listed after it closed`);
+}
+
 /** Everything `c` received before the reply to a PING fence. */
 async function drain(c: RespClient): Promise<string> {
   await c.send("PING", FENCE);
@@ -89,7 +102,7 @@ async function transcript(p: Pair, server: "rift" | "redis", proto: 2 | 3, steps
     if (step[0] === "close-r") {
       await side.r.close();
       rClosed = true;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await waitGone(side.w, side.ids.r);
       text += "close r\n";
       continue;
     }
@@ -415,7 +428,7 @@ Deno.test("client tracking: INFO fields, RESET, disconnect, HELLO keeps tracking
       assertEquals(await u.raw("CLIENT", "GETREDIR"), ":-1\r\n", server);
       const afterReset = await infoFields(main);
       await side.t.close();
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await waitGone(side.w, side.ids.t);
       await side.w.call("SET", "a", "1");
       const afterClose = await infoFields(main);
       if (server === "rift") {
