@@ -161,12 +161,12 @@ export class Tracking {
   /**
    * After each top-level command line, as Redis's resetClient and
    * afterCommand: CLIENT CACHING holds for the next command only (a whole
-   * transaction; any CLIENT subcommand keeps it, a rejected command spends
-   * it), and the client's own invalidations follow its reply.
+   * transaction; a known CLIENT subcommand keeps it, any other command,
+   * even a rejected one, spends it), and the client's own invalidations follow its reply.
    */
   private commandDone(c: Client, argv: Uint8Array[]): void {
     const state = this.clients.get(c);
-    if (state !== undefined && c.multi === null && !isKeyword(argv[0], "client")) {
+    if (state !== undefined && c.multi === null && !this.isClientSubcommand(argv)) {
       state.caching = false;
     }
     if (this.pending.length > 0) {
@@ -179,6 +179,18 @@ export class Tracking {
     }
     if (this.maxKeys !== 0 && this.table.size > this.maxKeys) this.limitTable();
     this.unhookWhenIdle();
+  }
+
+  /**
+   * True for a known CLIENT subcommand, even one rejected for its arity:
+   * Redis keeps CLIENT CACHING across commands whose resolved command is
+   * CLIENT's, which CLIENT alone and unknown subcommands are not.
+   */
+  private isClientSubcommand(argv: Uint8Array[]): boolean {
+    if (argv.length < 2 || !isKeyword(argv[0], "client")) return false;
+    const commands = this.server.commands;
+    const container = commands.lookup(argv[0]);
+    return container !== undefined && commands.subcommand(container, argv[1]) !== undefined;
   }
 
   private remember(c: Client, state: TrackingState, argv: Uint8Array[], spec: CommandSpec): void {
