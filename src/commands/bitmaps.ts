@@ -13,11 +13,19 @@ import type { Client } from "../server/client.ts";
 import { TYPE_STRING } from "../store/database.ts";
 import { command, type CommandSpec } from "./spec.ts";
 import { bitfieldKeys } from "./key_finders.ts";
-import { intArg, lookupRead, lookupWrite, NOT_INTEGER, SYNTAX_ERROR, WRONGTYPE } from "./util.ts";
+import {
+  deleteDestination,
+  intArg,
+  lookupRead,
+  lookupWrite,
+  NOT_INTEGER,
+  SYNTAX_ERROR,
+  WRONGTYPE,
+} from "./util.ts";
 import { argGreater } from "./strings.ts";
 import { isKeyword } from "../util/bytes.ts";
 import { parseBigInteger, parseInteger } from "../util/numbers.ts";
-import { NOTIFY_GENERIC, NOTIFY_STRING } from "../server/notify_flags.ts";
+import { NOTIFY_STRING } from "../server/notify_flags.ts";
 
 const BIT_OFFSET_ERROR = "ERR bit offset is not an integer or out of range";
 const EMPTY = new Uint8Array(0);
@@ -328,13 +336,7 @@ function bitop(c: Client, argv: Uint8Array[]): void {
   const db = c.db;
   const target = argv[2];
   if (maxLength === 0) {
-    // Like Redis's dbDelete, this removes the key even if it is logically
-    // expired but not yet reclaimed (and reports it deleted, not expired).
-    const id = db.findRaw(target);
-    if (id >= 0) {
-      db.deleteEntry(id);
-      c.server.wrote(db, target, NOTIFY_GENERIC, "del");
-    }
+    deleteDestination(c, target);
     c.out.integer(0);
     return;
   }

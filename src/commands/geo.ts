@@ -12,7 +12,7 @@
  */
 
 import type { Client } from "../server/client.ts";
-import { NOTIFY_GENERIC, NOTIFY_ZSET } from "../server/notify_flags.ts";
+import { NOTIFY_ZSET } from "../server/notify_flags.ts";
 import { TYPE_ZSET } from "../store/database.ts";
 import { ZSetValue } from "../store/zset.ts";
 import { isKeyword, latin1, latin1Bytes } from "../util/bytes.ts";
@@ -32,7 +32,7 @@ import { formatLongDoubleHuman, type LongDouble } from "../util/long_double.ts";
 import { parseDouble } from "../util/numbers.ts";
 import { partialQuicksort } from "../util/partial_quicksort.ts";
 import { command, type CommandSpec } from "./spec.ts";
-import { intArg, SYNTAX_ERROR } from "./util.ts";
+import { deleteDestination, intArg, SYNTAX_ERROR } from "./util.ts";
 import { zsetLimits } from "./zset_args.ts";
 import { zsetAt } from "./zset_reply.ts";
 import { ZSET_COMMANDS } from "./zsets.ts";
@@ -517,12 +517,8 @@ function storeFound(
     c.server.signalKeyAsReady(db, dst);
     return;
   }
-  // Redis's dbDelete: a destination past its expiry but not yet reclaimed is deleted as it is.
-  const id = db.findRaw(dst);
-  if (id >= 0) {
-    db.deleteEntry(id);
-    c.server.wrote(db, dst, NOTIFY_GENERIC, "del");
-  }
+  // Unlike the zset STORE commands, Redis replies after the deletion here.
+  deleteDestination(c, dst);
   c.out.integer(0);
 }
 

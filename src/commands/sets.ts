@@ -20,7 +20,7 @@ import { parseInteger } from "../util/numbers.ts";
 import { drawDistinct, sampleDistinct } from "../util/sampling.ts";
 import { command, type CommandSpec } from "./spec.ts";
 import { numkeysFinder } from "./key_finders.ts";
-import { lookupTyped, lookupWrite, SYNTAX_ERROR, WRONGTYPE } from "./util.ts";
+import { deleteDestination, lookupTyped, lookupWrite, SYNTAX_ERROR, WRONGTYPE } from "./util.ts";
 import {
   BUDGET_CHECK_INTERVAL,
   COUNT_MUST_BE_POSITIVE,
@@ -382,13 +382,7 @@ function storeResult(c: Client, dstKey: Uint8Array, result: SetValue, event: str
     return;
   }
   c.out.integer(0);
-  // Redis's dbDelete: a destination past its expiry but not yet reclaimed
-  // is deleted as it is (reported as a DEL, not as an expiry).
-  const id = db.findRaw(dstKey);
-  if (id >= 0) {
-    db.deleteEntry(id);
-    c.server.wrote(db, dstKey, NOTIFY_GENERIC, "del");
-  }
+  deleteDestination(c, dstKey);
 }
 
 function sinterGeneric(c: Client, keys: Uint8Array[], dstKey: Uint8Array | null): void {

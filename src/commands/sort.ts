@@ -46,13 +46,13 @@ import type { HashValue } from "../store/hash.ts";
 import { ListValue } from "../store/list.ts";
 import type { SetValue } from "../store/set.ts";
 import { ZSetValue } from "../store/zset.ts";
-import { NOTIFY_GENERIC, NOTIFY_LIST } from "../server/notify_flags.ts";
+import { NOTIFY_LIST } from "../server/notify_flags.ts";
 import { compareLatin1, isKeyword, latin1 } from "../util/bytes.ts";
 import { strtodWhole } from "../util/strtod.ts";
 import { partialQuicksort } from "../util/partial_quicksort.ts";
 import { command, type CommandSpec } from "./spec.ts";
 import { sortKeys, sortReadOnlyKeys } from "./key_finders.ts";
-import { intArg, lookupRead, SYNTAX_ERROR, WRONGTYPE } from "./util.ts";
+import { deleteDestination, intArg, lookupRead, SYNTAX_ERROR, WRONGTYPE } from "./util.ts";
 
 const NOT_DOUBLE = "ERR One or more scores can't be converted into double";
 
@@ -410,13 +410,7 @@ function sortGeneric(c: Client, argv: Uint8Array[], readonly: boolean): void {
     c.server.wrote(db, store, NOTIFY_LIST, "sortstore", outputLength);
     c.server.signalKeyAsReady(db, store);
   } else {
-    // Redis's dbDelete: a destination past its expiry but not yet reclaimed
-    // is deleted as it is (reported as a DEL, not as an expiry).
-    const id = db.findRaw(store);
-    if (id >= 0) {
-      db.deleteEntry(id);
-      c.server.wrote(db, store, NOTIFY_GENERIC, "del");
-    }
+    deleteDestination(c, store);
   }
   c.out.integer(outputLength);
 }

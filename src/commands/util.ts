@@ -7,7 +7,7 @@
 
 import type { Client } from "../server/client.ts";
 import { parseDouble, parseInteger } from "../util/numbers.ts";
-import { NOTIFY_KEY_MISS } from "../server/notify_flags.ts";
+import { NOTIFY_GENERIC, NOTIFY_KEY_MISS } from "../server/notify_flags.ts";
 import { parseTimeoutSeconds, TIMEOUT_NEGATIVE, TIMEOUT_NOT_FLOAT } from "../util/timeout.ts";
 
 /** `WRONGTYPE` error text. */
@@ -176,4 +176,17 @@ export function scanCursorArg(c: Client, arg: Uint8Array): number | null {
   }
   if (negative) value = (U64_MAX + 1n - value) & U64_MAX;
   return Number(value & 0xffffffffn);
+}
+
+/**
+ * Deletes the destination of a command whose result is empty, as Redis's
+ * dbDelete does: a key past its expiry but not yet reclaimed is deleted as
+ * it is (a `del` event, not `expired`).
+ */
+export function deleteDestination(c: Client, key: Uint8Array): void {
+  const db = c.db;
+  const id = db.findRaw(key);
+  if (id < 0) return;
+  db.deleteEntry(id);
+  c.server.wrote(db, key, NOTIFY_GENERIC, "del");
 }

@@ -11,7 +11,7 @@ import { NOTIFY_GENERIC, NOTIFY_ZSET } from "../server/notify_flags.ts";
 import { TYPE_ZSET } from "../store/database.ts";
 import type { ZSetValue } from "../store/zset.ts";
 import { formatDouble } from "../util/numbers.ts";
-import { lookupTyped } from "./util.ts";
+import { deleteDestination, lookupTyped } from "./util.ts";
 
 /**
  * Looks up a sorted set. Returns the value, null when the key is missing,
@@ -94,11 +94,5 @@ export function storeResult(
     return;
   }
   c.out.integer(0);
-  // Redis's dbDelete: a destination past its expiry but not yet reclaimed
-  // is deleted as it is (reported as a DEL, not as an expiry).
-  const id = db.findRaw(dst);
-  if (id >= 0) {
-    db.deleteEntry(id);
-    c.server.wrote(db, dst, NOTIFY_GENERIC, "del");
-  }
+  deleteDestination(c, dst);
 }
