@@ -28,7 +28,7 @@ import {
   STEP_MAX,
   validLonLat,
 } from "../util/geohash.ts";
-import { formatLongDoubleHuman, type LongDouble } from "../util/long_double.ts";
+import { formatLongDoubleHuman, longDoubleFromDouble } from "../util/long_double.ts";
 import { parseDouble } from "../util/numbers.ts";
 import { partialQuicksort } from "../util/partial_quicksort.ts";
 import { command, type CommandSpec } from "./spec.ts";
@@ -46,33 +46,13 @@ const MEMBER_NOT_FOUND = "ERR could not decode requested zset member";
 
 // ------------------------------------------------------------- formatting
 
-const F64 = new Float64Array(1);
-const U32 = new Uint32Array(F64.buffer);
-
-/** A double's exact value as sign, integer significand and power of two. */
-function exactParts(d: number): { negative: boolean; mantissa: bigint; exponent: number } {
-  F64[0] = d;
-  const lo = U32[0];
-  const hi = U32[1];
-  const biased = (hi >>> 20) & 0x7ff;
-  let mantissa = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
-  let exponent = -1074;
-  if (biased !== 0) {
-    mantissa |= 1n << 52n;
-    exponent = biased - 1075;
-  }
-  return { negative: hi >>> 31 === 1, mantissa, exponent };
-}
-
 /**
  * A coordinate as Redis prints it (`addReplyHumanLongDouble`): the double
  * widened to a long double, `%.17Lf` with trailing zeros removed; a bulk
  * string in RESP2, a RESP3 double with that text.
  */
 function coordinateReply(c: Client, d: number): void {
-  const { negative, mantissa, exponent } = exactParts(d);
-  const value: LongDouble = { kind: "finite", negative, mantissa, exponent };
-  const text = formatLongDoubleHuman(value);
+  const text = formatLongDoubleHuman(longDoubleFromDouble(d));
   if (c.out.proto === 3) c.out.raw(latin1Bytes("," + text + "\r\n"));
   else c.out.bulkLatin1(text);
 }
@@ -81,7 +61,7 @@ function coordinateReply(c: Client, d: number): void {
 function printfFixed(d: number): string {
   if (d === Infinity) return "inf";
   if (d === -Infinity) return "-inf";
-  const { negative, mantissa, exponent } = exactParts(d);
+  const { negative, mantissa, exponent } = longDoubleFromDouble(d);
   let scaled = mantissa * 1000000n;
   if (exponent >= 0) {
     scaled <<= BigInt(exponent);

@@ -254,6 +254,27 @@ export function addLongDouble(a: LongDouble, b: LongDouble): LongDouble {
   return roundExact(sum < 0n, sum < 0n ? -sum : sum, 1n, exponent);
 }
 
+const F64 = new Float64Array(1);
+const F64_WORDS = new Uint32Array(F64.buffer);
+
+/**
+ * A finite double widened to a long double, exactly (C's implicit
+ * conversion: the value is unchanged, only the format is wider).
+ */
+export function longDoubleFromDouble(d: number): LongDouble & { kind: "finite" } {
+  F64[0] = d;
+  const lo = F64_WORDS[0];
+  const hi = F64_WORDS[1];
+  const biased = (hi >>> 20) & 0x7ff;
+  let mantissa = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  let exponent = -1074;
+  if (biased !== 0) {
+    mantissa |= 1n << 52n;
+    exponent = biased - 1075;
+  }
+  return { kind: "finite", negative: hi >>> 31 === 1, mantissa, exponent };
+}
+
 /** True for values that are neither infinite nor NaN. */
 export function isFiniteLongDouble(v: LongDouble): boolean {
   return v.kind === "finite";
