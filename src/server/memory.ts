@@ -124,7 +124,7 @@ export class MemoryAccountant implements StoreObserver {
     if (id < 0) return;
     const value = db.object<unknown>(id);
     // A value kept in the slab has no outside size, and its column entry is
-    // already zero (see valueReleased): nothing to read or write.
+    // already zero (see valueDropped): nothing to read or write.
     if (value === undefined || value === null) return;
     if (!withCollections && !(value instanceof Uint8Array)) return;
     this.remeasure(db, id);
@@ -148,8 +148,8 @@ export class MemoryAccountant implements StoreObserver {
     this.externalTotal += delta;
   }
 
-  /** The store is deleting an entry: forget its size. */
-  entryDeleted(db: Database, id: number): void {
+  /** An entry is deleted, or its value moves into the slab: forget its outside size. */
+  valueDropped(db: Database, id: number): void {
     const column = this.sizes[db.index];
     if (id >= column.length) return;
     const bytes = column[id];
@@ -157,11 +157,6 @@ export class MemoryAccountant implements StoreObserver {
     column[id] = 0;
     this.dbTotals[db.index] -= bytes;
     this.externalTotal -= bytes;
-  }
-
-  /** An entry's value object is being replaced by a value kept in the slab. */
-  valueReleased(db: Database, id: number): void {
-    this.entryDeleted(db, id);
   }
 
   /** A database was emptied. */

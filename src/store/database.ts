@@ -116,10 +116,11 @@ export interface StoreEnv {
 
 /** Hears about changes the store makes in bulk or on its own (expiry, FLUSHDB, SWAPDB). */
 export interface StoreObserver {
-  /** An entry is about to be deleted (its value is still readable). */
-  entryDeleted(db: Database, id: number): void;
-  /** An entry's value object is about to be replaced by a value kept in the slab. */
-  valueReleased(db: Database, id: number): void;
+  /**
+   * An entry's value object is about to go: the entry is being deleted, or
+   * its value replaced by one kept in the slab (the value is still readable).
+   */
+  valueDropped(db: Database, id: number): void;
   /** Every entry of `db` was just removed. */
   cleared(db: Database): void;
   /** Two databases just exchanged their contents. */
@@ -518,7 +519,7 @@ export class Database {
     if (!keepTtl && this.expires[id] !== 0) this.setExpire(id, 0);
     this.replacedValue(id);
     // A value leaving the JS heap for the slab: its outside-the-slab size is gone.
-    if (this.objects[id] !== undefined) this.env.storeObserver?.valueReleased(this, id);
+    if (this.objects[id] !== undefined) this.env.storeObserver?.valueDropped(this, id);
     const page = this.decode(id);
     const klen = this.recKeyLen;
     const vlen = inline ? value.length : 0;
@@ -670,7 +671,7 @@ export class Database {
       cur = this.next[cur];
     }
     if (cur < 0) throw new Error("Database entry is not in its bucket");
-    this.env.storeObserver?.entryDeleted(this, id);
+    this.env.storeObserver?.valueDropped(this, id);
     if (prev < 0) this.buckets[b] = this.next[id];
     else this.next[prev] = this.next[id];
     if (this.volatilePos[id] >= 0) this.removeVolatile(id);
