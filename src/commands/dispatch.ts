@@ -14,6 +14,7 @@ import type { Server } from "../server/server.ts";
 import type { CommandSpec } from "./spec.ts";
 import { fullName } from "./table.ts";
 import { discardTransaction } from "./transactions.ts";
+import { monotonicNow } from "../util/monotonic.ts";
 
 /** Commands a RESP2 client may send while subscribed. */
 const ALLOWED_WHILE_SUBSCRIBED = new Set([
@@ -218,7 +219,7 @@ export function call(
   // previous one (or the start of the batch), which keeps timing cheap.
   const start = server.clockMark;
   spec.handler!(c, argv);
-  const end = performance.now();
+  const end = monotonicNow();
   server.clockMark = end;
   const micros = Math.round((end - start) * 1000);
   const errors = c.out.errorCount - errorsBefore;

@@ -35,6 +35,7 @@ import { Stats } from "./stats.ts";
 import { WatchRegistry } from "./watch.ts";
 import { concatBytes, latin1Bytes, utf8 } from "../util/bytes.ts";
 import { VERSION } from "../version.ts";
+import { monotonicNow } from "../util/monotonic.ts";
 
 /** Options for creating a server. */
 export interface ServerOptions {
@@ -140,8 +141,8 @@ export class Server {
    * are fsynced, with `appendfsync always`), or null to write at once.
    */
   replyGate: (() => Promise<void> | null) | null = null;
-  /** `performance.now()` when the last command ended or the current batch began. */
-  clockMark = performance.now();
+  /** {@link monotonicNow} when the last command ended or the current batch began. */
+  clockMark = monotonicNow();
   /** `notify-keyspace-events` flags, cached: read on every write. */
   notifyFlags = 0;
   /** The client whose command is running (null in cron work such as active expiry). */
@@ -220,8 +221,9 @@ export class Server {
 
   /** Starts a batch of commands: refreshes the cached time and the timing mark. */
   beginBatch(): void {
-    this.keyspace.updateTime();
-    this.clockMark = performance.now();
+    const now = monotonicNow();
+    this.clockMark = now;
+    this.keyspace.updateTime(now);
   }
 
   /** The database with this index. */

@@ -45,9 +45,15 @@ export class Keyspace implements StoreEnv {
     for (let i = 0; i < databases; i++) this.dbs.push(new Database(i, this));
   }
 
-  /** Refreshes the cached time; called before each command. */
-  updateTime(): void {
-    this.now = this.clock.now();
+  /**
+   * Refreshes the cached time; called before each batch of commands, with
+   * the server's {@link monotonicNow} reading when it has one.
+   */
+  updateTime(monotonic?: number): void {
+    const clock = this.clock;
+    this.now = monotonic !== undefined && clock.nowAt !== undefined
+      ? clock.nowAt(monotonic)
+      : clock.now();
     this.lruClock = Math.floor(this.now / 1000) >>> 0;
   }
 
