@@ -17,6 +17,7 @@ import type { Database } from "../store/database.ts";
 import type { CommandSpec } from "../commands/spec.ts";
 import type { Server } from "./server.ts";
 import type { WatchedKey } from "./watch.ts";
+import { socketReader } from "./socket_read.ts";
 
 /** A command queued by `MULTI` (arguments copied). */
 export interface QueuedCommand {
@@ -183,11 +184,12 @@ export class Client {
   /** Reads and executes commands until the connection closes. */
   async run(): Promise<void> {
     const conn = this.conn!;
+    const read = socketReader(conn);
     try {
       for (;;) {
         const region = this.parser.prepareRead();
-        const n = await conn.read(region);
-        if (n === null) break;
+        const n = await read(region);
+        if (n === 0) break;
         this.server.stats.totalNetInputBytes += n;
         this.server.stats.totalReadsProcessed++;
         this.lastInteraction = this.server.keyspace.now;
