@@ -398,8 +398,8 @@ function debugObject(c: Client, key: Uint8Array): void {
     ? stringEncoding(db, id)
     : collection?.encoding?.() ?? "unknown";
   const address = (0x7f0000000000 + db.index * 0x100000000 + id * 0x40).toString(16);
-  const lru = db.access[id] & 0xffffff;
-  const idle = Math.max(0, c.server.keyspace.lruClock - db.access[id]);
+  const lru = db.accessTime(id) & 0xffffff;
+  const idle = Math.max(0, c.server.keyspace.lruClock - db.accessTime(id));
   c.out.simple(
     `Value at:0x${address} refcount:1 encoding:${encoding} serializedlength:${
       serializedLength(db, id)

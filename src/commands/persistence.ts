@@ -193,9 +193,9 @@ function applyIdleOrFreq(c: Client, id: number, idle: number, freq: number): voi
   const lfu = config.directive("maxmemory-policy") !== undefined &&
     config.str("maxmemory-policy").endsWith("-lfu");
   if (lfu) {
-    if (freq >= 0) c.db.lfu[id] = freq;
+    if (freq >= 0) c.db.setFrequency(id, freq);
   } else if (idle >= 0) {
-    c.db.access[id] = Math.max(0, c.server.keyspace.lruClock - idle);
+    c.db.setAccessTime(id, Math.max(0, c.server.keyspace.lruClock - idle));
   }
 }
 

@@ -309,9 +309,9 @@ export class RdbLoader {
     if (typeof expire === "bigint") db.setExpireExact(id, expire);
     else if (expire !== -1) db.setExpire(id, expire);
     if (this.options.lfuPolicy) {
-      if (item.freq >= 0) db.lfu[id] = item.freq;
+      if (item.freq >= 0) db.setFrequency(id, item.freq);
     } else if (item.idle >= 0) {
-      db.access[id] = Math.max(0, this.keyspace.lruClock - item.idle);
+      db.setAccessTime(id, Math.max(0, this.keyspace.lruClock - item.idle));
     }
     result.keysLoaded++;
   }

@@ -220,7 +220,7 @@ export class Evictor {
   private score(db: Database, id: number): number {
     const policy = this.policy;
     if (policy.endsWith("lru")) {
-      return Math.max(0, this.server.keyspace.lruClock - db.access[id]) * 1000;
+      return Math.max(0, this.server.keyspace.lruClock - db.accessTime(id)) * 1000;
     }
     if (policy.endsWith("lfu")) return 255 - db.frequency(id);
     return Number.MAX_SAFE_INTEGER - db.getExpire(id);

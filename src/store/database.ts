@@ -3,8 +3,8 @@
  * millisecond expiry, built on typed arrays and the {@link Slab} instead of
  * one JS object per key (see docs/adr/0002-keyspace-representation.md).
  *
- * Every key is an *entry* with a number. Per-entry data lives in parallel
- * typed arrays; the key bytes (and a small string value) live in one slab
+ * Every key is an *entry* with a number. Per-entry data lives in one
+ * fixed-size record of a typed-array table; the key bytes (and a small string value) live in one slab
  * record `[varint keyLen][varint valueLen][key][value]`; collections and
  * large strings live in `objects[entry]`. Entry numbers are stable while the
  * key exists, so a handler can look a key up once and use the number.
@@ -72,10 +72,32 @@ const KIND_LIVE = 0x80;
 const KIND_INLINE = 0x20;
 /** The string was modified in place: {@link StringForm.RAW}. */
 const KIND_RAW = StringForm.RAW << KIND_FORM_SHIFT;
-/** Per-entry columns are released when the database empties and has grown past this. */
-const RELEASE_COLUMNS_ABOVE = 1024;
+/** The entry table is released when the database empties and has room for more than this. */
+const RELEASE_TABLE_ABOVE = 1024;
 /** Expiry times above this are kept exactly in a side table (the column is a float). */
 const EXACT_EXPIRE_LIMIT = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Each entry's fixed-size data sits in one 32-byte record of the entry
+ * table, so a lookup touches one cache line for it instead of one per
+ * column (a lookup in a large database misses the cache for each; with
+ * separate columns that was six misses per key, now three: the bucket, the
+ * record and the key bytes in the slab). Layout, in bytes:
+ * 0 hash · 4 next entry in the bucket chain · 8 slab record handle ·
+ * 12 position in the volatile list (-1 = none) · 16 last access (LRU clock
+ * seconds) · 20 kind · 21 LFU counter · 24 expiry (ms, float64).
+ */
+const ENTRY_BYTES = 32;
+// Indexes within a record for each view: Int32 (id << 3), Uint32 (id << 3),
+// Uint8 (id << 5), Float64 (id << 2).
+const HASH = 0;
+const NEXT = 1;
+const REF = 2;
+const VOLATILE_POS = 3;
+const ACCESS = 4;
+const KIND_BYTE = 20;
+const LFU_BYTE = 21;
+const EXPIRE = 3;
 
 /** String values up to this size are stored inline in the slab. */
 const INLINE_VALUE_MAX = 4096;
@@ -165,17 +187,14 @@ export class Database {
   private readonly env: StoreEnv;
   private readonly slab: Slab;
 
-  // Per-entry columns.
-  private hashes = new Int32Array(0);
-  private next = new Int32Array(0);
-  private refs = new Int32Array(0);
-  private kinds = new Uint8Array(0);
-  private expires = new Float64Array(0);
-  private volatilePos = new Int32Array(0);
-  /** Last access, in LRU-clock seconds. */
-  access = new Uint32Array(0);
-  /** Logarithmic access counter for LFU eviction and `OBJECT FREQ`. */
-  lfu = new Uint8Array(0);
+  // The entry table: one 32-byte record per entry (see ENTRY_BYTES), read
+  // through four views of the same memory.
+  private ints = new Int32Array(0);
+  private uints = new Uint32Array(0);
+  private bytes = new Uint8Array(0);
+  private floats = new Float64Array(0);
+  /** Entries the table has room for. */
+  private capacity = 0;
   private objects: unknown[] = [];
   /** Set while a background snapshot runs; the only cost otherwise is this null check. */
   guard: EntryGuard | null = null;
@@ -217,7 +236,7 @@ export class Database {
 
   /** Decodes the header of an entry's record into the scratch fields. */
   private decode(id: number): Uint8Array {
-    const ref = this.refs[id];
+    const ref = this.ints[(id << 3) + REF];
     const page = this.slab.page(ref);
     let off = this.slab.offset(ref);
     let klen = 0;
@@ -284,8 +303,10 @@ export class Database {
     for (let i = 0; i < MEMO_SIZE; i++) {
       if (memoKeys[i] !== key) continue;
       const id = this.memoIds[i];
-      if (id < this.highWater && this.kinds[id] !== 0 && this.keyEquals(id, key)) {
-        this.lastHash = this.hashes[id];
+      if (
+        id < this.highWater && this.bytes[(id << 5) + KIND_BYTE] !== 0 && this.keyEquals(id, key)
+      ) {
+        this.lastHash = this.ints[(id << 3) + HASH];
         // A snapshot in progress must hear of every access, remembered or not.
         if (this.guard !== null) this.guard.beforeAccess(this, id);
         return id;
@@ -296,7 +317,7 @@ export class Database {
     this.lastHash = h;
     let id = this.buckets[h & this.mask];
     while (id >= 0) {
-      if (this.hashes[id] === h && this.keyEquals(id, key)) {
+      if (this.ints[(id << 3) + HASH] === h && this.keyEquals(id, key)) {
         // Remembering a view keeps its whole buffer alive: only small ones
         // (a connection's pooled receive buffer, a slab page) are remembered.
         if (key.buffer.byteLength <= MEMO_MAX_BUFFER) {
@@ -308,7 +329,7 @@ export class Database {
         if (this.guard !== null) this.guard.beforeAccess(this, id);
         return id;
       }
-      id = this.next[id];
+      id = this.ints[(id << 3) + NEXT];
     }
     return -1;
   }
@@ -326,7 +347,7 @@ export class Database {
     const id = this.findRaw(key);
     // Without volatile keys the expiry column is not read at all (a cache miss per lookup).
     if (id < 0 || this.volatileCount === 0) return id;
-    const at = this.expires[id];
+    const at = this.floats[(id << 2) + EXPIRE];
     if (at !== 0 && at < this.env.now && !this.env.expiryPaused) {
       this.expireEntry(id);
       return -1;
@@ -336,7 +357,7 @@ export class Database {
 
   /** True when the entry's expiry time has passed (Redis: `now > when`, strictly). */
   isExpired(id: number): boolean {
-    const at = this.expires[id];
+    const at = this.floats[(id << 2) + EXPIRE];
     return at !== 0 && at < this.env.now;
   }
 
@@ -354,8 +375,13 @@ export class Database {
    */
   touch(id: number): void {
     const env = this.env;
-    if (env.lfuPolicy) this.lfu[id] = lfuLogIncrement(this.frequency(id), env.lfuLogFactor ?? 10);
-    this.access[id] = env.lruClock;
+    if (env.lfuPolicy) {
+      this.bytes[(id << 5) + LFU_BYTE] = lfuLogIncrement(
+        this.frequency(id),
+        env.lfuLogFactor ?? 10,
+      );
+    }
+    this.uints[(id << 3) + ACCESS] = env.lruClock;
   }
 
   /**
@@ -363,28 +389,49 @@ export class Database {
    * access (`OBJECT FREQ`, Redis's `LFUDecrAndReturn`). Does not update it.
    */
   frequency(id: number): number {
-    const elapsed = Math.floor(this.env.lruClock / 60) - Math.floor(this.access[id] / 60);
-    return lfuDecay(this.lfu[id], Math.max(0, elapsed), this.env.lfuDecayTime ?? 1);
+    const elapsed = Math.floor(this.env.lruClock / 60) -
+      Math.floor(this.uints[(id << 3) + ACCESS] / 60);
+    return lfuDecay(
+      this.bytes[(id << 5) + LFU_BYTE],
+      Math.max(0, elapsed),
+      this.env.lfuDecayTime ?? 1,
+    );
+  }
+
+  /** Last access, in LRU-clock seconds. */
+  accessTime(id: number): number {
+    return this.uints[(id << 3) + ACCESS];
+  }
+
+  /** Sets the last access (RESTORE IDLETIME, loading a dataset). */
+  setAccessTime(id: number, lruSeconds: number): void {
+    this.uints[(id << 3) + ACCESS] = lruSeconds;
+  }
+
+  /** Sets the logarithmic access counter without decay (RESTORE FREQ, loading a dataset). */
+  setFrequency(id: number, counter: number): void {
+    this.bytes[(id << 5) + LFU_BYTE] = counter;
   }
 
   /** Seconds since the entry was last accessed (`OBJECT IDLETIME`). */
   idleSeconds(id: number): number {
-    return Math.max(0, this.env.lruClock - this.access[id]);
+    return Math.max(0, this.env.lruClock - this.uints[(id << 3) + ACCESS]);
   }
 
   /** The type of an entry (`TYPE_*`). */
   typeOf(id: number): number {
-    return this.kinds[id] & KIND_TYPE_MASK;
+    return this.bytes[(id << 5) + KIND_BYTE] & KIND_TYPE_MASK;
   }
 
   /** True when a string entry was modified in place (reported as `raw`). */
   isRawString(id: number): boolean {
-    return (this.kinds[id] & KIND_FORM_MASK) === KIND_RAW;
+    return (this.bytes[(id << 5) + KIND_BYTE] & KIND_FORM_MASK) === KIND_RAW;
   }
 
   /** The {@link StringForm} of a string entry. */
   stringForm(id: number): StringFormValue {
-    return ((this.kinds[id] & KIND_FORM_MASK) >> KIND_FORM_SHIFT) as StringFormValue;
+    return ((this.bytes[(id << 5) + KIND_BYTE] & KIND_FORM_MASK) >>
+      KIND_FORM_SHIFT) as StringFormValue;
   }
 
   /**
@@ -394,7 +441,8 @@ export class Database {
    * ({@link StringForm.RAW}). Every `setString` resets the form.
    */
   setStringForm(id: number, form: StringFormValue): void {
-    this.kinds[id] = (this.kinds[id] & ~KIND_FORM_MASK) | (form << KIND_FORM_SHIFT);
+    this.bytes[(id << 5) + KIND_BYTE] = (this.bytes[(id << 5) + KIND_BYTE] & ~KIND_FORM_MASK) |
+      (form << KIND_FORM_SHIFT);
   }
 
   /** A view of the key bytes (valid until the next write). */
@@ -410,7 +458,7 @@ export class Database {
 
   /** Length of a string entry's value. */
   stringLength(id: number): number {
-    if (this.kinds[id] & KIND_INLINE) {
+    if (this.bytes[(id << 5) + KIND_BYTE] & KIND_INLINE) {
       this.decode(id);
       return this.recValLen;
     }
@@ -419,7 +467,7 @@ export class Database {
 
   /** A view of a string entry's value (valid until the next write). */
   stringView(id: number): Uint8Array {
-    if (this.kinds[id] & KIND_INLINE) {
+    if (this.bytes[(id << 5) + KIND_BYTE] & KIND_INLINE) {
       const page = this.decode(id);
       const off = this.valueOffset();
       return page.subarray(off, off + this.recValLen);
@@ -429,7 +477,7 @@ export class Database {
 
   /** Location of an inline value: the page, with offset/length in {@link lastOffset}/{@link lastLength}. */
   stringSource(id: number): Uint8Array {
-    if (this.kinds[id] & KIND_INLINE) {
+    if (this.bytes[(id << 5) + KIND_BYTE] & KIND_INLINE) {
       const page = this.decode(id);
       this.lastOffset = this.valueOffset();
       this.lastLength = this.recValLen;
@@ -466,16 +514,16 @@ export class Database {
       id = this.freeIds.pop()!;
     } else {
       id = this.highWater++;
-      if (id >= this.hashes.length) this.growEntries();
+      if (id >= this.capacity) this.growEntries();
     }
-    this.hashes[id] = h;
+    this.ints[(id << 3) + HASH] = h;
     const b = h & this.mask;
-    this.next[id] = this.buckets[b];
+    this.ints[(id << 3) + NEXT] = this.buckets[b];
     this.buckets[b] = id;
-    this.expires[id] = 0;
-    this.volatilePos[id] = -1;
-    this.access[id] = this.env.lruClock;
-    this.lfu[id] = LFU_INIT_VAL;
+    this.floats[(id << 2) + EXPIRE] = 0;
+    this.ints[(id << 3) + VOLATILE_POS] = -1;
+    this.uints[(id << 3) + ACCESS] = this.env.lruClock;
+    this.bytes[(id << 5) + LFU_BYTE] = LFU_INIT_VAL;
     this.count++;
     if (this.count > this.buckets.length) this.rehash(this.buckets.length * 2);
     return id;
@@ -484,7 +532,7 @@ export class Database {
   /** Releases whatever value storage an entry holds, keeping the key. */
   private dropValue(id: number): Uint8Array {
     const key = this.keyCopy(id);
-    this.slab.free(this.refs[id]);
+    this.slab.free(this.ints[(id << 3) + REF]);
     this.objects[id] = undefined;
     return key;
   }
@@ -504,7 +552,7 @@ export class Database {
     }
     const inline = value.length <= INLINE_VALUE_MAX;
     const id = this.newEntry(this.lastHash);
-    this.refs[id] = this.allocRecord(key, inline ? value.length : 0);
+    this.ints[(id << 3) + REF] = this.allocRecord(key, inline ? value.length : 0);
     this.storeString(id, value, inline);
     this.env.onCreated?.(this, key);
     return id;
@@ -516,7 +564,7 @@ export class Database {
    */
   overwriteString(id: number, value: Uint8Array, keepTtl = false): void {
     const inline = value.length <= INLINE_VALUE_MAX;
-    if (!keepTtl && this.expires[id] !== 0) this.setExpire(id, 0);
+    if (!keepTtl && this.floats[(id << 2) + EXPIRE] !== 0) this.setExpire(id, 0);
     this.replacedValue(id);
     // A value leaving the JS heap for the slab: its outside-the-slab size is gone.
     if (this.objects[id] !== undefined) this.env.storeObserver?.valueDropped(this, id);
@@ -524,7 +572,7 @@ export class Database {
     const klen = this.recKeyLen;
     const vlen = inline ? value.length : 0;
     const need = varintSize(klen) + varintSize(vlen) + klen + vlen;
-    const ref = this.refs[id];
+    const ref = this.ints[(id << 3) + REF];
     const cap = this.slab.capacity(ref);
     if (need <= cap && need * 2 > cap) {
       // Same slot: move the key first if the header size changes (a longer
@@ -538,7 +586,7 @@ export class Database {
       this.objects[id] = undefined;
     } else {
       const k = this.dropValue(id);
-      this.refs[id] = this.allocRecord(k, vlen);
+      this.ints[(id << 3) + REF] = this.allocRecord(k, vlen);
     }
     this.storeString(id, value, inline);
   }
@@ -547,7 +595,7 @@ export class Database {
   private storeString(id: number, value: Uint8Array, inline: boolean): void {
     const form = this.env.noSharedIntegers ? StringForm.UNSHARED << KIND_FORM_SHIFT : 0;
     if (inline) {
-      this.kinds[id] = KIND_LIVE | TYPE_STRING | KIND_INLINE | form;
+      this.bytes[(id << 5) + KIND_BYTE] = KIND_LIVE | TYPE_STRING | KIND_INLINE | form;
       const page = this.decode(id);
       const off = this.valueOffset();
       const n = value.length;
@@ -557,7 +605,7 @@ export class Database {
         page.set(value, off);
       }
     } else {
-      this.kinds[id] = KIND_LIVE | TYPE_STRING | form;
+      this.bytes[(id << 5) + KIND_BYTE] = KIND_LIVE | TYPE_STRING | form;
       this.objects[id] = value.slice();
     }
   }
@@ -567,7 +615,7 @@ export class Database {
    * but under an LFU policy it inherits the old object's counter.
    */
   private replacedValue(id: number): void {
-    if (!this.env.lfuPolicy) this.access[id] = this.env.lruClock;
+    if (!this.env.lfuPolicy) this.uints[(id << 3) + ACCESS] = this.env.lruClock;
   }
 
   /**
@@ -579,16 +627,16 @@ export class Database {
     const created = id < 0;
     if (created) {
       id = this.newEntry(this.lastHash);
-      this.refs[id] = this.allocRecord(key, 0);
+      this.ints[(id << 3) + REF] = this.allocRecord(key, 0);
     } else {
       if (!keepTtl) this.setExpire(id, 0);
       this.replacedValue(id);
-      if (this.kinds[id] & KIND_INLINE) {
+      if (this.bytes[(id << 5) + KIND_BYTE] & KIND_INLINE) {
         const k = this.dropValue(id);
-        this.refs[id] = this.allocRecord(k, 0);
+        this.ints[(id << 3) + REF] = this.allocRecord(k, 0);
       }
     }
-    this.kinds[id] = KIND_LIVE | type;
+    this.bytes[(id << 5) + KIND_BYTE] = KIND_LIVE | type;
     this.objects[id] = value;
     if (created) this.env.onCreated?.(this, key);
     return id;
@@ -602,24 +650,24 @@ export class Database {
   writableString(id: number, minLength: number): Uint8Array {
     const current = this.stringLength(id);
     const length = Math.max(current, minLength);
-    if (length <= INLINE_VALUE_MAX && this.kinds[id] & KIND_INLINE) {
+    if (length <= INLINE_VALUE_MAX && this.bytes[(id << 5) + KIND_BYTE] & KIND_INLINE) {
       if (length !== current) {
         const old = this.stringView(id).slice();
         const key = this.dropValue(id);
-        this.refs[id] = this.allocRecord(key, length);
+        this.ints[(id << 3) + REF] = this.allocRecord(key, length);
         const page = this.decode(id);
         const off = this.valueOffset();
         page.set(old, off);
         page.fill(0, off + old.length, off + length);
       }
-      this.kinds[id] = KIND_LIVE | TYPE_STRING | KIND_INLINE | KIND_RAW;
+      this.bytes[(id << 5) + KIND_BYTE] = KIND_LIVE | TYPE_STRING | KIND_INLINE | KIND_RAW;
       return this.stringView(id);
     }
     let value: Uint8Array;
-    if (this.kinds[id] & KIND_INLINE) {
+    if (this.bytes[(id << 5) + KIND_BYTE] & KIND_INLINE) {
       const old = this.stringView(id).slice();
       const key = this.dropValue(id);
-      this.refs[id] = this.allocRecord(key, 0);
+      this.ints[(id << 3) + REF] = this.allocRecord(key, 0);
       value = new Uint8Array(growCapacity(length)).subarray(0, length);
       value.set(old);
     } else {
@@ -632,7 +680,7 @@ export class Database {
         value.set(old);
       }
     }
-    this.kinds[id] = KIND_LIVE | TYPE_STRING | KIND_RAW;
+    this.bytes[(id << 5) + KIND_BYTE] = KIND_LIVE | TYPE_STRING | KIND_RAW;
     this.objects[id] = value;
     return value;
   }
@@ -662,28 +710,28 @@ export class Database {
   /** Deletes an entry. */
   deleteEntry(id: number): void {
     if (this.guard !== null) this.guard.beforeAccess(this, id);
-    const h = this.hashes[id];
+    const h = this.ints[(id << 3) + HASH];
     const b = h & this.mask;
     let prev = -1;
     let cur = this.buckets[b];
     while (cur >= 0 && cur !== id) {
       prev = cur;
-      cur = this.next[cur];
+      cur = this.ints[(cur << 3) + NEXT];
     }
     if (cur < 0) throw new Error("Database entry is not in its bucket");
     this.env.storeObserver?.valueDropped(this, id);
-    if (prev < 0) this.buckets[b] = this.next[id];
-    else this.next[prev] = this.next[id];
-    if (this.volatilePos[id] >= 0) this.removeVolatile(id);
+    if (prev < 0) this.buckets[b] = this.ints[(id << 3) + NEXT];
+    else this.ints[(prev << 3) + NEXT] = this.ints[(id << 3) + NEXT];
+    if (this.ints[(id << 3) + VOLATILE_POS] >= 0) this.removeVolatile(id);
     if (this.exactExpires.size > 0) this.exactExpires.delete(id);
-    this.slab.free(this.refs[id]);
+    this.slab.free(this.ints[(id << 3) + REF]);
     this.objects[id] = undefined;
-    this.kinds[id] = 0;
+    this.bytes[(id << 5) + KIND_BYTE] = 0;
     this.freeIds.push(id);
     this.count--;
-    if (this.count === 0 && this.hashes.length > RELEASE_COLUMNS_ABOVE) {
+    if (this.count === 0 && this.capacity > RELEASE_TABLE_ABOVE) {
       // Entry numbers cannot be compacted while keys live, but an empty
-      // database can give its columns back (mass expiry, DEL of everything).
+      // database can give its table back (mass expiry, DEL of everything).
       this.resetTables();
     } else if (this.buckets.length > MIN_BUCKETS && this.count * 8 < this.buckets.length) {
       this.rehash(this.buckets.length / 2);
@@ -698,7 +746,9 @@ export class Database {
     if (this.guard !== null) this.guard.beforeClear(this);
     if (releaseRecords) {
       for (let b = 0; b < this.buckets.length; b++) {
-        for (let id = this.buckets[b]; id >= 0; id = this.next[id]) this.slab.free(this.refs[id]);
+        for (let id = this.buckets[b]; id >= 0; id = this.ints[(id << 3) + NEXT]) {
+          this.slab.free(this.ints[(id << 3) + REF]);
+        }
       }
     }
     this.resetTables();
@@ -706,14 +756,7 @@ export class Database {
 
   /** Empty tables (the slab records must already be released or abandoned). */
   private resetTables(): void {
-    this.hashes = new Int32Array(0);
-    this.next = new Int32Array(0);
-    this.refs = new Int32Array(0);
-    this.kinds = new Uint8Array(0);
-    this.expires = new Float64Array(0);
-    this.volatilePos = new Int32Array(0);
-    this.access = new Uint32Array(0);
-    this.lfu = new Uint8Array(0);
+    this.useTable(new ArrayBuffer(0));
     this.objects = [];
     this.freeIds = [];
     this.highWater = 0;
@@ -729,14 +772,11 @@ export class Database {
   /** Exchanges the contents of two databases (SWAPDB); their indexes stay. */
   swapContents(other: Database): void {
     const fields = [
-      "hashes",
-      "next",
-      "refs",
-      "kinds",
-      "expires",
-      "volatilePos",
-      "access",
-      "lfu",
+      "ints",
+      "uints",
+      "bytes",
+      "floats",
+      "capacity",
       "objects",
       "freeIds",
       "highWater",
@@ -766,26 +806,29 @@ export class Database {
    * Returns the entry number in the target database.
    */
   moveEntry(id: number, target: Database, newKey: Uint8Array): number {
-    const kind = this.kinds[id];
-    const expire = this.expires[id];
+    const kind = this.bytes[(id << 5) + KIND_BYTE];
+    const expire = this.floats[(id << 2) + EXPIRE];
     const exactExpire = this.exactExpires.size > 0 ? this.exactExpires.get(id) : undefined;
     let inlineValue: Uint8Array | null = null;
     if (kind & KIND_INLINE) inlineValue = this.stringView(id).slice();
     const object = this.objects[id];
-    const access = this.access[id];
-    const lfu = this.lfu[id];
+    const access = this.uints[(id << 3) + ACCESS];
+    const lfu = this.bytes[(id << 5) + LFU_BYTE];
     this.objects[id] = undefined;
     this.deleteEntry(id);
     const nid = target.newEntry(hashBytes(newKey));
-    target.refs[nid] = target.allocRecord(newKey, inlineValue ? inlineValue.length : 0);
+    target.ints[(nid << 3) + REF] = target.allocRecord(
+      newKey,
+      inlineValue ? inlineValue.length : 0,
+    );
     if (inlineValue) {
       const page = target.decode(nid);
       page.set(inlineValue, target.valueOffset());
     }
-    target.kinds[nid] = kind;
+    target.bytes[(nid << 5) + KIND_BYTE] = kind;
     target.objects[nid] = object;
-    target.access[nid] = access;
-    target.lfu[nid] = lfu;
+    target.uints[(nid << 3) + ACCESS] = access;
+    target.bytes[(nid << 5) + LFU_BYTE] = lfu;
     if (exactExpire !== undefined) target.setExpireExact(nid, exactExpire);
     else if (expire !== 0) target.setExpire(nid, expire);
     target.env.onCreated?.(target, newKey);
@@ -799,7 +842,7 @@ export class Database {
    * expire. Times beyond 2^53 are rounded: see {@link getExpireExact}.
    */
   getExpire(id: number): number {
-    return this.expires[id];
+    return this.floats[(id << 2) + EXPIRE];
   }
 
   /** Absolute expiry in ms exactly (Redis allows any time up to 2^63-1), 0n when none. */
@@ -808,7 +851,7 @@ export class Database {
       const exact = this.exactExpires.get(id);
       if (exact !== undefined) return exact;
     }
-    return BigInt(this.expires[id]);
+    return BigInt(this.floats[(id << 2) + EXPIRE]);
   }
 
   /** Sets a positive absolute expiry in ms exactly, even beyond 2^53 (EXPIRE family). */
@@ -824,26 +867,26 @@ export class Database {
   /** Sets (or with 0 removes) an entry's absolute expiry time in ms. */
   setExpire(id: number, at: number): void {
     if (this.exactExpires.size > 0) this.exactExpires.delete(id);
-    this.expires[id] = at;
+    this.floats[(id << 2) + EXPIRE] = at;
     if (at === 0) {
-      if (this.volatilePos[id] >= 0) this.removeVolatile(id);
-    } else if (this.volatilePos[id] < 0) {
+      if (this.ints[(id << 3) + VOLATILE_POS] >= 0) this.removeVolatile(id);
+    } else if (this.ints[(id << 3) + VOLATILE_POS] < 0) {
       if (this.volatileCount >= this.volatileIds.length) {
         const grown = new Int32Array(Math.max(16, this.volatileIds.length * 2));
         grown.set(this.volatileIds);
         this.volatileIds = grown;
       }
-      this.volatilePos[id] = this.volatileCount;
+      this.ints[(id << 3) + VOLATILE_POS] = this.volatileCount;
       this.volatileIds[this.volatileCount++] = id;
     }
   }
 
   private removeVolatile(id: number): void {
-    const pos = this.volatilePos[id];
+    const pos = this.ints[(id << 3) + VOLATILE_POS];
     const last = this.volatileIds[--this.volatileCount];
     this.volatileIds[pos] = last;
-    this.volatilePos[last] = pos;
-    this.volatilePos[id] = -1;
+    this.ints[(last << 3) + VOLATILE_POS] = pos;
+    this.ints[(id << 3) + VOLATILE_POS] = -1;
   }
 
   /** A random key with an expiry (entry number), or -1. For the active expiry cycle. */
@@ -866,7 +909,7 @@ export class Database {
     const maxSteps = count * 10;
     let visited = 0;
     do {
-      for (let id = this.buckets[v & this.mask]; id >= 0; id = this.next[id]) {
+      for (let id = this.buckets[v & this.mask]; id >= 0; id = this.ints[(id << 3) + NEXT]) {
         visit(id);
         visited++;
       }
@@ -880,7 +923,7 @@ export class Database {
   forEach(visit: (id: number) => void): void {
     const buckets = this.buckets;
     for (let b = 0; b < buckets.length; b++) {
-      for (let id = buckets[b]; id >= 0; id = this.next[id]) visit(id);
+      for (let id = buckets[b]; id >= 0; id = this.ints[(id << 3) + NEXT]) visit(id);
     }
   }
 
@@ -898,7 +941,10 @@ export class Database {
    * snapshot captures a million keys in well under a millisecond.
    */
   liveEntries(): Uint8Array {
-    return this.kinds.slice(0, this.highWater);
+    const live = new Uint8Array(this.highWater);
+    const bytes = this.bytes;
+    for (let id = 0; id < live.length; id++) live[id] = bytes[(id << 5) + KIND_BYTE];
+    return live;
   }
 
   /** A random entry, or -1 when empty. */
@@ -907,16 +953,16 @@ export class Database {
     if (this.highWater <= this.count * 2) {
       for (;;) {
         const id = (Math.random() * this.highWater) | 0;
-        if (this.kinds[id] !== 0) return id;
+        if (this.bytes[(id << 5) + KIND_BYTE] !== 0) return id;
       }
     }
     for (;;) {
       let id = this.buckets[(Math.random() * this.buckets.length) | 0];
       if (id < 0) continue;
       let len = 0;
-      for (let j = id; j >= 0; j = this.next[j]) len++;
+      for (let j = id; j >= 0; j = this.ints[(j << 3) + NEXT]) len++;
       let pick = (Math.random() * len) | 0;
-      while (pick-- > 0) id = this.next[id];
+      while (pick-- > 0) id = this.ints[(id << 3) + NEXT];
       return id;
     }
   }
@@ -924,23 +970,19 @@ export class Database {
   // ----------------------------------------------------------------- sizing
 
   private growEntries(): void {
-    const cap = Math.max(16, Math.ceil(this.hashes.length * 1.5));
-    const grow = <T extends Int32Array | Uint8Array | Float64Array | Uint32Array>(
-      old: T,
-      make: (n: number) => T,
-    ): T => {
-      const next = make(cap);
-      next.set(old as unknown as ArrayLike<number>);
-      return next;
-    };
-    this.hashes = grow(this.hashes, (n) => new Int32Array(n));
-    this.next = grow(this.next, (n) => new Int32Array(n));
-    this.refs = grow(this.refs, (n) => new Int32Array(n));
-    this.kinds = grow(this.kinds, (n) => new Uint8Array(n));
-    this.expires = grow(this.expires, (n) => new Float64Array(n));
-    this.volatilePos = grow(this.volatilePos, (n) => new Int32Array(n));
-    this.access = grow(this.access, (n) => new Uint32Array(n));
-    this.lfu = grow(this.lfu, (n) => new Uint8Array(n));
+    const cap = Math.max(16, Math.ceil(this.capacity * 1.5));
+    const old = this.bytes;
+    this.useTable(new ArrayBuffer(cap * ENTRY_BYTES));
+    this.bytes.set(old);
+  }
+
+  /** Makes `table` the entry table (its size decides the capacity). */
+  private useTable(table: ArrayBuffer): void {
+    this.ints = new Int32Array(table);
+    this.uints = new Uint32Array(table);
+    this.bytes = new Uint8Array(table);
+    this.floats = new Float64Array(table);
+    this.capacity = table.byteLength / ENTRY_BYTES;
   }
 
   private rehash(size: number): void {
@@ -950,9 +992,9 @@ export class Database {
     for (let b = 0; b < old.length; b++) {
       let id = old[b];
       while (id >= 0) {
-        const nextId = this.next[id];
-        const nb = this.hashes[id] & mask;
-        this.next[id] = buckets[nb];
+        const nextId = this.ints[(id << 3) + NEXT];
+        const nb = this.ints[(id << 3) + HASH] & mask;
+        this.ints[(id << 3) + NEXT] = buckets[nb];
         buckets[nb] = id;
         id = nextId;
       }
@@ -963,7 +1005,7 @@ export class Database {
 
   /** Approximate bytes used by this database's tables (for INFO memory). */
   tableBytes(): number {
-    return this.buckets.byteLength + this.hashes.length * (4 + 4 + 4 + 1 + 8 + 4 + 4 + 1 + 8);
+    return this.buckets.byteLength + this.capacity * (ENTRY_BYTES + 8);
   }
 }
 

@@ -434,12 +434,12 @@ Deno.test("database: LRU idle time and LFU counter with decay", () => {
   db.setString(bytes("k"), bytes("x"));
   assertEquals(db.frequency(db.find(bytes("k"))), before);
   // Counters saturate at 255.
-  db.lfu[id] = 255;
+  db.setFrequency(id, 255);
   db.touch(id);
-  assertEquals(db.lfu[id], 255);
+  assertEquals(db.frequency(id), 255);
 });
 
-Deno.test("database: an emptied database gives its columns back", () => {
+Deno.test("database: an emptied database gives its entry table back", () => {
   const ks = new Keyspace(new ManualClock(T0), 1);
   const db = ks.dbs[0];
   const empty = db.tableBytes();
