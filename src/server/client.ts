@@ -198,7 +198,12 @@ export class Client {
         if (this.protocol !== null) this.protocol.receive(region.subarray(0, n));
         else this.parser.commit(n);
         this.processInput();
-        if (this.out.length > 0) await this.flush();
+        if (this.out.length > 0) {
+          // Replies go out together once every connection read in this turn
+          // of the event loop has run its commands (see Server.writeBarrier).
+          await this.server.writeBarrier(this);
+          await this.flush();
+        }
         if (this.closeAfterReply || this.closed) break;
       }
     } catch (e) {

@@ -362,6 +362,40 @@ export class Server {
 
   // -------------------------------------------------------------- commands
 
+  // ---------------------------------------------------------------- writing
+
+  /** Clients waiting at the current {@link writeBarrier}. */
+  private barrierClients: Client[] = [];
+  private barrier: Promise<void> | null = null;
+
+  /**
+   * Resolves once every client that ran commands in this turn of the event
+   * loop has started writing its replies, which happens for all of them
+   * together after the last one ran (as Redis writes replies in
+   * `beforeSleep`, after serving every readable client). Sending the replies
+   * in one burst matters when a peer waits for several of them: waking a
+   * sleeping process costs the sender far more than the send itself (an
+   * inter-processor interrupt, and a VM exit on virtual machines), and a
+   * peer already awake for the first reply needs no wake-up for the rest.
+   * The reads of one turn resolve before any of their continuations run, so
+   * a microtask queued by the first continuation runs after the last.
+   */
+  writeBarrier(c: Client): Promise<void> {
+    this.barrierClients.push(c);
+    if (this.barrier === null) {
+      this.barrier = new Promise((resolve) => {
+        queueMicrotask(() => {
+          const clients = this.barrierClients;
+          this.barrierClients = [];
+          this.barrier = null;
+          for (const waiting of clients) void waiting.flush();
+          resolve();
+        });
+      });
+    }
+    return this.barrier;
+  }
+
   /** Executes a command line for a client (the dispatcher entry point). */
   execute(c: Client, argv: Uint8Array[]): void {
     const previous = this.currentClient;
