@@ -7,6 +7,7 @@
  */
 
 import type { Client } from "../server/client.ts";
+import { derived } from "../config/config.ts";
 import { TYPE_HASH } from "../store/database.ts";
 import { type HashLimits, hashLimitsFrom, HashValue } from "../store/hash.ts";
 import { isInt64Text } from "../store/set.ts";
@@ -31,9 +32,11 @@ const HRANDFIELD_SUB_STRATEGY_MUL = 3;
 /** HRANDFIELD WITHVALUES replies twice as many elements, so its count is limited to half. */
 const HALF_LONG_MAX = 9223372036854775807n / 2n;
 
+const currentHashLimits = derived(hashLimitsFrom);
+
 /** The current `hash-max-listpack-*` settings. */
 function hashLimits(c: Client): HashLimits {
-  return hashLimitsFrom(c.server.config);
+  return currentHashLimits(c.server.config);
 }
 
 /**

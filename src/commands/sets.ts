@@ -12,6 +12,7 @@
  */
 
 import type { Client } from "../server/client.ts";
+import { derived } from "../config/config.ts";
 import { TYPE_SET } from "../store/database.ts";
 import { type SetLimits, setLimitsFrom, SetValue } from "../store/set.ts";
 import { NOTIFY_GENERIC, NOTIFY_SET } from "../server/notify_flags.ts";
@@ -39,8 +40,10 @@ const SRANDMEMBER_SUB_STRATEGY_MUL = 3;
 
 /** The current `set-max-intset-entries`. */
 function setLimits(c: Client): SetLimits {
-  return setLimitsFrom(c.server.config);
+  return currentSetLimits(c.server.config);
 }
+
+const currentSetLimits = derived(setLimitsFrom);
 
 /** Writes a set-typed reply (`~` in RESP3) of all members in the set's order. */
 function replyMembers(c: Client, set: SetValue): void {

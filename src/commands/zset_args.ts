@@ -16,6 +16,7 @@
  */
 
 import type { Client } from "../server/client.ts";
+import { derived } from "../config/config.ts";
 import type { LexBound, LexRange, ScoreRange } from "../store/zset_range.ts";
 import type { ZSetLimits } from "../store/zset.ts";
 import { latin1 } from "../util/bytes.ts";
@@ -209,9 +210,10 @@ export function parseScanCursor(c: Client, arg: Uint8Array): number | null {
 
 /** The listpack limits currently configured. */
 export function zsetLimits(c: Client): ZSetLimits {
-  const config = c.server.config;
-  return {
-    maxListpackEntries: config.int("zset-max-listpack-entries"),
-    maxListpackValue: config.int("zset-max-listpack-value"),
-  };
+  return currentZsetLimits(c.server.config);
 }
+
+const currentZsetLimits = derived((config): ZSetLimits => ({
+  maxListpackEntries: config.int("zset-max-listpack-entries"),
+  maxListpackValue: config.int("zset-max-listpack-value"),
+}));

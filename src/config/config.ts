@@ -38,6 +38,8 @@ export class Config {
   configFile: string | null = null;
   /** `rename-command` entries from the config file: original name → new name ("" = disabled). */
   readonly renamedCommands = new Map<string, string>();
+  /** Counts changes of any value, so hot paths can cache what they derive (see {@link derived}). */
+  generation = 0;
 
   constructor(directives: readonly Directive[] = DIRECTIVES) {
     for (const d of directives) {
@@ -114,6 +116,7 @@ export class Config {
     const parsed = d.accumulates ? d.parse(textValue, seeded) : d.parse(textValue);
     if (!parsed.ok) throw new ConfigError(`${where}: ${parsed.error}`);
     this.values.set(d.name, parsed.value);
+    this.generation++;
     this.explicit.add(d.name);
   }
 
@@ -150,6 +153,7 @@ export class Config {
     for (const [d, value] of planned) {
       const previous = this.values.get(d.name)!;
       this.values.set(d.name, value);
+      this.generation++;
       applied.push([d, previous]);
       try {
         for (const listener of this.listeners.get(d.name) ?? []) listener(value, previous);
@@ -157,6 +161,7 @@ export class Config {
         for (const [rd, old] of applied.reverse()) {
           const now = this.values.get(rd.name)!;
           this.values.set(rd.name, old);
+          this.generation++;
           for (const listener of this.listeners.get(rd.name) ?? []) {
             try {
               listener(old, now);
@@ -324,4 +329,23 @@ async function readConfigLines(path: string, depth: number): Promise<SourceLine[
     out.push({ file: path, line: i + 1, text: trimmed });
   }
   return out;
+}
+
+/**
+ * Wraps a function of the configuration (encoding limits read on every
+ * write) so that it runs again only when some value changed: per call the
+ * cost is two comparisons instead of map lookups by directive name.
+ */
+export function derived<T>(derive: (config: Config) => T): (config: Config) => T {
+  let source: Config | null = null;
+  let generation = -1;
+  let value: T;
+  return (config) => {
+    if (config !== source || config.generation !== generation) {
+      value = derive(config);
+      source = config;
+      generation = config.generation;
+    }
+    return value;
+  };
 }
