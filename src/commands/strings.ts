@@ -502,8 +502,10 @@ function incrBy(c: Client, key: Uint8Array, increment: number, incrementExact: b
       c.out.error(WRONGTYPE);
       return;
     }
-    const view = db.stringView(id);
-    const current = parseInteger(view);
+    // Parsed where it lies in the store: no view of it is made.
+    const source = db.stringSource(id);
+    const start = db.lastOffset;
+    const current = parseInteger(source, start, start + db.lastLength);
     if (Number.isNaN(current)) {
       c.out.error(NOT_INTEGER);
       return;
@@ -514,7 +516,7 @@ function incrBy(c: Client, key: Uint8Array, increment: number, incrementExact: b
     ) {
       result = sum;
     } else {
-      const exact = parseBigInteger(view)! + incrementExact;
+      const exact = parseBigInteger(db.stringView(id))! + incrementExact;
       if (!fitsInt64(exact)) {
         c.out.error(OVERFLOW);
         return;

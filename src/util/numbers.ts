@@ -16,31 +16,34 @@ const SAFE_DIGITS = 15;
  * Parses a signed 64-bit integer exactly as Redis's `string2ll` does and
  * returns it as a JS number (exact up to 2^53, rounded beyond, which is fine
  * for counts, indexes and offsets). Returns NaN when the bytes are not a
- * canonical integer or fall outside the signed 64-bit range.
+ * canonical integer or fall outside the signed 64-bit range. `start`/`end`
+ * parse a range in place (a value in the keyspace's slab) without a view.
  */
-export function parseInteger(bytes: Uint8Array): number {
-  const n = bytes.length;
-  if (n === 0 || n > 20) return NaN;
-  let i = 0;
+export function parseInteger(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  const n = end - start;
+  if (n <= 0 || n > 20) return NaN;
+  let i = start;
   let negative = false;
-  if (bytes[0] === 45 /* - */) {
+  if (bytes[i] === 45 /* - */) {
     if (n === 1) return NaN;
     negative = true;
-    i = 1;
+    i++;
   }
   const first = bytes[i];
   if (first === 48 /* 0 */) return n === 1 ? 0 : NaN;
   if (first < 49 || first > 57) return NaN;
-  if (n - i <= SAFE_DIGITS) {
+  if (end - i <= SAFE_DIGITS) {
     let v = 0;
-    for (; i < n; i++) {
+    for (; i < end; i++) {
       const d = bytes[i] - 48;
       if (d < 0 || d > 9) return NaN;
       v = v * 10 + d;
     }
     return negative ? -v : v;
   }
-  const big = parseBigInteger(bytes);
+  const big = parseBigInteger(
+    start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end),
+  );
   return big === null ? NaN : Number(big);
 }
 
@@ -219,12 +222,17 @@ function isExactly(d: number, digits: string, exp: number): boolean {
 
 /** Scratch space of {@link decimalBytes}: 20 digits and a sign fit any 64-bit integer. */
 const DECIMAL_SCRATCH = new Uint8Array(24);
+/** Views of {@link DECIMAL_SCRATCH} from each start to its end, made once. */
+const DECIMAL_VIEWS: Uint8Array[] = Array.from(
+  { length: DECIMAL_SCRATCH.length },
+  (_, start) => DECIMAL_SCRATCH.subarray(start),
+);
 
 /**
  * The decimal text of an integer as bytes, without building a string: a
  * view of a shared scratch buffer, valid until the next call (store a copy,
  * as `Database.setString` does). For counters (INCR), which store their
- * result as text on every call.
+ * result as text on every call; safe integers allocate nothing.
  */
 export function decimalBytes(n: number | bigint): Uint8Array {
   if (typeof n === "bigint" || !Number.isSafeInteger(n)) {
@@ -240,5 +248,5 @@ export function decimalBytes(n: number | bigint): Uint8Array {
     t = q;
   } while (t > 0);
   if (n < 0) DECIMAL_SCRATCH[--end] = 45;
-  return new Uint8Array(DECIMAL_SCRATCH.buffer, end, DECIMAL_SCRATCH.length - end);
+  return DECIMAL_VIEWS[end];
 }
