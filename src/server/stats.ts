@@ -65,13 +65,20 @@ export class Stats {
 
   /** Counter record for a command, created on first use. */
   command(name: string): CommandStat {
+    // Pipelines repeat a command: the last record answers without a map lookup.
+    if (name === this.lastCommandName) return this.lastCommandStat!;
     let stat = this.commands.get(name);
     if (!stat) {
       stat = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 };
       this.commands.set(name, stat);
     }
+    this.lastCommandName = name;
+    this.lastCommandStat = stat;
     return stat;
   }
+
+  private lastCommandName: string | null = null;
+  private lastCommandStat: CommandStat | null = null;
 
   /** Counts an error reply by its code (the first word: `ERR`, `WRONGTYPE`...). */
   countError(text: string): void {
@@ -114,5 +121,7 @@ export class Stats {
     }
     this.errors.clear();
     this.commands.clear();
+    this.lastCommandName = null;
+    this.lastCommandStat = null;
   }
 }

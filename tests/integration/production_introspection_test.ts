@@ -265,6 +265,17 @@ Deno.test("latency histogram: per-command distributions, INFO latencystats, RESE
     await c.call("CONFIG", "RESETSTAT");
     const after = await c.value("LATENCY", "HISTOGRAM", "set") as Value[];
     assertEquals(after, []);
+    // Counting starts again (also for a command reset inside a transaction).
+    await c.call("MULTI");
+    await c.call("SET", "k", "v");
+    await c.call("CONFIG", "RESETSTAT");
+    await c.call("SET", "k", "v");
+    await c.call("EXEC");
+    await c.call("SET", "k", "v");
+    const again = await c.value("LATENCY", "HISTOGRAM", "set") as Value[];
+    assertEquals((again[1] as Value[]).slice(0, 2), ["calls", 2]);
+    assertMatch(await c.value("INFO", "commandstats") as string, /cmdstat_set:calls=2,/);
+    await c.call("CONFIG", "RESETSTAT");
     await c.call("CONFIG", "SET", "latency-tracking", "no");
     await c.call("SET", "k", "v");
     assertEquals(await c.value("LATENCY", "HISTOGRAM", "set"), []);
