@@ -96,6 +96,20 @@ const INFINITY = /^([+-]?)inf(?:inity)?$/i;
 export function parseDouble(bytes: Uint8Array): number {
   const n = bytes.length;
   if (n === 0 || n > 5000) return NaN;
+  // Plain integers of up to 15 digits (the usual score) are exact doubles:
+  // no string and no regular expression for them.
+  let start = 0;
+  if (bytes[0] === 45 /* - */ || bytes[0] === 43 /* + */) start = 1;
+  if (n > start && n - start <= 15) {
+    let v = 0;
+    let i = start;
+    for (; i < n; i++) {
+      const d = bytes[i] - 48;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+    }
+    if (i === n) return bytes[0] === 45 ? -v : v;
+  }
   let text = "";
   for (let i = 0; i < n; i++) text += String.fromCharCode(bytes[i]);
   return parseDoubleText(text);

@@ -1,5 +1,5 @@
 import { assertEquals, assertTrue } from "../helpers/assert.ts";
-import { formatDouble, parseDouble } from "../../src/util/numbers.ts";
+import { formatDouble, parseDouble, parseDoubleText } from "../../src/util/numbers.ts";
 
 const bytes = (s: string) => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
 
@@ -88,4 +88,38 @@ Deno.test("formatDouble matches C's printf(\"%.17g\") (Python's % formatting) on
   for (let i = 0; i < values.length; i++) {
     assertEquals(formatDouble(values[i]), lines[i], String(values[i]));
   }
+});
+
+Deno.test("parseDouble: the plain-integer fast path agrees with the general parser", () => {
+  let seed = 12345;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const cases: string[] = [
+    "0",
+    "-0",
+    "+0",
+    "000",
+    "-",
+    "+",
+    "007",
+    "999999999999999",
+    "1000000000000000",
+  ];
+  for (let i = 0; i < 3000; i++) {
+    const sign = ["", "-", "+"][random(3)];
+    let digits = "";
+    const length = 1 + random(20);
+    for (let d = 0; d < length; d++) digits += String(random(10));
+    cases.push(sign + digits);
+  }
+  let compared = 0;
+  for (const text of cases) {
+    const fast = parseDouble(bytes(text));
+    const general = parseDoubleText(text);
+    assertTrue(Object.is(fast, general), `${text}: ${fast} vs ${general}`);
+    compared++;
+  }
+  assertEquals(compared, 3009);
 });
