@@ -319,6 +319,22 @@ async function runClient(
  * Deletes every key the slots used, once the server has closed all the soak's
  * connections (so no dropped session's command can still run).
  */
+
+/**
+ * Open files of a process once the count has stopped changing: the INFO
+ * connections the measurement itself just made close on the server a moment
+ * after the client closes them, and must not count as a leak.
+ */
+async function settledOpenFiles(openFiles: () => number): Promise<number> {
+  let last = openFiles();
+  for (let stable = 0, i = 0; stable < 3 && i < 40; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    const now = openFiles();
+    stable = now === last ? stable + 1 : 0;
+    last = now;
+  }
+  return last;
+}
 async function cleanUp(port: number, clients: number, report: SoakReport): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (Number(await infoField(port, "clients", "connected_clients")) > 1) {
@@ -413,7 +429,7 @@ if (import.meta.main) {
     await settle();
     const before = {
       clients: Number(await infoField(rift.port, "clients", "connected_clients")),
-      files: openFilesOf(rift.pid),
+      files: await settledOpenFiles(() => openFilesOf(rift.pid)),
       rss: rssOf(rift.pid),
       heap: Number(await infoField(rift.port, "memory", "used_memory_vm_heap")),
     };
@@ -431,7 +447,7 @@ if (import.meta.main) {
     const after = {
       clients: Number(await infoField(rift.port, "clients", "connected_clients")),
       blocked: Number(await infoField(rift.port, "clients", "blocked_clients")),
-      files: openFilesOf(rift.pid),
+      files: await settledOpenFiles(() => openFilesOf(rift.pid)),
       rss: rssOf(rift.pid),
       heap: Number(await infoField(rift.port, "memory", "used_memory_vm_heap")),
       errors: Number(await infoField(rift.port, "stats", "total_error_replies")),
