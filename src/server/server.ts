@@ -360,8 +360,6 @@ export class Server {
   /** `requirepass`, cached: checked for every client's parser limits. */
   private requirePass = "";
 
-  // -------------------------------------------------------------- commands
-
   // ---------------------------------------------------------------- writing
 
   /** Clients waiting at the current {@link writeBarrier}. */
@@ -395,6 +393,8 @@ export class Server {
     }
     return this.barrier;
   }
+
+  // -------------------------------------------------------------- commands
 
   /** Executes a command line for a client (the dispatcher entry point). */
   execute(c: Client, argv: Uint8Array[]): void {
