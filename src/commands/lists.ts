@@ -98,7 +98,7 @@ function sideArg(c: Client, arg: Uint8Array): boolean | null {
 function writeRange(c: Client, list: ListValue, start: number, end: number): void {
   const out = c.out;
   out.array(end - start + 1);
-  for (let i = start; i <= end; i++) out.bulkLatin1(list.at(i));
+  for (let i = start; i <= end; i++) list.writeBulk(i, out);
 }
 
 /**
@@ -134,9 +134,8 @@ function push(c: Client, argv: Uint8Array[], left: boolean, onlyIfExists: boolea
   }
   const list = listForPush(c, id, key);
   for (let i = 2; i < argv.length; i++) {
-    const member = latin1(argv[i]);
-    if (left) list.pushFront(member);
-    else list.pushBack(member);
+    if (left) list.pushFrontBytes(argv[i]);
+    else list.pushBackBytes(argv[i]);
   }
   c.out.integer(list.size);
   c.server.wrote(c.db, key, NOTIFY_LIST, left ? "lpush" : "rpush", argv.length - 2);
@@ -282,14 +281,14 @@ function lpos(c: Client, argv: Uint8Array[]): void {
     return;
   }
   const list = c.db.object<ListValue>(id);
-  const member = latin1(argv[2]);
+  const member = argv[2];
   const n = list.size;
   const scan = maxlen === 0 ? n : Math.min(n, maxlen);
   let matches = 0;
   if (count === -1) {
     for (let k = 0; k < scan; k++) {
       const i = fromTail ? n - 1 - k : k;
-      if (list.at(i) === member && ++matches >= rank) {
+      if (list.equalsBytes(i, member) && ++matches >= rank) {
         c.out.integer(i);
         return;
       }
@@ -301,7 +300,7 @@ function lpos(c: Client, argv: Uint8Array[]): void {
   let emitted = 0;
   for (let k = 0; k < scan; k++) {
     const i = fromTail ? n - 1 - k : k;
-    if (list.at(i) !== member || ++matches < rank) continue;
+    if (!list.equalsBytes(i, member) || ++matches < rank) continue;
     c.out.integer(i);
     if (++emitted === count) break;
   }
@@ -326,7 +325,7 @@ function lset(c: Client, argv: Uint8Array[]): void {
     c.out.error(INDEX_OUT_OF_RANGE);
     return;
   }
-  list.set(i, latin1(argv[3]));
+  list.setBytes(i, argv[3]);
   c.out.ok();
   c.server.wrote(c.db, key, NOTIFY_LIST, "lset");
 }
@@ -347,12 +346,12 @@ function linsert(c: Client, argv: Uint8Array[]): void {
     return;
   }
   const list = c.db.object<ListValue>(id);
-  const pivot = list.indexOf(latin1(argv[3]));
+  const pivot = list.indexOfBytes(argv[3]);
   if (pivot < 0) {
     c.out.integer(-1);
     return;
   }
-  list.insert(after ? pivot + 1 : pivot, latin1(argv[4]));
+  list.insertBytes(after ? pivot + 1 : pivot, argv[4]);
   c.server.wrote(c.db, key, NOTIFY_LIST, "linsert");
   c.out.integer(list.size);
 }
