@@ -101,6 +101,17 @@ function writeRange(c: Client, list: ListValue, start: number, end: number): voi
   for (let i = start; i <= end; i++) list.writeBulk(i, out);
 }
 
+/** Pops one member of a non-empty list, writing its bytes as a bulk reply. */
+function writePopped(c: Client, list: ListValue, left: boolean): void {
+  if (left) {
+    list.writeBulk(0, c.out);
+    list.removeFront(1);
+  } else {
+    list.writeBulk(list.size - 1, c.out);
+    list.removeBack(1);
+  }
+}
+
 /**
  * Pops up to `count` members from one end and replies with them as an
  * array (LPOP/RPOP with a count). Returns how many were popped.
@@ -108,7 +119,7 @@ function writeRange(c: Client, list: ListValue, start: number, end: number): voi
 function popRange(c: Client, list: ListValue, left: boolean, count: number): number {
   const n = Math.min(count, list.size);
   c.out.array(n);
-  for (let i = 0; i < n; i++) c.out.bulkLatin1(left ? list.popFront()! : list.popBack()!);
+  for (let i = 0; i < n; i++) writePopped(c, list, left);
   return n;
 }
 
@@ -170,7 +181,7 @@ function pop(c: Client, argv: Uint8Array[], left: boolean): void {
   }
   const list = c.db.object<ListValue>(id);
   if (!hasCount) {
-    c.out.bulkLatin1(left ? list.popFront()! : list.popBack()!);
+    writePopped(c, list, left);
     popped(c, id, key, list, left, 1);
     return;
   }
@@ -194,9 +205,10 @@ function lindex(c: Client, argv: Uint8Array[]): void {
   }
   const index = intArg(c, argv[2]);
   if (index === null) return;
-  const member = c.db.object<ListValue>(id).get(index);
-  if (member === undefined) c.out.nullBulk();
-  else c.out.bulkLatin1(member);
+  const list = c.db.object<ListValue>(id);
+  const i = index < 0 ? list.size + index : index;
+  if (i < 0 || i >= list.size) c.out.nullBulk();
+  else list.writeBulk(i, c.out);
 }
 
 function lrange(c: Client, argv: Uint8Array[]): void {
@@ -525,7 +537,7 @@ function popFrom(c: Client, id: number, key: Uint8Array, left: boolean, count: n
   c.out.array(2);
   c.out.bulk(key);
   let n = 1;
-  if (count < 0) c.out.bulkLatin1(left ? list.popFront()! : list.popBack()!);
+  if (count < 0) writePopped(c, list, left);
   else n = popRange(c, list, left, count);
   const command = [left ? LPOP : RPOP, key];
   if (count >= 0) command.push(utf8(String(n)));
