@@ -98,7 +98,18 @@ function sideArg(c: Client, arg: Uint8Array): boolean | null {
 function writeRange(c: Client, list: ListValue, start: number, end: number): void {
   const out = c.out;
   out.array(end - start + 1);
-  for (let i = start; i <= end; i++) out.bulkLatin1(list.at(i));
+  for (let i = start; i <= end; i++) list.writeBulk(i, out);
+}
+
+/** Pops one member of a non-empty list, writing its bytes as a bulk reply. */
+function writePopped(c: Client, list: ListValue, left: boolean): void {
+  if (left) {
+    list.writeBulk(0, c.out);
+    list.removeFront(1);
+  } else {
+    list.writeBulk(list.size - 1, c.out);
+    list.removeBack(1);
+  }
 }
 
 /**
@@ -108,7 +119,7 @@ function writeRange(c: Client, list: ListValue, start: number, end: number): voi
 function popRange(c: Client, list: ListValue, left: boolean, count: number): number {
   const n = Math.min(count, list.size);
   c.out.array(n);
-  for (let i = 0; i < n; i++) c.out.bulkLatin1(left ? list.popFront()! : list.popBack()!);
+  for (let i = 0; i < n; i++) writePopped(c, list, left);
   return n;
 }
 
@@ -134,9 +145,8 @@ function push(c: Client, argv: Uint8Array[], left: boolean, onlyIfExists: boolea
   }
   const list = listForPush(c, id, key);
   for (let i = 2; i < argv.length; i++) {
-    const member = latin1(argv[i]);
-    if (left) list.pushFront(member);
-    else list.pushBack(member);
+    if (left) list.pushFrontBytes(argv[i]);
+    else list.pushBackBytes(argv[i]);
   }
   c.out.integer(list.size);
   c.server.wrote(c.db, key, NOTIFY_LIST, left ? "lpush" : "rpush", argv.length - 2);
@@ -171,7 +181,7 @@ function pop(c: Client, argv: Uint8Array[], left: boolean): void {
   }
   const list = c.db.object<ListValue>(id);
   if (!hasCount) {
-    c.out.bulkLatin1(left ? list.popFront()! : list.popBack()!);
+    writePopped(c, list, left);
     popped(c, id, key, list, left, 1);
     return;
   }
@@ -195,9 +205,10 @@ function lindex(c: Client, argv: Uint8Array[]): void {
   }
   const index = intArg(c, argv[2]);
   if (index === null) return;
-  const member = c.db.object<ListValue>(id).get(index);
-  if (member === undefined) c.out.nullBulk();
-  else c.out.bulkLatin1(member);
+  const list = c.db.object<ListValue>(id);
+  const i = index < 0 ? list.size + index : index;
+  if (i < 0 || i >= list.size) c.out.nullBulk();
+  else list.writeBulk(i, c.out);
 }
 
 function lrange(c: Client, argv: Uint8Array[]): void {
@@ -282,14 +293,14 @@ function lpos(c: Client, argv: Uint8Array[]): void {
     return;
   }
   const list = c.db.object<ListValue>(id);
-  const member = latin1(argv[2]);
+  const member = argv[2];
   const n = list.size;
   const scan = maxlen === 0 ? n : Math.min(n, maxlen);
   let matches = 0;
   if (count === -1) {
     for (let k = 0; k < scan; k++) {
       const i = fromTail ? n - 1 - k : k;
-      if (list.at(i) === member && ++matches >= rank) {
+      if (list.equalsBytes(i, member) && ++matches >= rank) {
         c.out.integer(i);
         return;
       }
@@ -301,7 +312,7 @@ function lpos(c: Client, argv: Uint8Array[]): void {
   let emitted = 0;
   for (let k = 0; k < scan; k++) {
     const i = fromTail ? n - 1 - k : k;
-    if (list.at(i) !== member || ++matches < rank) continue;
+    if (!list.equalsBytes(i, member) || ++matches < rank) continue;
     c.out.integer(i);
     if (++emitted === count) break;
   }
@@ -326,7 +337,7 @@ function lset(c: Client, argv: Uint8Array[]): void {
     c.out.error(INDEX_OUT_OF_RANGE);
     return;
   }
-  list.set(i, latin1(argv[3]));
+  list.setBytes(i, argv[3]);
   c.out.ok();
   c.server.wrote(c.db, key, NOTIFY_LIST, "lset");
 }
@@ -347,12 +358,12 @@ function linsert(c: Client, argv: Uint8Array[]): void {
     return;
   }
   const list = c.db.object<ListValue>(id);
-  const pivot = list.indexOf(latin1(argv[3]));
+  const pivot = list.indexOfBytes(argv[3]);
   if (pivot < 0) {
     c.out.integer(-1);
     return;
   }
-  list.insert(after ? pivot + 1 : pivot, latin1(argv[4]));
+  list.insertBytes(after ? pivot + 1 : pivot, argv[4]);
   c.server.wrote(c.db, key, NOTIFY_LIST, "linsert");
   c.out.integer(list.size);
 }
@@ -526,7 +537,7 @@ function popFrom(c: Client, id: number, key: Uint8Array, left: boolean, count: n
   c.out.array(2);
   c.out.bulk(key);
   let n = 1;
-  if (count < 0) c.out.bulkLatin1(left ? list.popFront()! : list.popBack()!);
+  if (count < 0) writePopped(c, list, left);
   else n = popRange(c, list, left, count);
   const command = [left ? LPOP : RPOP, key];
   if (count >= 0) command.push(utf8(String(n)));

@@ -1,6 +1,6 @@
 /**
- * The list value: a double-ended queue of members (bytes held as latin1
- * strings, see util/bytes.ts).
+ * The list value: a double-ended queue of members, each member's bytes
+ * held in typed arrays (the string API speaks latin1, see util/bytes.ts).
  *
  * Layout: a ring buffer whose storage is split into blocks of at most
  * {@link MAX_BLOCK} slots. Element `i` sits at ring position
@@ -8,21 +8,30 @@
  * `position & blockMask`, so any index is reached in O(1) and both ends
  * push and pop in O(1).
  *
+ * - Each block keeps its members' bytes in one arena (a `Uint8Array`
+ *   filled by a bump offset) and per-slot offsets and lengths in an
+ *   `Int32Array`. A member is written once when stored; no JS object
+ *   exists per member, so a list of millions costs the garbage collector
+ *   nothing to scan or copy. Freed bytes are counted, and an arena that
+ *   runs out of room is replaced by one sized to its live bytes (live
+ *   members copied over: compaction and growth in one step).
  * - A small list has one block that grows by doubling (4, 8 ... 1024
  *   slots), so a short list costs a few dozen bytes beyond its members.
  * - A large list grows by doubling the block directory. The ring is
  *   re-linked block by block (only the block the ring wraps in is split),
  *   so growing a list of millions of members moves a few thousand
- *   pointers instead of copying every member.
+ *   blocks' worth of pointers instead of copying every member.
  * - Blocks a large list no longer uses are released at once, and a list
  *   that shrinks far is compacted again, so memory follows the length.
  *
- * Middle insertions and removals shift the shorter side.
+ * Middle insertions and removals shift the shorter side (slot moves within
+ * a block copy only the offset and length).
  *
  * @module
  */
 
 import type { Collection } from "./collection.ts";
+import { latin1 } from "../util/bytes.ts";
 
 /** Largest block, in slots (a power of two). */
 const MAX_BLOCK_SHIFT = 10;
@@ -31,22 +40,130 @@ const MAX_BLOCK = 1 << MAX_BLOCK_SHIFT;
 const MIN_CAPACITY = 4;
 /** Largest capacity: ring positions must stay within int32 bit arithmetic. */
 const MAX_CAPACITY = 2 ** 30;
+/** Initial arena bytes per slot of a block. */
+const ARENA_BYTES_PER_SLOT = 8;
+/** A released block keeps its arena for reuse only up to this size. */
+const MAX_SPARE_ARENA = 64 * 1024;
+/** Length recorded for a slot that holds no member. */
+const EMPTY = -1;
 
 /** Approximate V8 sizes used by {@link ListValue.memoryUsage} (no pointer compression). */
 const OBJECT_BYTES = 96;
 const ARRAY_HEADER_BYTES = 32;
 const SLOT_BYTES = 8;
-const STRING_HEADER_BYTES = 24;
+const TYPED_ARRAY_BYTES = 160;
 
-type Slot = string | undefined;
-type Block = Slot[];
+/** Where {@link ListValue.writeBulk} sends a member's bytes (a ReplyWriter). */
+export interface BulkSink {
+  /** Writes `n` bytes of `source` from `offset` as one bulk string. */
+  bulkSlice(source: Uint8Array, offset: number, n: number): void;
+}
+
+/** Arena bytes a fresh block of `slots` slots starts with. */
+function initialArena(slots: number): number {
+  return slots * ARENA_BYTES_PER_SLOT;
+}
 
 /**
- * A block of `n` empty slots. Allocated at its exact size: an array grown
- * by `push` reserves spare slots, which would double a small list's cost.
+ * One block of slots: member bytes in `data` (bump-allocated up to `used`,
+ * `dead` of them no longer referenced), and for slot `s` its offset at
+ * `meta[2s]` and length at `meta[2s + 1]` ({@link EMPTY} when unused).
  */
-function emptyBlock(n: number): Block {
-  return new Array<Slot>(n).fill(undefined);
+class Block {
+  data: Uint8Array;
+  used = 0;
+  dead = 0;
+  meta: Int32Array;
+
+  constructor(slots: number, arena = initialArena(slots)) {
+    this.data = new Uint8Array(arena);
+    this.meta = new Int32Array(slots * 2).fill(EMPTY);
+  }
+
+  /** A copy with its own arena and slot table. */
+  clone(): Block {
+    const copy = new Block(0, 0);
+    copy.data = this.data.slice();
+    copy.used = this.used;
+    copy.dead = this.dead;
+    copy.meta = this.meta.slice();
+    return copy;
+  }
+
+  /** Reserves `n` bytes at the arena's end and returns their offset. */
+  reserve(n: number): number {
+    if (this.used + n > this.data.length) this.compact(n);
+    const at = this.used;
+    this.used += n;
+    return at;
+  }
+
+  /**
+   * Replaces the arena by one holding the live members plus room for
+   * `need` more bytes and as much again spare, so compaction stays
+   * amortised O(1) per byte written.
+   */
+  private compact(need: number): void {
+    const live = this.used - this.dead;
+    const want = live + need;
+    const size = want + Math.max(want, initialArena(this.meta.length >>> 1));
+    const next = new Uint8Array(size);
+    const old = this.data;
+    const meta = this.meta;
+    let o = 0;
+    for (let m = 0; m < meta.length; m += 2) {
+      const len = meta[m + 1];
+      if (len <= 0) continue;
+      const from = meta[m];
+      next.set(old.subarray(from, from + len), o);
+      meta[m] = o;
+      o += len;
+    }
+    this.data = next;
+    this.used = o;
+    this.dead = 0;
+  }
+
+  /** Stores `n` bytes of `src` from `offset` in the empty slot `s`. */
+  writeBytes(s: number, src: Uint8Array, offset: number, n: number): void {
+    const at = this.reserve(n);
+    const data = this.data;
+    if (n < 32) { for (let i = 0; i < n; i++) data[at + i] = src[offset + i]; }
+    else data.set(src.subarray(offset, offset + n), at);
+    this.meta[2 * s] = at;
+    this.meta[2 * s + 1] = n;
+  }
+
+  /** Stores the latin1 string `text` in the empty slot `s`. */
+  writeString(s: number, text: string): void {
+    const n = text.length;
+    const at = this.reserve(n);
+    const data = this.data;
+    for (let i = 0; i < n; i++) data[at + i] = text.charCodeAt(i);
+    this.meta[2 * s] = at;
+    this.meta[2 * s + 1] = n;
+  }
+
+  /** Empties slot `s`, counting its bytes as dead; returns its length. */
+  free(s: number): number {
+    const len = this.meta[2 * s + 1];
+    this.dead += len;
+    this.meta[2 * s + 1] = EMPTY;
+    return len;
+  }
+
+  /**
+   * Forgets every member (the caller knows no slot is in use), keeping the
+   * arena unless it is larger than `keepArenaUpTo` bytes.
+   */
+  reset(keepArenaUpTo: number): void {
+    this.meta.fill(EMPTY);
+    this.used = 0;
+    this.dead = 0;
+    if (this.data.length > keepArenaUpTo) {
+      this.data = new Uint8Array(initialArena(this.meta.length >>> 1));
+    }
+  }
 }
 
 /** Smallest power of two ≥ n (at least {@link MIN_CAPACITY}). */
@@ -57,7 +174,8 @@ function capacityFor(n: number): number {
 }
 
 /**
- * A list of members (latin1 strings), as stored under a list key.
+ * A list of members (bytes; latin1 strings in the string API), as stored
+ * under a list key.
  *
  * @example
  * ```ts
@@ -78,7 +196,7 @@ export class ListValue implements Collection {
   /** Ring position of element 0. */
   private head = 0;
   private length = 0;
-  /** Sum of member lengths, kept current for {@link memoryUsage}. */
+  /** Sum of member lengths. */
   private bytes = 0;
   /**
    * One released (all-empty) block kept for reuse, so a large list used as
@@ -88,7 +206,7 @@ export class ListValue implements Collection {
 
   /** Creates an empty list. */
   constructor() {
-    this.allocate(MIN_CAPACITY);
+    this.allocate(MIN_CAPACITY, 0);
   }
 
   /**
@@ -97,7 +215,9 @@ export class ListValue implements Collection {
    */
   static fromArray(members: readonly string[]): ListValue {
     const list = new ListValue();
-    list.allocate(capacityFor(members.length));
+    let bytes = 0;
+    for (let i = 0; i < members.length; i++) bytes += members[i].length;
+    list.allocate(capacityFor(members.length), bytes);
     for (let i = 0; i < members.length; i++) list.pushBack(members[i]);
     return list;
   }
@@ -112,10 +232,10 @@ export class ListValue implements Collection {
     return "quicklist";
   }
 
-  /** A deep copy (members are immutable strings, so they are shared). */
+  /** A deep copy. */
   clone(): ListValue {
     const copy = new ListValue();
-    copy.blocks = this.blocks.map((b) => (b === null ? null : b.slice()));
+    copy.blocks = this.blocks.map((b) => (b === null ? null : b.clone()));
     copy.shift = this.shift;
     copy.blockMask = this.blockMask;
     copy.mask = this.mask;
@@ -125,13 +245,16 @@ export class ListValue implements Collection {
     return copy;
   }
 
-  /** Approximate bytes used: structure, slots, and member strings. */
+  /** Approximate bytes used: structure, slot tables and arenas. */
   memoryUsage(): number {
     let total = OBJECT_BYTES + ARRAY_HEADER_BYTES + this.blocks.length * SLOT_BYTES;
-    const blockBytes = ARRAY_HEADER_BYTES + (this.blockMask + 1) * SLOT_BYTES;
-    for (const b of this.blocks) if (b !== null) total += blockBytes;
-    if (this.spare !== null) total += blockBytes;
-    return total + this.bytes + this.length * STRING_HEADER_BYTES;
+    const blocks = this.spare === null ? this.blocks : [...this.blocks, this.spare];
+    for (const b of blocks) {
+      if (b !== null) {
+        total += OBJECT_BYTES + 2 * TYPED_ARRAY_BYTES + b.meta.byteLength + b.data.byteLength;
+      }
+    }
+    return total;
   }
 
   // ------------------------------------------------------------- reading
@@ -139,7 +262,24 @@ export class ListValue implements Collection {
   /** The member at `index` (0 = head; must be in `[0, size)`). */
   at(index: number): string {
     const p = (this.head + index) & this.mask;
-    return this.blocks[p >>> this.shift]![p & this.blockMask]!;
+    const block = this.blocks[p >>> this.shift]!;
+    const s = (p & this.blockMask) << 1;
+    const from = block.meta[s];
+    return latin1(block.data.subarray(from, from + block.meta[s + 1]));
+  }
+
+  /** Byte length of the member at `index` (must be in `[0, size)`). */
+  lengthAt(index: number): number {
+    const p = (this.head + index) & this.mask;
+    return this.blocks[p >>> this.shift]!.meta[((p & this.blockMask) << 1) + 1];
+  }
+
+  /** Writes the member at `index` (in `[0, size)`) to `out` as a bulk string. */
+  writeBulk(index: number, out: BulkSink): void {
+    const p = (this.head + index) & this.mask;
+    const block = this.blocks[p >>> this.shift]!;
+    const s = (p & this.blockMask) << 1;
+    out.bulkSlice(block.data, block.meta[s], block.meta[s + 1]);
   }
 
   /**
@@ -169,13 +309,47 @@ export class ListValue implements Collection {
     return out;
   }
 
+  /** True when the member at `index` (in `[0, size)`) holds exactly `member`'s bytes. */
+  equalsBytes(index: number, member: Uint8Array): boolean {
+    const p = (this.head + index) & this.mask;
+    const block = this.blocks[p >>> this.shift]!;
+    const s = (p & this.blockMask) << 1;
+    const n = member.length;
+    if (block.meta[s + 1] !== n) return false;
+    const data = block.data;
+    const from = block.meta[s];
+    for (let i = 0; i < n; i++) if (data[from + i] !== member[i]) return false;
+    return true;
+  }
+
+  /** True when the member at `index` (in `[0, size)`) equals the latin1 string `member`. */
+  equals(index: number, member: string): boolean {
+    const p = (this.head + index) & this.mask;
+    const block = this.blocks[p >>> this.shift]!;
+    const s = (p & this.blockMask) << 1;
+    const n = member.length;
+    if (block.meta[s + 1] !== n) return false;
+    const data = block.data;
+    const from = block.meta[s];
+    for (let i = 0; i < n; i++) if (data[from + i] !== member.charCodeAt(i)) return false;
+    return true;
+  }
+
   /**
    * Position of the first member equal to `member` scanning from `from`
    * towards the tail (`step` 1) or the head (`step` -1); -1 when absent.
    */
   indexOf(member: string, from = 0, step: 1 | -1 = 1): number {
     for (let i = from; i >= 0 && i < this.length; i += step) {
-      if (this.at(i) === member) return i;
+      if (this.equals(i, member)) return i;
+    }
+    return -1;
+  }
+
+  /** {@link indexOf} for a member given as bytes. */
+  indexOfBytes(member: Uint8Array, from = 0, step: 1 | -1 = 1): number {
+    for (let i = from; i >= 0 && i < this.length; i += step) {
+      if (this.equalsBytes(i, member)) return i;
     }
     return -1;
   }
@@ -187,68 +361,71 @@ export class ListValue implements Collection {
     const p = (this.head + index) & this.mask;
     const block = this.blocks[p >>> this.shift]!;
     const slot = p & this.blockMask;
-    this.bytes += member.length - block[slot]!.length;
-    block[slot] = member;
+    this.bytes += member.length - block.free(slot);
+    block.writeString(slot, member);
+  }
+
+  /** {@link set} with the member given as bytes (copied). */
+  setBytes(index: number, member: Uint8Array): void {
+    const p = (this.head + index) & this.mask;
+    const block = this.blocks[p >>> this.shift]!;
+    const slot = p & this.blockMask;
+    this.bytes += member.length - block.free(slot);
+    block.writeBytes(slot, member, 0, member.length);
   }
 
   /** Adds a member at the tail (RPUSH). */
   pushBack(member: string): void {
-    if (this.length > this.mask) this.grow();
-    const p = (this.head + this.length) & this.mask;
-    this.blockAt(p)[p & this.blockMask] = member;
-    this.length++;
+    const p = this.openBack();
+    this.blockAt(p).writeString(p & this.blockMask, member);
+    this.bytes += member.length;
+  }
+
+  /** {@link pushBack} with the member given as bytes (copied). */
+  pushBackBytes(member: Uint8Array): void {
+    const p = this.openBack();
+    this.blockAt(p).writeBytes(p & this.blockMask, member, 0, member.length);
     this.bytes += member.length;
   }
 
   /** Adds a member at the head (LPUSH). */
   pushFront(member: string): void {
-    if (this.length > this.mask) this.grow();
-    const p = (this.head - 1) & this.mask;
-    this.blockAt(p)[p & this.blockMask] = member;
-    this.head = p;
-    this.length++;
+    const p = this.openFront();
+    this.blockAt(p).writeString(p & this.blockMask, member);
+    this.bytes += member.length;
+  }
+
+  /** {@link pushFront} with the member given as bytes (copied). */
+  pushFrontBytes(member: Uint8Array): void {
+    const p = this.openFront();
+    this.blockAt(p).writeBytes(p & this.blockMask, member, 0, member.length);
     this.bytes += member.length;
   }
 
   /** Removes and returns the head member, or undefined when empty. */
   popFront(): string | undefined {
     if (this.length === 0) return undefined;
-    const p = this.head;
-    const block = this.blocks[p >>> this.shift]!;
-    const slot = p & this.blockMask;
-    const member = block[slot]!;
-    block[slot] = undefined;
-    this.head = (p + 1) & this.mask;
-    this.length--;
-    this.bytes -= member.length;
-    if (slot === this.blockMask) this.releaseBlock(p >>> this.shift);
-    this.maybeShrink();
+    const member = this.at(0);
+    this.dropFront(true);
     return member;
   }
 
   /** Removes and returns the tail member, or undefined when empty. */
   popBack(): string | undefined {
     if (this.length === 0) return undefined;
-    const p = (this.head + this.length - 1) & this.mask;
-    const block = this.blocks[p >>> this.shift]!;
-    const slot = p & this.blockMask;
-    const member = block[slot]!;
-    block[slot] = undefined;
-    this.length--;
-    this.bytes -= member.length;
-    if (slot === 0) this.releaseBlock(p >>> this.shift);
-    this.maybeShrink();
+    const member = this.at(this.length - 1);
+    this.dropBack(true);
     return member;
   }
 
   /** Removes `count` members from the head (clamped to the size). */
   removeFront(count: number): void {
-    for (let n = Math.min(count, this.length); n > 0; n--) this.popFront();
+    for (let n = Math.min(count, this.length); n > 0; n--) this.dropFront(true);
   }
 
   /** Removes `count` members from the tail (clamped to the size). */
   removeBack(count: number): void {
-    for (let n = Math.min(count, this.length); n > 0; n--) this.popBack();
+    for (let n = Math.min(count, this.length); n > 0; n--) this.dropBack(true);
   }
 
   /**
@@ -256,26 +433,26 @@ export class ListValue implements Collection {
    * shifting the shorter side: O(min(index, size − index)).
    */
   insert(index: number, member: string): void {
-    const n = this.length;
-    if (index <= n - index) {
-      this.pushFront(member);
-      for (let i = 0; i < index; i++) this.set(i, this.at(i + 1));
-    } else {
-      this.pushBack(member);
-      for (let i = n; i > index; i--) this.set(i, this.at(i - 1));
-    }
+    this.openAt(index);
     this.set(index, member);
+  }
+
+  /** {@link insert} with the member given as bytes (copied). */
+  insertBytes(index: number, member: Uint8Array): void {
+    this.openAt(index);
+    this.setBytes(index, member);
   }
 
   /** Removes the member at `index` (in `[0, size)`), shifting the shorter side. */
   removeAt(index: number): void {
     const n = this.length;
+    this.freeAt(index);
     if (index < n - 1 - index) {
-      for (let i = index; i > 0; i--) this.set(i, this.at(i - 1));
-      this.popFront();
+      for (let i = index; i > 0; i--) this.move(i - 1, i);
+      this.dropFront(false);
     } else {
-      for (let i = index; i < n - 1; i++) this.set(i, this.at(i + 1));
-      this.popBack();
+      for (let i = index; i < n - 1; i++) this.move(i + 1, i);
+      this.dropBack(false);
     }
   }
 
@@ -290,33 +467,118 @@ export class ListValue implements Collection {
     if (!fromTail) {
       let w = 0;
       for (let r = 0; r < n; r++) {
-        const v = this.at(r);
-        if (v === member && (limit === 0 || removed < limit)) removed++;
-        else if (removed > 0) this.set(w++, v);
+        if ((limit === 0 || removed < limit) && this.equals(r, member)) {
+          this.freeAt(r);
+          removed++;
+        } else if (removed > 0) this.move(r, w++);
         else w++;
       }
-      this.removeBack(removed);
+      for (let i = 0; i < removed; i++) this.dropBack(false);
     } else {
       let w = n - 1;
       for (let r = n - 1; r >= 0; r--) {
-        const v = this.at(r);
-        if (v === member && (limit === 0 || removed < limit)) removed++;
-        else if (removed > 0) this.set(w--, v);
+        if ((limit === 0 || removed < limit) && this.equals(r, member)) {
+          this.freeAt(r);
+          removed++;
+        } else if (removed > 0) this.move(r, w--);
         else w--;
       }
-      this.removeFront(removed);
+      for (let i = 0; i < removed; i++) this.dropFront(false);
     }
     return removed;
   }
 
   // ------------------------------------------------------------- storage
 
+  /** Grows if full and returns the (empty) ring position past the tail. */
+  private openBack(): number {
+    if (this.length > this.mask) this.grow();
+    const p = (this.head + this.length) & this.mask;
+    this.length++;
+    return p;
+  }
+
+  /** Grows if full, makes room before the head and returns its ring position. */
+  private openFront(): number {
+    if (this.length > this.mask) this.grow();
+    const p = (this.head - 1) & this.mask;
+    this.head = p;
+    this.length++;
+    return p;
+  }
+
+  /**
+   * Adds an empty slot at `index` (in `[0, size]`), shifting the shorter
+   * side; the caller fills it.
+   */
+  private openAt(index: number): void {
+    const n = this.length;
+    if (index <= n - index) {
+      this.blockAt(this.openFront());
+      for (let i = 0; i < index; i++) this.move(i + 1, i);
+    } else {
+      this.blockAt(this.openBack());
+      for (let i = n; i > index; i--) this.move(i - 1, i);
+    }
+  }
+
+  /** Empties the slot of `index`, counting its bytes out. */
+  private freeAt(index: number): void {
+    const p = (this.head + index) & this.mask;
+    this.bytes -= this.blocks[p >>> this.shift]!.free(p & this.blockMask);
+  }
+
+  /**
+   * Moves the member at index `from` into the empty slot of index `to`,
+   * leaving `from` empty. Within a block only the offset and length move.
+   */
+  private move(from: number, to: number): void {
+    const pf = (this.head + from) & this.mask;
+    const pt = (this.head + to) & this.mask;
+    const src = this.blocks[pf >>> this.shift]!;
+    const dst = this.blocks[pt >>> this.shift]!;
+    const sf = pf & this.blockMask;
+    const st = pt & this.blockMask;
+    if (src === dst) {
+      src.meta[2 * st] = src.meta[2 * sf];
+      src.meta[2 * st + 1] = src.meta[2 * sf + 1];
+      src.meta[2 * sf + 1] = EMPTY;
+      return;
+    }
+    dst.writeBytes(st, src.data, src.meta[2 * sf], src.meta[2 * sf + 1]);
+    src.free(sf);
+  }
+
+  /**
+   * Removes the head slot, freeing its member first when `free` (otherwise
+   * it is already empty), then releases or shrinks storage as needed.
+   */
+  private dropFront(free: boolean): void {
+    const p = this.head;
+    const slot = p & this.blockMask;
+    if (free) this.bytes -= this.blocks[p >>> this.shift]!.free(slot);
+    this.head = (p + 1) & this.mask;
+    this.length--;
+    if (slot === this.blockMask) this.releaseBlock(p >>> this.shift);
+    this.maybeShrink();
+  }
+
+  /** The tail counterpart of {@link dropFront}. */
+  private dropBack(free: boolean): void {
+    const p = (this.head + this.length - 1) & this.mask;
+    const slot = p & this.blockMask;
+    if (free) this.bytes -= this.blocks[p >>> this.shift]!.free(slot);
+    this.length--;
+    if (slot === 0) this.releaseBlock(p >>> this.shift);
+    this.maybeShrink();
+  }
+
   /** The block holding ring position `p`, allocating it if needed. */
   private blockAt(p: number): Block {
     const i = p >>> this.shift;
     let block = this.blocks[i];
     if (block === null) {
-      block = this.spare ?? emptyBlock(this.blockMask + 1);
+      block = this.spare ?? new Block(this.blockMask + 1);
       this.spare = null;
       this.blocks[i] = block;
     }
@@ -329,32 +591,52 @@ export class ListValue implements Collection {
    */
   private releaseBlock(i: number): void {
     if (this.blocks.length > 1 && this.length <= this.mask + 1 - MAX_BLOCK) {
-      if (this.spare === null) this.spare = this.blocks[i];
+      const block = this.blocks[i]!;
+      if (this.spare === null) {
+        block.reset(MAX_SPARE_ARENA);
+        this.spare = block;
+      }
       this.blocks[i] = null;
     }
   }
 
-  /** Sets up empty storage of `capacity` slots (a power of two). */
-  private allocate(capacity: number): void {
+  /**
+   * Sets up empty storage of `capacity` slots (a power of two); a single
+   * block's arena is sized for `bytes` member bytes.
+   */
+  private allocate(capacity: number, bytes: number): void {
     const blockSize = Math.min(capacity, MAX_BLOCK);
     this.shift = Math.log2(blockSize);
     this.blockMask = blockSize - 1;
     this.mask = capacity - 1;
     this.head = 0;
+    this.length = 0;
+    this.bytes = 0;
     this.spare = null;
     const count = capacity / blockSize;
-    this.blocks = [emptyBlock(blockSize)];
+    const arena = count === 1 ? Math.max(initialArena(blockSize), bytes) : initialArena(blockSize);
+    this.blocks = [new Block(blockSize, arena)];
     for (let i = 1; i < count; i++) this.blocks.push(null);
   }
 
   /** Moves the members into fresh storage of `capacity` slots. */
   private rebuild(capacity: number): void {
-    const members = this.toArray();
-    const bytes = this.bytes;
-    this.allocate(capacity);
-    this.length = 0;
-    for (let i = 0; i < members.length; i++) this.pushBack(members[i]);
-    this.bytes = bytes;
+    const blocks = this.blocks;
+    const shift = this.shift;
+    const blockMask = this.blockMask;
+    const mask = this.mask;
+    const head = this.head;
+    const n = this.length;
+    this.allocate(capacity, this.bytes);
+    for (let i = 0; i < n; i++) {
+      const q = (head + i) & mask;
+      const src = blocks[q >>> shift]!;
+      const s = (q & blockMask) << 1;
+      const len = src.meta[s + 1];
+      const p = this.openBack();
+      this.blockAt(p).writeBytes(p & this.blockMask, src.data, src.meta[s], len);
+      this.bytes += len;
+    }
   }
 
   /** Doubles the capacity of a full ring. */
@@ -377,11 +659,11 @@ export class ListValue implements Collection {
     for (let i = 0; i < count; i++) next[i < headBlock ? count + i : i] = old[i];
     if (headSlot > 0) {
       const src = old[headBlock]!;
-      const split = this.spare ?? emptyBlock(MAX_BLOCK);
+      const split = this.spare ?? new Block(MAX_BLOCK);
       this.spare = null;
       for (let s = 0; s < headSlot; s++) {
-        split[s] = src[s];
-        src[s] = undefined;
+        split.writeBytes(s, src.data, src.meta[2 * s], src.meta[2 * s + 1]);
+        src.free(s);
       }
       next[count + headBlock] = split;
     }
@@ -395,7 +677,12 @@ export class ListValue implements Collection {
    */
   private maybeShrink(): void {
     const capacity = this.mask + 1;
-    if (capacity <= MIN_CAPACITY || this.length > capacity >>> 2) return;
+    if (capacity <= MIN_CAPACITY) {
+      // An emptied small list starts its arena over (and gives back a grown one).
+      if (this.length === 0) this.blocks[0]!.reset(initialArena(capacity));
+      return;
+    }
+    if (this.length > capacity >>> 2) return;
     if (capacity > MAX_BLOCK) {
       if (this.length <= MAX_BLOCK >>> 2) this.rebuild(capacityFor(this.length * 2));
       return;

@@ -216,3 +216,157 @@ Deno.test("ListValue: property test against an array model", () => {
   }
   assertEquals(cases, SEQUENCES * OPS);
 });
+
+/** A random member: often tiny, sometimes binary, empty, or larger than a block's first arena. */
+function randomMember(int: (n: number) => number): string {
+  switch (int(8)) {
+    case 0:
+      return "";
+    case 1: {
+      // Bytes 0x00 and 0x80-0xFF, which no UTF-8 round trip would keep.
+      let s = "\x00";
+      for (let i = int(6); i > 0; i--) s += String.fromCharCode(0x80 + int(128));
+      return s + "\r\n";
+    }
+    case 2:
+      // Larger than a small block's initial arena, sometimes than a full block's.
+      return String.fromCharCode(int(256)).repeat(40 + int(5000));
+    default:
+      return String.fromCharCode(97 + int(4)).repeat(1 + int(3));
+  }
+}
+
+const bytesOf = (s: string) => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
+
+Deno.test("ListValue: byte storage against an array model (binary, empty, huge members)", () => {
+  const SEQUENCES = 30;
+  const OPS = 400;
+  let cases = 0;
+  for (let seed = 1; seed <= SEQUENCES; seed++) {
+    const rnd = prng(1000 + seed);
+    const int = (n: number) => Math.floor(rnd() * n);
+    let list = new ListValue();
+    let model: string[] = [];
+    const burst = seed % 3 === 0 ? 2500 : 30;
+    for (let op = 0; op < OPS; op++) {
+      const member = randomMember(int);
+      const bytes = bytesOf(member);
+      const n = model.length;
+      switch (int(12)) {
+        case 0: // pushes at both ends, string and byte forms
+          if (rnd() < 0.5) list.pushFrontBytes(bytes);
+          else list.pushFront(member);
+          model.unshift(member);
+          break;
+        case 1:
+          if (rnd() < 0.5) list.pushBackBytes(bytes);
+          else list.pushBack(member);
+          model.push(member);
+          break;
+        case 2: {
+          const k = int(burst);
+          for (let i = 0; i < k; i++) {
+            const v = i % 7 === 0 ? randomMember(int) : String.fromCharCode(97 + (i % 26));
+            if (rnd() < 0.5) {
+              list.pushFrontBytes(bytesOf(v));
+              model.unshift(v);
+            } else {
+              list.pushBackBytes(bytesOf(v));
+              model.push(v);
+            }
+          }
+          break;
+        }
+        case 3:
+          for (let k = int(4); k > 0; k--) {
+            if (rnd() < 0.5) assertEquals(list.popFront(), model.shift());
+            else assertEquals(list.popBack(), model.pop());
+          }
+          break;
+        case 4: { // trims (LTRIM)
+          const front = int(Math.ceil(n / 3) + 1);
+          const back = int(Math.ceil(n / 3) + 1);
+          list.removeFront(front);
+          model.splice(0, front);
+          list.removeBack(back);
+          model.splice(Math.max(0, model.length - back));
+          break;
+        }
+        case 5: // set with a longer or shorter value
+          if (n > 0) {
+            const i = int(n);
+            if (rnd() < 0.5) list.setBytes(i, bytes);
+            else list.set(i, member);
+            model[i] = member;
+          }
+          break;
+        case 6: { // insert in the middle
+          const i = int(n + 1);
+          if (rnd() < 0.5) list.insertBytes(i, bytes);
+          else list.insert(i, member);
+          model.splice(i, 0, member);
+          break;
+        }
+        case 7:
+          if (n > 0) {
+            const i = int(n);
+            list.removeAt(i);
+            model.splice(i, 1);
+          }
+          break;
+        case 8: {
+          const target = n > 0 && rnd() < 0.7 ? model[int(n)] : member;
+          const limit = int(3);
+          const fromTail = rnd() < 0.5;
+          const drop = new Set<number>();
+          const order = fromTail ? [...model.keys()].reverse() : [...model.keys()];
+          for (const i of order) {
+            if (model[i] === target && (limit === 0 || drop.size < limit)) drop.add(i);
+          }
+          assertEquals(list.removeMatching(target, limit, fromTail), drop.size);
+          model = model.filter((_, i) => !drop.has(i));
+          break;
+        }
+        case 9: { // reads: indexOf, byte equality, lengths and bulk writes
+          const target = n > 0 && rnd() < 0.7 ? model[int(n)] : member;
+          assertEquals(list.indexOf(target), model.indexOf(target));
+          assertEquals(list.indexOfBytes(bytesOf(target), n - 1, -1), model.lastIndexOf(target));
+          if (n > 0) {
+            const i = int(n);
+            assertEquals(list.lengthAt(i), model[i].length);
+            assertTrue(list.equalsBytes(i, bytesOf(model[i])));
+            let written = "";
+            list.writeBulk(i, {
+              bulkSlice: (src, off, len) => {
+                written = String.fromCharCode(...src.subarray(off, off + len));
+              },
+            });
+            assertEquals(written, model[i]);
+          }
+          break;
+        }
+        case 10: { // clones are independent of the original
+          const copy = list.clone();
+          if (n > 0) {
+            copy.setBytes(0, bytesOf("changed" + member));
+            assertEquals(list.get(0), model[0]);
+          }
+          list = rnd() < 0.5 ? list.clone() : ListValue.fromArray(list.toArray());
+          break;
+        }
+        case 11: {
+          const index = int(2 * n + 3) - n - 1;
+          assertEquals(list.get(index), index < 0 ? model[n + index] : model[index]);
+          break;
+        }
+      }
+      cases++;
+      assertEquals(list.size, model.length, `seed ${seed} op ${op}`);
+      if (op % 20 === 0 || model.length < 16) check(list, model, `seed ${seed} op ${op}`);
+    }
+    check(list, model, `seed ${seed} end`);
+    while (list.size > 0) assertEquals(list.popBack(), model.pop());
+    assertEquals(list.memoryUsage(), EMPTY_MEMORY, `seed ${seed}: an emptied list is compact`);
+  }
+  assertEquals(cases, SEQUENCES * OPS);
+});
