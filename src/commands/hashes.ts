@@ -72,7 +72,7 @@ function hset(c: Client, argv: Uint8Array[], name: string): void {
   const limits = hashLimits(c);
   let created = 0;
   for (let i = 2; i < argv.length; i += 2) {
-    if (hash.set(latin1(argv[i]), latin1(argv[i + 1]), limits)) created++;
+    if (hash.setBytes(latin1(argv[i]), argv[i + 1], limits)) created++;
   }
   c.server.wrote(c.db, argv[1], NOTIFY_HASH, "hset", (argv.length - 2) / 2);
   if (name === "hmset") c.out.ok();
@@ -87,7 +87,7 @@ function hsetnx(c: Client, argv: Uint8Array[]): void {
     c.out.integer(0);
     return;
   }
-  hash.set(field, latin1(argv[3]), hashLimits(c));
+  hash.setBytes(field, argv[3], hashLimits(c));
   c.server.wrote(c.db, argv[1], NOTIFY_HASH, "hset");
   c.out.integer(1);
 }
@@ -95,9 +95,7 @@ function hsetnx(c: Client, argv: Uint8Array[]): void {
 function hget(c: Client, argv: Uint8Array[]): void {
   const hash = hashForRead(c, argv[1]);
   if (hash === null) return;
-  const value = hash?.get(latin1(argv[2]));
-  if (value === undefined) c.out.nullBulk();
-  else c.out.bulkLatin1(value);
+  if (hash === undefined || !hash.writeValue(latin1(argv[2]), c.out)) c.out.nullBulk();
 }
 
 function hmget(c: Client, argv: Uint8Array[]): void {
@@ -105,9 +103,7 @@ function hmget(c: Client, argv: Uint8Array[]): void {
   if (hash === null) return;
   c.out.array(argv.length - 2);
   for (let i = 2; i < argv.length; i++) {
-    const value = hash?.get(latin1(argv[i]));
-    if (value === undefined) c.out.nullBulk();
-    else c.out.bulkLatin1(value);
+    if (hash === undefined || !hash.writeValue(latin1(argv[i]), c.out)) c.out.nullBulk();
   }
 }
 
@@ -146,7 +142,7 @@ function hlen(c: Client, argv: Uint8Array[]): void {
 
 function hstrlen(c: Client, argv: Uint8Array[]): void {
   const hash = hashForRead(c, argv[1]);
-  if (hash !== null) c.out.integer(hash?.get(latin1(argv[2]))?.length ?? 0);
+  if (hash !== null) c.out.integer(Math.max(0, hash?.valueLength(latin1(argv[2])) ?? 0));
 }
 
 function hexists(c: Client, argv: Uint8Array[]): void {
@@ -161,9 +157,14 @@ function hgetallGeneric(c: Client, argv: Uint8Array[], fields: boolean, values: 
   const size = hash?.size ?? 0;
   if (fields && values) c.out.map(size);
   else c.out.array(size);
-  hash?.forEach((field, value) => {
+  if (hash === undefined) return;
+  if (!values) {
+    for (const field of hash.fields()) c.out.bulkLatin1(field);
+    return;
+  }
+  hash.forEachBytes((field, data, offset, length) => {
     if (fields) c.out.bulkLatin1(field);
-    if (values) c.out.bulkLatin1(value);
+    c.out.bulkSlice(data, offset, length);
   });
 }
 
@@ -247,7 +248,7 @@ function replyField(c: Client, hash: HashValue, field: string, withValues: boole
   }
   if (c.proto === 3) c.out.array(2);
   c.out.bulkLatin1(field);
-  c.out.bulkLatin1(hash.get(field)!);
+  hash.writeValue(field, c.out);
 }
 
 function hrandfield(c: Client, argv: Uint8Array[]): void {

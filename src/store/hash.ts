@@ -11,13 +11,26 @@
  *
  * Both encodings live in one insertion-ordered {@link Dict}; the encoding is
  * a flag that changes what the commands report and how SCAN and random
- * sampling behave. Fields and values are bytes held as latin1 strings.
+ * sampling behave. Fields are latin1 strings (the Dict's keys); values are
+ * bytes in one arena per hash, so replacing a value allocates no JS object
+ * and a large hash costs the garbage collector nothing per value:
+ *
+ * - the Dict maps a field to a value slot; slot `s` has its offset at
+ *   `meta[2s]` and its length at `meta[2s + 1]` ({@link EMPTY} when free),
+ *   and freed slots are reused from a free list;
+ * - value bytes are bump-allocated in `data`; bytes no longer referenced
+ *   are counted as dead, and an arena that runs out of room is replaced by
+ *   one sized to the live bytes plus as much spare (compaction and growth
+ *   in one step, amortised O(1) per byte written). A value replaced by one
+ *   no longer than itself is overwritten in place.
  *
  * @module
  */
 
 import type { Collection } from "./collection.ts";
 import { Dict } from "./dict.ts";
+import type { BulkSink } from "./list.ts";
+import { latin1 } from "../util/bytes.ts";
 
 /** The settings that decide when a listpack hash becomes a hash table. */
 export interface HashLimits {
@@ -42,13 +55,30 @@ export function hashLimitsFrom(config: { int(name: string): number }): HashLimit
 const LISTPACK_FIELD_OVERHEAD = 48;
 const TABLE_FIELD_OVERHEAD = 80;
 const HASH_BASE_BYTES = 64;
+/** Slots and arena bytes a new hash starts with. */
+const INITIAL_SLOTS = 4;
+const INITIAL_ARENA = 64;
+/** A delete compacts the arena when dead bytes exceed this and the live bytes. */
+const SHRINK_DEAD_BYTES = 4096;
+/** Length recorded for a free slot. */
+const EMPTY = -1;
 
 /** A Redis hash value. */
 export class HashValue implements Collection {
-  private readonly dict = new Dict<string>();
+  /** Field → value slot. */
+  private readonly dict = new Dict<number>();
   private listpack = true;
   /** Sum of field and value lengths, for {@link memoryUsage}. */
   private payloadBytes = 0;
+  /** Value bytes, bump-allocated up to `used`; `dead` of them unreferenced. */
+  private data = new Uint8Array(INITIAL_ARENA);
+  private used = 0;
+  private dead = 0;
+  /** Per slot: offset, length ({@link EMPTY} when the slot is free). */
+  private meta = new Int32Array(INITIAL_SLOTS * 2).fill(EMPTY);
+  /** Slots below this index have been handed out at least once. */
+  private slotsUsed = 0;
+  private readonly freeSlots: number[] = [];
 
   /** An empty `listpack` hash, as HSET and friends create one. */
   static empty(): HashValue {
@@ -82,9 +112,27 @@ export class HashValue implements Collection {
     return this.listpack;
   }
 
-  /** The value of `field`, or undefined. */
+  /** The value of `field` as a latin1 string, or undefined. */
   get(field: string): string | undefined {
-    return this.dict.get(field);
+    const slot = this.dict.get(field);
+    return slot === undefined ? undefined : this.slotText(slot);
+  }
+
+  /** The length in bytes of the value of `field`, or -1 when it is missing. */
+  valueLength(field: string): number {
+    const slot = this.dict.get(field);
+    return slot === undefined ? -1 : this.meta[2 * slot + 1];
+  }
+
+  /**
+   * Writes the value of `field` to `out` as a bulk string without making a
+   * JS string; returns false (writing nothing) when the field is missing.
+   */
+  writeValue(field: string, out: BulkSink): boolean {
+    const slot = this.dict.get(field);
+    if (slot === undefined) return false;
+    out.bulkSlice(this.data, this.meta[2 * slot], this.meta[2 * slot + 1]);
+    return true;
   }
 
   /** True when `field` exists. */
@@ -93,27 +141,86 @@ export class HashValue implements Collection {
   }
 
   /**
-   * Sets a field; returns true when it is new. A listpack converts to a
-   * hash table when the field or value is too long, or when the hash then
-   * has too many fields, as Redis checks on every write.
+   * Sets a field to a latin1 string value; returns true when it is new. A
+   * listpack converts to a hash table when the field or value is too long,
+   * or when the hash then has too many fields, as Redis checks on every
+   * write.
    */
   set(field: string, value: string, limits: HashLimits): boolean {
-    if (this.listpack && Math.max(field.length, value.length) > limits.maxListpackValue) {
+    const n = value.length;
+    const slot = this.prepare(field, n, limits);
+    const at = this.meta[2 * (slot < 0 ? ~slot : slot)];
+    const data = this.data;
+    for (let i = 0; i < n; i++) data[at + i] = value.charCodeAt(i);
+    return this.finish(field, slot, limits);
+  }
+
+  /** {@link set} with the value's bytes, stored without making a JS string. */
+  setBytes(field: string, value: Uint8Array, limits: HashLimits): boolean {
+    const n = value.length;
+    const slot = this.prepare(field, n, limits);
+    const at = this.meta[2 * (slot < 0 ? ~slot : slot)];
+    if (n < 32) {
+      const data = this.data;
+      for (let i = 0; i < n; i++) data[at + i] = value[i];
+    } else this.data.set(value, at);
+    return this.finish(field, slot, limits);
+  }
+
+  /**
+   * Makes room for an `n`-byte value of `field` and records it in the slot
+   * table: returns the field's existing slot, or `~slot` for a fresh slot
+   * not yet in the Dict. The caller copies the bytes to the slot's offset.
+   */
+  private prepare(field: string, n: number, limits: HashLimits): number {
+    if (this.listpack && Math.max(field.length, n) > limits.maxListpackValue) {
       this.listpack = false;
     }
-    const old = this.dict.swap(field, value);
-    const created = old === undefined;
-    this.payloadBytes += created ? field.length + value.length : value.length - old.length;
+    const existing = this.dict.get(field);
+    if (existing !== undefined) {
+      const m = 2 * existing;
+      const oldLength = this.meta[m + 1];
+      this.payloadBytes += n - oldLength;
+      if (n <= oldLength) {
+        // Overwrite in place; the tail becomes dead.
+        this.dead += oldLength - n;
+        this.meta[m + 1] = n;
+        return existing;
+      }
+      this.dead += oldLength;
+      this.meta[m + 1] = 0;
+      const at = this.reserve(n);
+      this.meta[m] = at;
+      this.meta[m + 1] = n;
+      return existing;
+    }
+    this.payloadBytes += field.length + n;
+    const slot = this.takeSlot();
+    const at = this.reserve(n);
+    this.meta[2 * slot] = at;
+    this.meta[2 * slot + 1] = n;
+    return ~slot;
+  }
+
+  /** Adds a fresh slot to the Dict and applies the entry limit. */
+  private finish(field: string, slot: number, limits: HashLimits): boolean {
+    if (slot >= 0) return false;
+    this.dict.set(field, ~slot);
     if (this.listpack && this.dict.size > limits.maxListpackEntries) this.listpack = false;
-    return created;
+    return true;
   }
 
   /** Removes a field; returns true when it existed. */
   delete(field: string): boolean {
-    const old = this.dict.get(field);
-    if (old === undefined) return false;
+    const slot = this.dict.get(field);
+    if (slot === undefined) return false;
     this.dict.delete(field);
-    this.payloadBytes -= field.length + old.length;
+    const length = this.meta[2 * slot + 1];
+    this.payloadBytes -= field.length + length;
+    this.dead += length;
+    this.meta[2 * slot + 1] = EMPTY;
+    this.freeSlots.push(slot);
+    if (this.dead > SHRINK_DEAD_BYTES && this.dead > this.used - this.dead) this.compact(0);
     return true;
   }
 
@@ -121,8 +228,8 @@ export class HashValue implements Collection {
    * Iterates `[field, value]` pairs: insertion order for `listpack`,
    * unspecified for `hashtable`. Do not modify the hash while iterating.
    */
-  entries(): IterableIterator<[string, string]> {
-    return this.dict.entries();
+  *entries(): IterableIterator<[string, string]> {
+    for (const [field, slot] of this.dict.entries()) yield [field, this.slotText(slot)];
   }
 
   /** Iterates the fields, in {@link entries} order. */
@@ -132,7 +239,19 @@ export class HashValue implements Collection {
 
   /** Calls `visit` for every pair, in {@link entries} order. */
   forEach(visit: (field: string, value: string) => void): void {
-    this.dict.forEach(visit);
+    this.dict.forEach((field, slot) => visit(field, this.slotText(slot)));
+  }
+
+  /**
+   * Calls `visit` for every pair, in {@link entries} order, with the
+   * value's bytes as `length` bytes of `data` from `offset` (valid only
+   * during the call; do not modify the hash while iterating).
+   */
+  forEachBytes(
+    visit: (field: string, data: Uint8Array, offset: number, length: number) => void,
+  ): void {
+    const meta = this.meta;
+    this.dict.forEach((field, slot) => visit(field, this.data, meta[2 * slot], meta[2 * slot + 1]));
   }
 
   /** A random field, close to uniform (the hash must not be empty). */
@@ -147,18 +266,24 @@ export class HashValue implements Collection {
    */
   scan(cursor: number, count: number, visit: (field: string, value: string) => void): number {
     if (this.listpack) {
-      this.dict.forEach(visit);
+      this.forEach(visit);
       return 0;
     }
-    return this.dict.scan(cursor, count, visit);
+    return this.dict.scan(cursor, count, (field, slot) => visit(field, this.slotText(slot)));
   }
 
   /** A deep copy with the same encoding and order. */
   clone(): HashValue {
     const copy = new HashValue();
-    this.dict.forEach((field, value) => copy.dict.set(field, value));
+    this.dict.forEach((field, slot) => copy.dict.set(field, slot));
     copy.listpack = this.listpack;
     copy.payloadBytes = this.payloadBytes;
+    copy.data = this.data.slice();
+    copy.used = this.used;
+    copy.dead = this.dead;
+    copy.meta = this.meta.slice();
+    copy.slotsUsed = this.slotsUsed;
+    copy.freeSlots.push(...this.freeSlots);
     return copy;
   }
 
@@ -166,5 +291,56 @@ export class HashValue implements Collection {
   memoryUsage(): number {
     const overhead = this.listpack ? LISTPACK_FIELD_OVERHEAD : TABLE_FIELD_OVERHEAD;
     return HASH_BASE_BYTES + this.payloadBytes + this.size * overhead;
+  }
+
+  /** The value in `slot` as a latin1 string. */
+  private slotText(slot: number): string {
+    const at = this.meta[2 * slot];
+    return latin1(this.data.subarray(at, at + this.meta[2 * slot + 1]));
+  }
+
+  /** A free slot, from the free list or a fresh one (the slot table doubles when full). */
+  private takeSlot(): number {
+    const reused = this.freeSlots.pop();
+    if (reused !== undefined) return reused;
+    if (2 * this.slotsUsed === this.meta.length) {
+      const meta = new Int32Array(this.meta.length * 2).fill(EMPTY);
+      meta.set(this.meta);
+      this.meta = meta;
+    }
+    return this.slotsUsed++;
+  }
+
+  /** Reserves `n` bytes at the arena's end and returns their offset. */
+  private reserve(n: number): number {
+    if (this.used + n > this.data.length) this.compact(n);
+    const at = this.used;
+    this.used += n;
+    return at;
+  }
+
+  /**
+   * Replaces the arena by one holding the live values plus room for `need`
+   * more bytes and as much again spare, so compaction stays amortised O(1)
+   * per byte written.
+   */
+  private compact(need: number): void {
+    const want = this.used - this.dead + need;
+    const next = new Uint8Array(Math.max(INITIAL_ARENA, 2 * want));
+    const old = this.data;
+    const meta = this.meta;
+    let o = 0;
+    for (let m = 0; m < 2 * this.slotsUsed; m += 2) {
+      const length = meta[m + 1];
+      if (length < 0) continue;
+      const from = meta[m];
+      if (length < 32) { for (let i = 0; i < length; i++) next[o + i] = old[from + i]; }
+      else next.set(old.subarray(from, from + length), o);
+      meta[m] = o;
+      o += length;
+    }
+    this.data = next;
+    this.used = o;
+    this.dead = 0;
   }
 }

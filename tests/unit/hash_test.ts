@@ -2,6 +2,7 @@ import { assertEquals, assertTrue } from "../helpers/assert.ts";
 import { hashLimitsFrom, HashValue } from "../../src/store/hash.ts";
 import { Config } from "../../src/config/config.ts";
 import { randomMember, Rng } from "../helpers/hashsets.ts";
+import { latin1 } from "../../src/util/bytes.ts";
 
 const LIMITS = { maxListpackEntries: 512, maxListpackValue: 64 };
 
@@ -168,4 +169,123 @@ Deno.test("hashLimitsFrom reads the listpack limits (and their ziplist aliases)"
   config.applyStartup("hash-max-ziplist-entries", ["2"], "test");
   config.applyStartup("hash-max-ziplist-value", ["1kb"], "test");
   assertEquals(hashLimitsFrom(config), { maxListpackEntries: 2, maxListpackValue: 1024 });
+});
+
+/** A random binary value: often empty or tiny, sometimes past the arena's initial size. */
+function randomBytes(rng: Rng, small = false): Uint8Array {
+  const kind = small ? rng.int(7) : rng.int(10);
+  const n = kind === 0 ? 0 : kind < 7 ? rng.int(12) : kind < 9 ? rng.int(200) : rng.int(5000);
+  const bytes = new Uint8Array(n);
+  // Bias towards NUL, CR/LF and 0x80-0xFF.
+  for (let i = 0; i < n; i++) bytes[i] = rng.pick([0, 10, 13, 0x80, 0xff, rng.int(256)]);
+  return bytes;
+}
+
+/** Collects what {@link HashValue.writeValue} sends, as a latin1 string. */
+class CaptureSink {
+  written: string[] = [];
+  bulkSlice(source: Uint8Array, offset: number, n: number): void {
+    this.written.push(latin1(source.subarray(offset, offset + n)));
+  }
+}
+
+function assertMatchesModel(h: HashValue, model: Map<string, string>): void {
+  assertEquals(h.size, model.size);
+  assertEquals(new Map(h.entries()), model);
+  const viaBytes = new Map<string, string>();
+  h.forEachBytes((f, data, offset, length) =>
+    viaBytes.set(f, latin1(data.subarray(offset, offset + length)))
+  );
+  assertEquals(viaBytes, model);
+}
+
+Deno.test("HashValue stores binary values as bytes: random set/replace/delete vs a Map model", () => {
+  let operations = 0;
+  let clones = 0;
+  let tables = 0;
+  for (let seed = 1; seed <= 40; seed++) {
+    const rng = new Rng(1000 + seed);
+    const limits = { maxListpackEntries: rng.pick([8, 128]), maxListpackValue: rng.pick([16, 64]) };
+    let model = new Map<string, string>();
+    let h = HashValue.empty();
+    let mustBeTable = false;
+    const sink = new CaptureSink();
+    for (let step = 0; step < 400; step++) {
+      const field = "f" + rng.int(rng.pick([6, 60]));
+      const op = rng.int(10);
+      if (op < 6) {
+        // Even seeds keep values short, so some hashes stay listpacks.
+        const bytes = randomBytes(rng, seed % 2 === 0);
+        const value = latin1(bytes);
+        const created = rng.chance(0.5)
+          ? h.setBytes(field, bytes, limits)
+          : h.set(field, value, limits);
+        assertEquals(created, !model.has(field));
+        model.set(field, value);
+        if (Math.max(field.length, value.length) > limits.maxListpackValue) mustBeTable = true;
+        if (model.size > limits.maxListpackEntries) mustBeTable = true;
+      } else if (op < 8) {
+        assertEquals(h.delete(field), model.delete(field));
+      } else if (op < 9) {
+        const expected = model.get(field);
+        assertEquals(h.get(field), expected);
+        assertEquals(h.valueLength(field), expected === undefined ? -1 : expected.length);
+        sink.written = [];
+        assertEquals(h.writeValue(field, sink), expected !== undefined);
+        assertEquals(sink.written, expected === undefined ? [] : [expected]);
+      } else {
+        // Clone, then diverge: each copy must follow only its own writes.
+        const copy = h.clone();
+        const copyModel = new Map(model);
+        const extra = randomBytes(rng, seed % 2 === 0);
+        copy.setBytes("only-in-copy", extra, limits);
+        copyModel.set("only-in-copy", latin1(extra));
+        const copyMustBeTable: boolean = mustBeTable || extra.length > limits.maxListpackValue ||
+          copyModel.size > limits.maxListpackEntries;
+        for (const f of [...model.keys()].slice(0, 3)) {
+          copy.delete(f);
+          copyModel.delete(f);
+        }
+        assertEquals(copy.encoding(), copyMustBeTable ? "hashtable" : "listpack");
+        assertMatchesModel(h, model);
+        assertMatchesModel(copy, copyModel);
+        if (rng.chance(0.5)) {
+          h = copy;
+          model = copyModel;
+          mustBeTable = copyMustBeTable;
+        }
+        clones++;
+      }
+      assertEquals(h.size, model.size);
+      assertEquals(h.encoding(), mustBeTable ? "hashtable" : "listpack");
+      if (h.isListpack) assertEquals([...h.entries()], [...model]);
+      operations++;
+    }
+    assertMatchesModel(h, model);
+    if (mustBeTable) tables++;
+  }
+  assertEquals(operations, 40 * 400);
+  assertTrue(clones > 500, `clones ${clones}`);
+  assertTrue(tables > 5 && tables < 40, `tables ${tables}`);
+});
+
+Deno.test("HashValue keeps every value intact across arena growth, in-place shrinks and compaction", () => {
+  const h = HashValue.empty();
+  const model = new Map<string, string>();
+  let writes = 0;
+  for (let round = 0; round < 6; round++) {
+    for (let i = 0; i < 300; i++) {
+      const value = String.fromCharCode(i & 0xff).repeat((i * 37 + round * 11) % 300);
+      h.set("k" + i, value, LIMITS);
+      model.set("k" + i, value);
+      writes++;
+    }
+    // Delete most fields so dead bytes pile up and a delete compacts the arena.
+    for (let i = 0; i < 300; i += 1 + (round % 3)) {
+      h.delete("k" + i);
+      model.delete("k" + i);
+    }
+    assertMatchesModel(h, model);
+  }
+  assertEquals(writes, 1800);
 });
