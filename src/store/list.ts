@@ -259,26 +259,37 @@ export class ListValue implements Collection {
 
   // ------------------------------------------------------------- reading
 
+  /** Slot within its block of the member last found by {@link locate}. */
+  private located = 0;
+
+  /**
+   * The block holding the member at `index` (in `[0, size)`); its slot is
+   * left in {@link located} (no object per call: this is on every access).
+   */
+  private locate(index: number): Block {
+    const p = (this.head + index) & this.mask;
+    this.located = p & this.blockMask;
+    return this.blocks[p >>> this.shift]!;
+  }
+
   /** The member at `index` (0 = head; must be in `[0, size)`). */
   at(index: number): string {
-    const p = (this.head + index) & this.mask;
-    const block = this.blocks[p >>> this.shift]!;
-    const s = (p & this.blockMask) << 1;
+    const block = this.locate(index);
+    const s = this.located << 1;
     const from = block.meta[s];
     return latin1(block.data.subarray(from, from + block.meta[s + 1]));
   }
 
   /** Byte length of the member at `index` (must be in `[0, size)`). */
   lengthAt(index: number): number {
-    const p = (this.head + index) & this.mask;
-    return this.blocks[p >>> this.shift]!.meta[((p & this.blockMask) << 1) + 1];
+    const block = this.locate(index);
+    return block.meta[(this.located << 1) + 1];
   }
 
   /** Writes the member at `index` (in `[0, size)`) to `out` as a bulk string. */
   writeBulk(index: number, out: BulkSink): void {
-    const p = (this.head + index) & this.mask;
-    const block = this.blocks[p >>> this.shift]!;
-    const s = (p & this.blockMask) << 1;
+    const block = this.locate(index);
+    const s = this.located << 1;
     out.bulkSlice(block.data, block.meta[s], block.meta[s + 1]);
   }
 
@@ -311,9 +322,8 @@ export class ListValue implements Collection {
 
   /** True when the member at `index` (in `[0, size)`) holds exactly `member`'s bytes. */
   equalsBytes(index: number, member: Uint8Array): boolean {
-    const p = (this.head + index) & this.mask;
-    const block = this.blocks[p >>> this.shift]!;
-    const s = (p & this.blockMask) << 1;
+    const block = this.locate(index);
+    const s = this.located << 1;
     const n = member.length;
     if (block.meta[s + 1] !== n) return false;
     const data = block.data;
@@ -324,9 +334,8 @@ export class ListValue implements Collection {
 
   /** True when the member at `index` (in `[0, size)`) equals the latin1 string `member`. */
   equals(index: number, member: string): boolean {
-    const p = (this.head + index) & this.mask;
-    const block = this.blocks[p >>> this.shift]!;
-    const s = (p & this.blockMask) << 1;
+    const block = this.locate(index);
+    const s = this.located << 1;
     const n = member.length;
     if (block.meta[s + 1] !== n) return false;
     const data = block.data;
@@ -358,18 +367,16 @@ export class ListValue implements Collection {
 
   /** Replaces the member at `index` (must be in `[0, size)`). */
   set(index: number, member: string): void {
-    const p = (this.head + index) & this.mask;
-    const block = this.blocks[p >>> this.shift]!;
-    const slot = p & this.blockMask;
+    const block = this.locate(index);
+    const slot = this.located;
     this.bytes += member.length - block.free(slot);
     block.writeString(slot, member);
   }
 
   /** {@link set} with the member given as bytes (copied). */
   setBytes(index: number, member: Uint8Array): void {
-    const p = (this.head + index) & this.mask;
-    const block = this.blocks[p >>> this.shift]!;
-    const slot = p & this.blockMask;
+    const block = this.locate(index);
+    const slot = this.located;
     this.bytes += member.length - block.free(slot);
     block.writeBytes(slot, member, 0, member.length);
   }
@@ -524,8 +531,8 @@ export class ListValue implements Collection {
 
   /** Empties the slot of `index`, counting its bytes out. */
   private freeAt(index: number): void {
-    const p = (this.head + index) & this.mask;
-    this.bytes -= this.blocks[p >>> this.shift]!.free(p & this.blockMask);
+    const block = this.locate(index);
+    this.bytes -= block.free(this.located);
   }
 
   /**
@@ -533,12 +540,10 @@ export class ListValue implements Collection {
    * leaving `from` empty. Within a block only the offset and length move.
    */
   private move(from: number, to: number): void {
-    const pf = (this.head + from) & this.mask;
-    const pt = (this.head + to) & this.mask;
-    const src = this.blocks[pf >>> this.shift]!;
-    const dst = this.blocks[pt >>> this.shift]!;
-    const sf = pf & this.blockMask;
-    const st = pt & this.blockMask;
+    const src = this.locate(from);
+    const sf = this.located;
+    const dst = this.locate(to);
+    const st = this.located;
     if (src === dst) {
       src.meta[2 * st] = src.meta[2 * sf];
       src.meta[2 * st + 1] = src.meta[2 * sf + 1];
