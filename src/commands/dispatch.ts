@@ -218,6 +218,7 @@ export function call(
   // One clock read per command: a command's duration runs from the end of the
   // previous one (or the start of the batch), which keeps timing cheap.
   const start = server.clockMark;
+  if (spec.multiKey) c.db.prefetch(argv, spec.firstKey, spec.lastKey, spec.step);
   spec.handler!(c, argv);
   const end = monotonicNow();
   server.clockMark = end;

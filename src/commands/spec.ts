@@ -162,6 +162,11 @@ export interface CommandSpec extends Omit<CommandDecl, "keySpecs"> {
   readonly step: number;
   /** True when the keys are not all in the legacy range (`movablekeys`). */
   readonly movableKeys: boolean;
+  /**
+   * The legacy range can name several keys (MSET, MGET, DEL...): the
+   * dispatcher warms the cache for all of them before the handler runs.
+   */
+  readonly multiKey: boolean;
   /** The argument tree `COMMAND DOCS` reports. */
   readonly args: readonly CommandArg[];
   /** The usage line after the name (`key value [NX | XX] ...`), rendered from {@link args}. */
@@ -193,6 +198,7 @@ export function command(decl: CommandDecl): CommandSpec {
     lastKey: range.lastKey,
     step: range.step,
     movableKeys: range.movable,
+    multiKey: range.firstKey > 0 && (range.lastKey < 0 || range.lastKey > range.firstKey),
     args,
     usage: renderUsage(args),
   };
