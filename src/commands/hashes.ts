@@ -72,7 +72,7 @@ function hset(c: Client, argv: Uint8Array[], name: string): void {
   const limits = hashLimits(c);
   let created = 0;
   for (let i = 2; i < argv.length; i += 2) {
-    if (hash.setBytes(latin1(argv[i]), argv[i + 1], limits)) created++;
+    if (hash.setField(argv[i], argv[i + 1], limits)) created++;
   }
   c.server.wrote(c.db, argv[1], NOTIFY_HASH, "hset", (argv.length - 2) / 2);
   if (name === "hmset") c.out.ok();
@@ -82,12 +82,11 @@ function hset(c: Client, argv: Uint8Array[], name: string): void {
 function hsetnx(c: Client, argv: Uint8Array[]): void {
   const hash = hashForWrite(c, argv[1]);
   if (hash === null) return;
-  const field = latin1(argv[2]);
-  if (hash.has(field)) {
+  if (hash.hasField(argv[2])) {
     c.out.integer(0);
     return;
   }
-  hash.setBytes(field, argv[3], hashLimits(c));
+  hash.setField(argv[2], argv[3], hashLimits(c));
   c.server.wrote(c.db, argv[1], NOTIFY_HASH, "hset");
   c.out.integer(1);
 }
@@ -95,7 +94,7 @@ function hsetnx(c: Client, argv: Uint8Array[]): void {
 function hget(c: Client, argv: Uint8Array[]): void {
   const hash = hashForRead(c, argv[1]);
   if (hash === null) return;
-  if (hash === undefined || !hash.writeValue(latin1(argv[2]), c.out)) c.out.nullBulk();
+  if (hash === undefined || !hash.writeFieldValue(argv[2], c.out)) c.out.nullBulk();
 }
 
 function hmget(c: Client, argv: Uint8Array[]): void {
@@ -103,7 +102,7 @@ function hmget(c: Client, argv: Uint8Array[]): void {
   if (hash === null) return;
   c.out.array(argv.length - 2);
   for (let i = 2; i < argv.length; i++) {
-    if (hash === undefined || !hash.writeValue(latin1(argv[i]), c.out)) c.out.nullBulk();
+    if (hash === undefined || !hash.writeFieldValue(argv[i], c.out)) c.out.nullBulk();
   }
 }
 
@@ -142,12 +141,12 @@ function hlen(c: Client, argv: Uint8Array[]): void {
 
 function hstrlen(c: Client, argv: Uint8Array[]): void {
   const hash = hashForRead(c, argv[1]);
-  if (hash !== null) c.out.integer(Math.max(0, hash?.valueLength(latin1(argv[2])) ?? 0));
+  if (hash !== null) c.out.integer(Math.max(0, hash?.valueLength(argv[2]) ?? 0));
 }
 
 function hexists(c: Client, argv: Uint8Array[]): void {
   const hash = hashForRead(c, argv[1]);
-  if (hash !== null) c.out.integer(hash?.has(latin1(argv[2])) ? 1 : 0);
+  if (hash !== null) c.out.integer(hash?.hasField(argv[2]) ? 1 : 0);
 }
 
 /** HGETALL (a map in RESP3), HKEYS and HVALS. */

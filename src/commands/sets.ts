@@ -92,7 +92,7 @@ function sadd(c: Client, argv: Uint8Array[]): void {
   }
   const limits = setLimits(c);
   let added = 0;
-  for (let i = 2; i < argv.length; i++) if (set.add(latin1(argv[i]), limits)) added++;
+  for (let i = 2; i < argv.length; i++) if (set.addBytes(argv[i], limits)) added++;
   if (added > 0) c.server.wrote(db, key, NOTIFY_SET, "sadd", added);
   c.out.integer(added);
 }
@@ -169,7 +169,7 @@ function smove(c: Client, argv: Uint8Array[]): void {
 function sismember(c: Client, argv: Uint8Array[]): void {
   const id = lookupTyped(c, argv[1], TYPE_SET);
   if (id === -2) return;
-  c.out.integer(id >= 0 && c.db.object<SetValue>(id).has(latin1(argv[2])) ? 1 : 0);
+  c.out.integer(id >= 0 && c.db.object<SetValue>(id).hasBytes(argv[2]) ? 1 : 0);
 }
 
 function smismember(c: Client, argv: Uint8Array[]): void {
@@ -178,7 +178,7 @@ function smismember(c: Client, argv: Uint8Array[]): void {
   const set = id >= 0 ? c.db.object<SetValue>(id) : null;
   c.out.array(argv.length - 2);
   for (let i = 2; i < argv.length; i++) {
-    c.out.integer(set !== null && set.has(latin1(argv[i])) ? 1 : 0);
+    c.out.integer(set !== null && set.hasBytes(argv[i]) ? 1 : 0);
   }
 }
 

@@ -98,7 +98,7 @@ function zaddGeneric(c: Client, argv: Uint8Array[], incrCommand: boolean): void 
   }
   if (zset !== null) {
     for (let i = 0; i < pairs; i++) {
-      const member = latin1(argv[at + 1 + 2 * i]);
+      const member = zset.memberFromBytes(argv[at + 1 + 2 * i]);
       let score = scores[i];
       const current = zset.score(member);
       if (current !== undefined) {
@@ -168,7 +168,7 @@ function zcard(c: Client, argv: Uint8Array[]): void {
 function zscore(c: Client, argv: Uint8Array[]): void {
   const zset = zsetAt(c, argv[1]);
   if (zset === undefined) return;
-  const score = zset === null ? undefined : zset.score(latin1(argv[2]));
+  const score = zset === null ? undefined : zset.score(zset.memberFromBytes(argv[2]));
   if (score === undefined) c.out.nullBulk();
   else c.out.double(score);
 }
@@ -178,7 +178,7 @@ function zmscore(c: Client, argv: Uint8Array[]): void {
   if (zset === undefined) return;
   c.out.array(argv.length - 2);
   for (let i = 2; i < argv.length; i++) {
-    const score = zset === null ? undefined : zset.score(latin1(argv[i]));
+    const score = zset === null ? undefined : zset.score(zset.memberFromBytes(argv[i]));
     if (score === undefined) c.out.nullBulk();
     else c.out.double(score);
   }
@@ -205,8 +205,7 @@ function zrankGeneric(c: Client, argv: Uint8Array[], reverse: boolean): void {
   }
   const zset = zsetAt(c, argv[1]);
   if (zset === undefined) return;
-  const member = latin1(argv[2]);
-  const rank = zset === null ? -1 : zset.rank(member);
+  const rank = zset === null ? -1 : zset.rank(zset.memberFromBytes(argv[2]));
   if (rank < 0) {
     if (withScore) c.out.nullArray();
     else c.out.nullBulk();

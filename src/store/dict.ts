@@ -16,7 +16,7 @@
  * @module
  */
 
-import { hashLatin1 } from "../util/bytes.ts";
+import { hashBytes, hashLatin1 } from "../util/bytes.ts";
 import { nextCursor } from "./scan_cursor.ts";
 
 const MIN_BUCKETS = 4;
@@ -44,6 +44,35 @@ export class Dict<V> {
       id = this.next[id];
     }
     return -1;
+  }
+
+  /**
+   * Finds the entry whose key has the latin1 form of `bytes` without making
+   * that string (a command's argument is bytes; most lookups hit an existing
+   * element, and only a new one needs the string). Returns -1 when absent.
+   */
+  private findBytes(bytes: Uint8Array): number {
+    const h = hashBytes(bytes);
+    const n = bytes.length;
+    let id = this.buckets[h & this.mask];
+    while (id >= 0) {
+      if (this.hashes[id] === h) {
+        const key = this.keysById[id]!;
+        if (key.length === n) {
+          let i = 0;
+          while (i < n && key.charCodeAt(i) === bytes[i]) i++;
+          if (i === n) return id;
+        }
+      }
+      id = this.next[id];
+    }
+    return -1;
+  }
+
+  /** {@link get} for a key given as bytes (see {@link findBytes}). */
+  getBytes(bytes: Uint8Array): V | undefined {
+    const id = this.findBytes(bytes);
+    return id >= 0 ? this.valuesById[id] : undefined;
   }
 
   /** True when `key` is present. */

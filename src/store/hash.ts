@@ -118,9 +118,9 @@ export class HashValue implements Collection {
     return slot === undefined ? undefined : this.slotText(slot);
   }
 
-  /** The length in bytes of the value of `field`, or -1 when it is missing. */
-  valueLength(field: string): number {
-    const slot = this.dict.get(field);
+  /** The length in bytes of the value of a field given as bytes, or -1 when it is missing. */
+  valueLength(field: Uint8Array): number {
+    const slot = this.dict.getBytes(field);
     return slot === undefined ? -1 : this.meta[2 * slot + 1];
   }
 
@@ -135,9 +135,22 @@ export class HashValue implements Collection {
     return true;
   }
 
+  /** {@link writeValue} for a field given as bytes. */
+  writeFieldValue(field: Uint8Array, out: BulkSink): boolean {
+    const slot = this.dict.getBytes(field);
+    if (slot === undefined) return false;
+    out.bulkSlice(this.data, this.meta[2 * slot], this.meta[2 * slot + 1]);
+    return true;
+  }
+
   /** True when `field` exists. */
   has(field: string): boolean {
     return this.dict.has(field);
+  }
+
+  /** True when the field given as bytes exists. */
+  hasField(field: Uint8Array): boolean {
+    return this.dict.getBytes(field) !== undefined;
   }
 
   /**
@@ -155,16 +168,23 @@ export class HashValue implements Collection {
     return this.finish(field, slot, limits);
   }
 
-  /** {@link set} with the value's bytes, stored without making a JS string. */
-  setBytes(field: string, value: Uint8Array, limits: HashLimits): boolean {
+  /**
+   * {@link set} with the field and value as bytes: the value is stored
+   * without making a JS string, and the field becomes one only when it is
+   * new (an existing field is found by its bytes).
+   */
+  setField(field: Uint8Array, value: Uint8Array, limits: HashLimits): boolean {
     const n = value.length;
-    const slot = this.prepare(field, n, limits);
+    this.checkListpackValue(field.length, n, limits);
+    const existing = this.dict.getBytes(field);
+    const name = existing === undefined ? latin1(field) : "";
+    const slot = existing === undefined ? this.freshSlot(name.length, n) : this.resize(existing, n);
     const at = this.meta[2 * (slot < 0 ? ~slot : slot)];
     if (n < 32) {
       const data = this.data;
       for (let i = 0; i < n; i++) data[at + i] = value[i];
     } else this.data.set(value, at);
-    return this.finish(field, slot, limits);
+    return this.finish(name, slot, limits);
   }
 
   /**
@@ -173,28 +193,40 @@ export class HashValue implements Collection {
    * not yet in the Dict. The caller copies the bytes to the slot's offset.
    */
   private prepare(field: string, n: number, limits: HashLimits): number {
-    if (this.listpack && Math.max(field.length, n) > limits.maxListpackValue) {
+    this.checkListpackValue(field.length, n, limits);
+    const existing = this.dict.get(field);
+    return existing === undefined ? this.freshSlot(field.length, n) : this.resize(existing, n);
+  }
+
+  /** A listpack converts to a hash table when a field or value is too long. */
+  private checkListpackValue(fieldLength: number, n: number, limits: HashLimits): void {
+    if (this.listpack && Math.max(fieldLength, n) > limits.maxListpackValue) {
       this.listpack = false;
     }
-    const existing = this.dict.get(field);
-    if (existing !== undefined) {
-      const m = 2 * existing;
-      const oldLength = this.meta[m + 1];
-      this.payloadBytes += n - oldLength;
-      if (n <= oldLength) {
-        // Overwrite in place; the tail becomes dead.
-        this.dead += oldLength - n;
-        this.meta[m + 1] = n;
-        return existing;
-      }
-      this.dead += oldLength;
-      this.meta[m + 1] = 0;
-      const at = this.reserve(n);
-      this.meta[m] = at;
+  }
+
+  /** Gives an existing slot room for an `n`-byte value; returns the slot. */
+  private resize(slot: number, n: number): number {
+    const m = 2 * slot;
+    const oldLength = this.meta[m + 1];
+    this.payloadBytes += n - oldLength;
+    if (n <= oldLength) {
+      // Overwrite in place; the tail becomes dead.
+      this.dead += oldLength - n;
       this.meta[m + 1] = n;
-      return existing;
+      return slot;
     }
-    this.payloadBytes += field.length + n;
+    this.dead += oldLength;
+    this.meta[m + 1] = 0;
+    const at = this.reserve(n);
+    this.meta[m] = at;
+    this.meta[m + 1] = n;
+    return slot;
+  }
+
+  /** A slot with room for an `n`-byte value of a new field, as `~slot`. */
+  private freshSlot(fieldLength: number, n: number): number {
+    this.payloadBytes += fieldLength + n;
     const slot = this.takeSlot();
     const at = this.reserve(n);
     this.meta[2 * slot] = at;

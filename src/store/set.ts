@@ -17,6 +17,7 @@
 
 import type { Collection } from "./collection.ts";
 import { Dict } from "./dict.ts";
+import { latin1 } from "../util/bytes.ts";
 
 /** The setting that decides when an intset becomes a hash table. */
 export interface SetLimits {
@@ -151,6 +152,24 @@ export class SetValue implements Collection {
   has(member: string): boolean {
     if (this.ints !== null) return isInt64Text(member) && this.search(member) >= 0;
     return this.table!.has(member);
+  }
+
+  /**
+   * {@link has} for a member given as bytes: a `hashtable` set looks it up
+   * without making a JS string.
+   */
+  hasBytes(member: Uint8Array): boolean {
+    if (this.ints !== null) return this.has(latin1(member));
+    return this.table!.getBytes(member) !== undefined;
+  }
+
+  /**
+   * {@link add} for a member given as bytes: it becomes a JS string only
+   * when a `hashtable` set does not have it yet.
+   */
+  addBytes(member: Uint8Array, limits: SetLimits): boolean {
+    if (this.ints === null && this.table!.getBytes(member) !== undefined) return false;
+    return this.add(latin1(member), limits);
   }
 
   /**

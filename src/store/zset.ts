@@ -28,6 +28,7 @@ import type { Collection } from "./collection.ts";
 import { CompactZSet } from "./zset_compact.ts";
 import type { ZSetEncoding } from "./zset_encoding.ts";
 import { IndexedZSet } from "./zset_indexed.ts";
+import { latin1 } from "../util/bytes.ts";
 import {
   lexGteMin,
   lexLteMax,
@@ -162,6 +163,16 @@ export class ZSetValue implements Collection {
   }
 
   // --------------------------------------------------------------- members
+
+  /**
+   * A member given as bytes, as the latin1 string the other methods take:
+   * a `skiplist` set that has the member returns its own string, so looking
+   * up an existing member allocates nothing. O(1).
+   */
+  memberFromBytes(bytes: Uint8Array): string {
+    const enc = this.enc;
+    return (enc instanceof IndexedZSet ? enc.storedMember(bytes) : undefined) ?? latin1(bytes);
+  }
 
   /** Score of `member`, or undefined when absent. O(1) (listpack: O(n), n small). */
   score(member: string): number | undefined {

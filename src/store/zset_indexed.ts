@@ -18,7 +18,7 @@
  * @module
  */
 
-import { hashLatin1 } from "../util/bytes.ts";
+import { hashBytes, hashLatin1 } from "../util/bytes.ts";
 import { nextCursor } from "./scan_cursor.ts";
 import { OrderTree, type SlotKeys } from "./order_tree.ts";
 import { stringBytes, type ZSetEncoding } from "./zset_encoding.ts";
@@ -106,6 +106,33 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     this.hashedMember = member;
     this.hashedValue = h;
     return h;
+  }
+
+  /**
+   * The stored member whose bytes are `bytes`, found without making a
+   * string, or undefined when absent. Its hash is remembered, so the
+   * lookup or update that follows does not hash it again.
+   */
+  storedMember(bytes: Uint8Array): string | undefined {
+    const h = hashBytes(bytes);
+    const n = bytes.length;
+    let slot = this.buckets[h & this.mask];
+    while (slot >= 0) {
+      if (this.hashes[slot] === h) {
+        const member = this.members[slot]!;
+        if (member.length === n) {
+          let i = 0;
+          while (i < n && member.charCodeAt(i) === bytes[i]) i++;
+          if (i === n) {
+            this.hashedMember = member;
+            this.hashedValue = h;
+            return member;
+          }
+        }
+      }
+      slot = this.next[slot];
+    }
+    return undefined;
   }
 
   /** Slot of `member`, or -1. */

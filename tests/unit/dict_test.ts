@@ -7,6 +7,7 @@
 
 import { assertEquals, assertTrue } from "../helpers/assert.ts";
 import { Dict } from "../../src/store/dict.ts";
+import { latin1Bytes } from "../../src/util/bytes.ts";
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -38,6 +39,7 @@ function assertSameAsModel(dict: Dict<number>, model: Map<string, number>): void
   for (const [k, v] of model) {
     assertTrue(dict.has(k));
     assertEquals(dict.get(k), v);
+    assertEquals(dict.getBytes(latin1Bytes(k)), v, "found by its bytes");
   }
 }
 
@@ -61,6 +63,8 @@ Deno.test("dict: matches a Map under random set/delete/clear, insertion order in
         model.clear();
       } else {
         assertEquals(dict.get(key), model.get(key));
+        // A missing key is missing by its bytes too (same hash, different bytes included).
+        assertEquals(dict.getBytes(latin1Bytes(key)), model.get(key));
       }
       ops++;
       if (step % 250 === 0) assertSameAsModel(dict, model);

@@ -2,6 +2,7 @@ import { assertEquals, assertTrue } from "../helpers/assert.ts";
 import { compareInt64Text, isInt64Text, setLimitsFrom, SetValue } from "../../src/store/set.ts";
 import { Config } from "../../src/config/config.ts";
 import { EDGE_INTEGERS, NEAR_INTEGERS, randomMember, Rng } from "../helpers/hashsets.ts";
+import { latin1Bytes } from "../../src/util/bytes.ts";
 
 const LIMITS = { maxIntsetEntries: 512 };
 
@@ -136,7 +137,11 @@ Deno.test("SetValue matches a JS Set model under random operations (property)", 
           set = SetValue.forFirstMember(m);
           mustBeTable = !isInt64Text(m);
         }
-        assertEquals(set.add(m, limits), !model.has(m));
+        // Half the adds come as bytes, as SADD's arguments do.
+        const added: boolean = rng.chance(0.5)
+          ? set.add(m, limits)
+          : set.addBytes(latin1Bytes(m), limits);
+        assertEquals(added, !model.has(m));
         model.add(m);
         if (!isInt64Text(m) || model.size > limits.maxIntsetEntries) mustBeTable = true;
       } else if (set !== null) {
@@ -145,6 +150,7 @@ Deno.test("SetValue matches a JS Set model under random operations (property)", 
       if (set === null) continue;
       assertEquals(set.size, model.size);
       assertEquals(set.has(m), model.has(m));
+      assertEquals(set.hasBytes(latin1Bytes(m)), model.has(m));
       assertEquals(set.encoding(), mustBeTable ? "hashtable" : "intset");
       if (set.isIntset) assertEquals([...set.members()], numericSort([...model]));
       cases++;
