@@ -16,7 +16,7 @@
  * @module
  */
 
-import { hashBytes, hashLatin1 } from "../util/bytes.ts";
+import { hashBytes, hashLatin1, latin1Equals } from "../util/bytes.ts";
 import { nextCursor } from "./scan_cursor.ts";
 
 const MIN_BUCKETS = 4;
@@ -53,17 +53,9 @@ export class Dict<V> {
    */
   private findBytes(bytes: Uint8Array): number {
     const h = hashBytes(bytes);
-    const n = bytes.length;
     let id = this.buckets[h & this.mask];
     while (id >= 0) {
-      if (this.hashes[id] === h) {
-        const key = this.keysById[id]!;
-        if (key.length === n) {
-          let i = 0;
-          while (i < n && key.charCodeAt(i) === bytes[i]) i++;
-          if (i === n) return id;
-        }
-      }
+      if (this.hashes[id] === h && latin1Equals(this.keysById[id]!, bytes)) return id;
       id = this.next[id];
     }
     return -1;

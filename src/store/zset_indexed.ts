@@ -18,7 +18,7 @@
  * @module
  */
 
-import { hashBytes, hashLatin1 } from "../util/bytes.ts";
+import { hashBytes, hashLatin1, latin1Equals } from "../util/bytes.ts";
 import { nextCursor } from "./scan_cursor.ts";
 import { OrderTree, type SlotKeys } from "./order_tree.ts";
 import { stringBytes, type ZSetEncoding } from "./zset_encoding.ts";
@@ -115,20 +115,13 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
    */
   storedMember(bytes: Uint8Array): string | undefined {
     const h = hashBytes(bytes);
-    const n = bytes.length;
     let slot = this.buckets[h & this.mask];
     while (slot >= 0) {
-      if (this.hashes[slot] === h) {
-        const member = this.members[slot]!;
-        if (member.length === n) {
-          let i = 0;
-          while (i < n && member.charCodeAt(i) === bytes[i]) i++;
-          if (i === n) {
-            this.hashedMember = member;
-            this.hashedValue = h;
-            return member;
-          }
-        }
+      const member = this.members[slot]!;
+      if (this.hashes[slot] === h && latin1Equals(member, bytes)) {
+        this.hashedMember = member;
+        this.hashedValue = h;
+        return member;
       }
       slot = this.next[slot];
     }

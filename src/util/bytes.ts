@@ -177,6 +177,14 @@ export function hashBytes(bytes: Uint8Array, start = 0, end = bytes.length): num
   return h;
 }
 
+/** True when `text` is the latin1 form of `bytes` (compared without making a string). */
+export function latin1Equals(text: string, bytes: Uint8Array): boolean {
+  const n = bytes.length;
+  if (text.length !== n) return false;
+  for (let i = 0; i < n; i++) if (text.charCodeAt(i) !== bytes[i]) return false;
+  return true;
+}
+
 /** The same hash over a latin1 string, so bytes and their latin1 form agree. */
 export function hashLatin1(text: string): number {
   let h = 0x811c9dc5 ^ HASH_SEED;

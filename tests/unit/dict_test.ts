@@ -7,7 +7,7 @@
 
 import { assertEquals, assertTrue } from "../helpers/assert.ts";
 import { Dict } from "../../src/store/dict.ts";
-import { latin1Bytes } from "../../src/util/bytes.ts";
+import { latin1Bytes, latin1Equals } from "../../src/util/bytes.ts";
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -155,4 +155,33 @@ Deno.test("dict: randomKey is uniform, also with holes left by deletes", () => {
   // 79 degrees of freedom: mean 79, sd ~12.6; 160 is beyond 6 sd.
   assertTrue(chi2 < 160, `chi-square ${chi2.toFixed(1)} too high for a uniform choice`);
   assertEquals(new Dict<number>().randomKey(), undefined);
+});
+
+Deno.test("latin1Equals agrees with comparing the latin1 string, over random byte pairs", () => {
+  const rand = rng(77);
+  let equal = 0;
+  let cases = 0;
+  for (let i = 0; i < 5000; i++) {
+    const n = Math.floor(rand() * 6);
+    const bytes = Uint8Array.from(
+      { length: n },
+      () => [0, 13, 10, 0x80, 0xff, 97][Math.floor(rand() * 6)],
+    );
+    // Half the time the same bytes, else one byte changed, one dropped or one added.
+    const other = Uint8Array.from(bytes);
+    const r = rand();
+    let text = String.fromCharCode(...other);
+    if (r < 0.2 && n > 0) text = text.slice(0, -1);
+    else if (r < 0.35) text += "\xff";
+    else if (r < 0.5 && n > 0) {
+      other[n - 1] ^= 0x80;
+      text = String.fromCharCode(...other);
+    }
+    const expected = text === String.fromCharCode(...bytes);
+    assertEquals(latin1Equals(text, bytes), expected);
+    if (expected) equal++;
+    cases++;
+  }
+  assertEquals(cases, 5000);
+  assertTrue(equal > 2000 && equal < 3500, `equal ${equal}`);
 });
