@@ -192,7 +192,10 @@ function clientFlags(c: Client): string {
 
 /** One CLIENT LIST / CLIENT INFO line, with Redis 7.2's fields. */
 export function clientInfoLine(c: Client): string {
-  const now = Date.now();
+  // The server's clock, as the times below were taken with it. Clamped at
+  // zero: the batch time derived from the monotonic clock can sit a
+  // millisecond either side of a fresh wall-clock reading.
+  const now = c.server.keyspace.now;
   const multiMem = c.multi === null ? 0 : c.multi.reduce(
     (n, q) => n + q.argv.reduce((m, a) => m + a.length, 0),
     0,
@@ -203,8 +206,8 @@ export function clientInfoLine(c: Client): string {
     ["laddr", c.laddr],
     ["fd", -1],
     ["name", c.name],
-    ["age", Math.floor((now - c.createdAt) / 1000)],
-    ["idle", Math.floor((now - c.lastInteraction) / 1000)],
+    ["age", Math.max(0, Math.floor((now - c.createdAt) / 1000))],
+    ["idle", Math.max(0, Math.floor((now - c.lastInteraction) / 1000))],
     ["flags", clientFlags(c)],
     ["db", c.db.index],
     ["sub", c.channels.size],

@@ -154,7 +154,9 @@ export class Client {
     this.id = options.id;
     this.db = options.db;
     this.authenticated = options.authenticated;
-    this.createdAt = Date.now();
+    // The server's clock (a test's ManualClock too), read fresh: the cached
+    // batch time may be old when a connection arrives at an idle server.
+    this.createdAt = server.keyspace.clock.now();
     this.lastInteraction = this.createdAt;
     this.addr = conn ? formatAddr(conn.remoteAddr) : "";
     this.laddr = conn ? formatAddr(conn.localAddr) : "";

@@ -1,6 +1,7 @@
 import { assertEquals, assertMatch, assertTrue } from "../helpers/assert.ts";
 import { withPair } from "../helpers/differential.ts";
 import { withRift } from "../helpers/server.ts";
+import { ManualClock } from "../../src/mod.ts";
 
 Deno.test("connection commands match redis-server byte for byte", async () => {
   await withPair(async (p) => {
@@ -435,4 +436,32 @@ print("ok")
     }
     assertEquals(new TextDecoder().decode(out.stdout), "ok\n", stderr);
   });
+});
+
+Deno.test("CLIENT LIST age and idle follow the server's clock and are never negative", async () => {
+  // A clock years away from the wall clock: any mix of the two shows at once.
+  const clock = new ManualClock(1_700_000_000_000);
+  await withRift(async (rift) => {
+    const watched = await rift.client();
+    await watched.call("CLIENT", "SETNAME", "watched");
+    const fields = async () => {
+      const line = await watched.value("CLIENT", "INFO") as string;
+      return {
+        age: Number(/ age=(-?\d+) /.exec(line)![1]),
+        idle: Number(/ idle=(-?\d+) /.exec(line)![1]),
+      };
+    };
+    assertEquals(await fields(), { age: 0, idle: 0 });
+    clock.advance(5_000);
+    const other = await rift.client();
+    const list = await other.value("CLIENT", "LIST") as string;
+    const line = list.split("\n").find((l) => l.includes("name=watched"))!;
+    assertMatch(line, / age=5 idle=5 /);
+    assertEquals(await fields(), { age: 5, idle: 0 });
+    // Many quick round trips: the batch time and a fresh reading never make it -1.
+    for (let i = 0; i < 200; i++) {
+      const { age, idle } = await fields();
+      assertTrue(age >= 0 && idle >= 0, `age ${age} idle ${idle}`);
+    }
+  }, { clock });
 });
