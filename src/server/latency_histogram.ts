@@ -39,7 +39,13 @@ const FIRST_SPLIT_EXPONENT = SUB_BUCKET_HALF_BITS + 1;
  */
 function bucketIndex(ns: number): number {
   if (ns < 2 * SUB_BUCKET_HALF_COUNT) return ns;
-  const exponent = ns <= 0x7fffffff ? 31 - Math.clz32(ns) : Math.floor(Math.log2(ns));
+  if (ns <= 0x7fffffff) {
+    // Shifts instead of a power and a division: this runs for every command.
+    const exp = 31 - Math.clz32(ns);
+    return 2 * SUB_BUCKET_HALF_COUNT + (exp - FIRST_SPLIT_EXPONENT) * SUB_BUCKET_HALF_COUNT +
+      (ns >>> (exp - SUB_BUCKET_HALF_BITS)) - SUB_BUCKET_HALF_COUNT;
+  }
+  const exponent = Math.floor(Math.log2(ns));
   const unit = 2 ** (exponent - SUB_BUCKET_HALF_BITS);
   const sub = Math.floor(ns / unit) - SUB_BUCKET_HALF_COUNT;
   return 2 * SUB_BUCKET_HALF_COUNT + (exponent - FIRST_SPLIT_EXPONENT) * SUB_BUCKET_HALF_COUNT +
