@@ -358,7 +358,7 @@ function linsert(c: Client, argv: Uint8Array[]): void {
     return;
   }
   const list = c.db.object<ListValue>(id);
-  const pivot = list.indexOfBytes(argv[3]);
+  const pivot = list.indexOf(argv[3]);
   if (pivot < 0) {
     c.out.integer(-1);
     return;
@@ -379,7 +379,7 @@ function lrem(c: Client, argv: Uint8Array[]): void {
     return;
   }
   const list = c.db.object<ListValue>(id);
-  const removed = list.removeMatching(latin1(argv[3]), Math.abs(count), count < 0);
+  const removed = list.removeMatching(argv[3], Math.abs(count), count < 0);
   if (removed > 0) {
     c.server.wrote(c.db, key, NOTIFY_LIST, "lrem", removed);
     deleteIfEmpty(c, id, key, list);

@@ -332,31 +332,11 @@ export class ListValue implements Collection {
     return true;
   }
 
-  /** True when the member at `index` (in `[0, size)`) equals the latin1 string `member`. */
-  equals(index: number, member: string): boolean {
-    const block = this.locate(index);
-    const s = this.located << 1;
-    const n = member.length;
-    if (block.meta[s + 1] !== n) return false;
-    const data = block.data;
-    const from = block.meta[s];
-    for (let i = 0; i < n; i++) if (data[from + i] !== member.charCodeAt(i)) return false;
-    return true;
-  }
-
   /**
    * Position of the first member equal to `member` scanning from `from`
    * towards the tail (`step` 1) or the head (`step` -1); -1 when absent.
    */
-  indexOf(member: string, from = 0, step: 1 | -1 = 1): number {
-    for (let i = from; i >= 0 && i < this.length; i += step) {
-      if (this.equals(i, member)) return i;
-    }
-    return -1;
-  }
-
-  /** {@link indexOf} for a member given as bytes. */
-  indexOfBytes(member: Uint8Array, from = 0, step: 1 | -1 = 1): number {
+  indexOf(member: Uint8Array, from = 0, step: 1 | -1 = 1): number {
     for (let i = from; i >= 0 && i < this.length; i += step) {
       if (this.equalsBytes(i, member)) return i;
     }
@@ -468,13 +448,13 @@ export class ListValue implements Collection {
    * scanning from the head, or from the tail when `fromTail`. One pass,
    * O(size). Returns how many were removed.
    */
-  removeMatching(member: string, limit: number, fromTail: boolean): number {
+  removeMatching(member: Uint8Array, limit: number, fromTail: boolean): number {
     const n = this.length;
     let removed = 0;
     if (!fromTail) {
       let w = 0;
       for (let r = 0; r < n; r++) {
-        if ((limit === 0 || removed < limit) && this.equals(r, member)) {
+        if ((limit === 0 || removed < limit) && this.equalsBytes(r, member)) {
           this.freeAt(r);
           removed++;
         } else if (removed > 0) this.move(r, w++);
@@ -484,7 +464,7 @@ export class ListValue implements Collection {
     } else {
       let w = n - 1;
       for (let r = n - 1; r >= 0; r--) {
-        if ((limit === 0 || removed < limit) && this.equals(r, member)) {
+        if ((limit === 0 || removed < limit) && this.equalsBytes(r, member)) {
           this.freeAt(r);
           removed++;
         } else if (removed > 0) this.move(r, w--);

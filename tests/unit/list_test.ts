@@ -15,6 +15,18 @@ function prng(seed: number): () => number {
 
 const EMPTY_MEMORY = new ListValue().memoryUsage();
 
+const bytesOf = (s: string) => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
+
+/** Positions of `model` that LREM removes: up to `limit` (0 = all) matches, from the chosen end. */
+function lremDrops(model: string[], target: string, limit: number, fromTail: boolean): Set<number> {
+  const drop = new Set<number>();
+  const order = fromTail ? [...model.keys()].reverse() : [...model.keys()];
+  for (const i of order) {
+    if (model[i] === target && (limit === 0 || drop.size < limit)) drop.add(i);
+  }
+  return drop;
+}
+
 function check(list: ListValue, model: string[], context: string): void {
   assertEquals(list.size, model.length, `size ${context}`);
   assertEquals(list.toArray(), model, `contents ${context}`);
@@ -34,9 +46,9 @@ Deno.test("ListValue: basic deque operations and Redis-style indexes", () => {
   assertEquals(list.get(-3), "a");
   assertEquals(list.get(3), undefined);
   assertEquals(list.get(-4), undefined);
-  assertEquals(list.indexOf("c"), 2);
-  assertEquals(list.indexOf("a", 2, -1), 0);
-  assertEquals(list.indexOf("zz"), -1);
+  assertEquals(list.indexOf(bytesOf("c")), 2);
+  assertEquals(list.indexOf(bytesOf("a"), 2, -1), 0);
+  assertEquals(list.indexOf(bytesOf("zz")), -1);
   list.set(1, "B");
   list.insert(0, "start");
   list.insert(4, "end");
@@ -51,15 +63,15 @@ Deno.test("ListValue: basic deque operations and Redis-style indexes", () => {
 Deno.test("ListValue: removeMatching honours limit and direction", () => {
   const make = () => ListValue.fromArray(["x", "a", "x", "b", "x", "c", "x"]);
   let l = make();
-  assertEquals(l.removeMatching("x", 2, false), 2);
+  assertEquals(l.removeMatching(bytesOf("x"), 2, false), 2);
   assertEquals(l.toArray(), ["a", "b", "x", "c", "x"]);
   l = make();
-  assertEquals(l.removeMatching("x", 2, true), 2);
+  assertEquals(l.removeMatching(bytesOf("x"), 2, true), 2);
   assertEquals(l.toArray(), ["x", "a", "x", "b", "c"]);
   l = make();
-  assertEquals(l.removeMatching("x", 0, true), 4);
+  assertEquals(l.removeMatching(bytesOf("x"), 0, true), 4);
   assertEquals(l.toArray(), ["a", "b", "c"]);
-  assertEquals(l.removeMatching("nope", 0, false), 0);
+  assertEquals(l.removeMatching(bytesOf("nope"), 0, false), 0);
 });
 
 Deno.test("ListValue: binary members round-trip, clone is independent", () => {
@@ -176,16 +188,9 @@ Deno.test("ListValue: property test against an array model", () => {
         case 9: {
           const limit = int(3);
           const fromTail = rnd() < 0.5;
-          let removed = 0;
-          const order = fromTail ? [...model.keys()].reverse() : [...model.keys()];
-          const drop = new Set<number>();
-          for (const i of order) {
-            if (model[i] === member && (limit === 0 || removed < limit)) {
-              drop.add(i);
-              removed++;
-            }
-          }
-          assertEquals(list.removeMatching(member, limit, fromTail), removed);
+          const drop = lremDrops(model, member, limit, fromTail);
+          const removed = drop.size;
+          assertEquals(list.removeMatching(bytesOf(member), limit, fromTail), removed);
           model = model.filter((_, i) => !drop.has(i));
           break;
         }
@@ -202,8 +207,8 @@ Deno.test("ListValue: property test against an array model", () => {
           }
           break;
         case 12:
-          assertEquals(list.indexOf(member), model.indexOf(member));
-          assertEquals(list.indexOf(member, n - 1, -1), model.lastIndexOf(member));
+          assertEquals(list.indexOf(bytesOf(member)), model.indexOf(member));
+          assertEquals(list.indexOf(bytesOf(member), n - 1, -1), model.lastIndexOf(member));
           break;
       }
       cases++;
@@ -235,8 +240,6 @@ function randomMember(int: (n: number) => number): string {
       return String.fromCharCode(97 + int(4)).repeat(1 + int(3));
   }
 }
-
-const bytesOf = (s: string) => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
 
 Deno.test("ListValue: byte storage against an array model (binary, empty, huge members)", () => {
   const SEQUENCES = 30;
@@ -318,19 +321,15 @@ Deno.test("ListValue: byte storage against an array model (binary, empty, huge m
           const target = n > 0 && rnd() < 0.7 ? model[int(n)] : member;
           const limit = int(3);
           const fromTail = rnd() < 0.5;
-          const drop = new Set<number>();
-          const order = fromTail ? [...model.keys()].reverse() : [...model.keys()];
-          for (const i of order) {
-            if (model[i] === target && (limit === 0 || drop.size < limit)) drop.add(i);
-          }
-          assertEquals(list.removeMatching(target, limit, fromTail), drop.size);
+          const drop = lremDrops(model, target, limit, fromTail);
+          assertEquals(list.removeMatching(bytesOf(target), limit, fromTail), drop.size);
           model = model.filter((_, i) => !drop.has(i));
           break;
         }
         case 9: { // reads: indexOf, byte equality, lengths and bulk writes
           const target = n > 0 && rnd() < 0.7 ? model[int(n)] : member;
-          assertEquals(list.indexOf(target), model.indexOf(target));
-          assertEquals(list.indexOfBytes(bytesOf(target), n - 1, -1), model.lastIndexOf(target));
+          assertEquals(list.indexOf(bytesOf(target)), model.indexOf(target));
+          assertEquals(list.indexOf(bytesOf(target), n - 1, -1), model.lastIndexOf(target));
           if (n > 0) {
             const i = int(n);
             assertEquals(list.lengthAt(i), model[i].length);
