@@ -38,12 +38,12 @@ const SPOP_MOVE_STRATEGY_MUL = 5;
 /** SRANDMEMBER copies the set and removes picks when `count * this > size`, else draws picks. */
 const SRANDMEMBER_SUB_STRATEGY_MUL = 3;
 
+const currentSetLimits = derived(setLimitsFrom);
+
 /** The current `set-max-intset-entries`. */
 function setLimits(c: Client): SetLimits {
   return currentSetLimits(c.server.config);
 }
-
-const currentSetLimits = derived(setLimitsFrom);
 
 /** Writes a set-typed reply (`~` in RESP3) of all members in the set's order. */
 function replyMembers(c: Client, set: SetValue): void {

@@ -18,7 +18,7 @@
 import type { Client } from "../server/client.ts";
 import { derived } from "../config/config.ts";
 import type { LexBound, LexRange, ScoreRange } from "../store/zset_range.ts";
-import type { ZSetLimits } from "../store/zset.ts";
+import { type ZSetLimits, zsetLimitsFrom } from "../store/zset.ts";
 import { latin1 } from "../util/bytes.ts";
 
 /** Error for an unparsable score range bound. */
@@ -208,12 +208,9 @@ export function parseScanCursor(c: Client, arg: Uint8Array): number | null {
   return Number(value & 0xffffffffn);
 }
 
+const currentZsetLimits = derived(zsetLimitsFrom);
+
 /** The listpack limits currently configured. */
 export function zsetLimits(c: Client): ZSetLimits {
   return currentZsetLimits(c.server.config);
 }
-
-const currentZsetLimits = derived((config): ZSetLimits => ({
-  maxListpackEntries: config.int("zset-max-listpack-entries"),
-  maxListpackValue: config.int("zset-max-listpack-value"),
-}));

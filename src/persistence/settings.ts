@@ -11,6 +11,7 @@ import type { Server } from "../server/server.ts";
 import { production } from "../server/production.ts";
 import { hashLimitsFrom } from "../store/hash.ts";
 import { setLimitsFrom } from "../store/set.ts";
+import { zsetLimitsFrom } from "../store/zset.ts";
 import { REDIS_COMPAT_VERSION } from "../version.ts";
 import type { RdbLoadOptions } from "./rdb_loader.ts";
 import { DEFAULT_PACING, type SnapshotPacing } from "./snapshot.ts";
@@ -32,10 +33,7 @@ export class PersistenceSettings {
     return {
       hash: hashLimitsFrom(config),
       set: setLimitsFrom(config),
-      zset: {
-        maxListpackEntries: config.int("zset-max-listpack-entries"),
-        maxListpackValue: config.int("zset-max-listpack-value"),
-      },
+      zset: zsetLimitsFrom(config),
     };
   }
 

@@ -129,15 +129,15 @@ export class HashValue implements Collection {
    * JS string; returns false (writing nothing) when the field is missing.
    */
   writeValue(field: string, out: BulkSink): boolean {
-    const slot = this.dict.get(field);
-    if (slot === undefined) return false;
-    out.bulkSlice(this.data, this.meta[2 * slot], this.meta[2 * slot + 1]);
-    return true;
+    return this.writeSlot(this.dict.get(field), out);
   }
 
   /** {@link writeValue} for a field given as bytes. */
   writeFieldValue(field: Uint8Array, out: BulkSink): boolean {
-    const slot = this.dict.getBytes(field);
+    return this.writeSlot(this.dict.getBytes(field), out);
+  }
+
+  private writeSlot(slot: number | undefined, out: BulkSink): boolean {
     if (slot === undefined) return false;
     out.bulkSlice(this.data, this.meta[2 * slot], this.meta[2 * slot + 1]);
     return true;

@@ -48,6 +48,14 @@ export interface ZSetLimits {
   maxListpackValue: number;
 }
 
+/** Reads the listpack limits from a configuration. */
+export function zsetLimitsFrom(config: { int(name: string): number }): ZSetLimits {
+  return {
+    maxListpackEntries: config.int("zset-max-listpack-entries"),
+    maxListpackValue: config.int("zset-max-listpack-value"),
+  };
+}
+
 /** Redis refuses to grow a listpack past 1 GiB (`lpSafeToAdd`). */
 const LISTPACK_MAX_SAFE_BYTES = 1 << 30;
 
