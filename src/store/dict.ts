@@ -1,17 +1,23 @@
 /**
- * A hash table keyed by latin1 strings, used inside collection values
- * (hash fields, set members, sorted-set members).
+ * A hash table keyed by latin1 strings with a 32-bit integer per key, used
+ * inside collection values (hash fields map to value slots, set members to
+ * nothing).
  *
  * Unlike a JS `Map` it supports what Redis's `dict` does and the commands
  * need: a SCAN cursor with Redis's guarantee (every element present for the
  * whole iteration is returned), and fair random element selection for
- * `SRANDMEMBER`/`SPOP`/`HRANDFIELD`/`ZRANDMEMBER`.
+ * `SRANDMEMBER`/`SPOP`/`HRANDFIELD`.
  *
- * Layout: parallel arrays indexed by entry number, chains threaded through
- * `next`, power-of-two bucket array. Entries are appended and never reused;
- * holes left by deletes are squeezed out when they outnumber live entries.
- * So iteration follows insertion order, which is the order Redis gives for
- * small (listpack-encoded) hashes and that clients come to rely on.
+ * Layout: entries are numbered in insertion order; each has a three-int
+ * record in one `Int32Array` (hash, chain link, value) and its key in a JS
+ * array. A lookup in a large table waits on cache misses one after another
+ * (bucket, record, key string): keeping hash, link and value in one record
+ * makes that one miss where three parallel arrays took three. Chains are
+ * threaded through the records from a power-of-two bucket array. Entries
+ * are appended and never reused; holes left by deletes are squeezed out
+ * when they outnumber live entries. So iteration follows insertion order,
+ * which is the order Redis gives for small (listpack-encoded) hashes and
+ * that clients come to rely on.
  *
  * @module
  */
@@ -20,13 +26,17 @@ import { hashBytes, hashLatin1, latin1Equals } from "../util/bytes.ts";
 import { nextCursor } from "./scan_cursor.ts";
 
 const MIN_BUCKETS = 4;
+/** Ints per entry record: hash, next entry in the chain (-1 ends it), value. */
+const RECORD = 3;
+const HASH = 0;
+const NEXT = 1;
+const VALUE = 2;
 
-/** A string-keyed hash table with Redis-style SCAN and random sampling. */
-export class Dict<V> {
+/** A string-keyed hash table of 32-bit integers with Redis-style SCAN and random sampling. */
+export class Dict {
   private keysById: (string | undefined)[] = [];
-  private valuesById: (V | undefined)[] = [];
-  private hashes = new Int32Array(MIN_BUCKETS);
-  private next = new Int32Array(MIN_BUCKETS);
+  /** Entry records, {@link RECORD} ints each. */
+  private records = new Int32Array(MIN_BUCKETS * RECORD);
   private buckets = new Int32Array(MIN_BUCKETS).fill(-1);
   private mask = MIN_BUCKETS - 1;
   private holes = 0;
@@ -38,10 +48,12 @@ export class Dict<V> {
   }
 
   private find(key: string, h: number): number {
+    const records = this.records;
     let id = this.buckets[h & this.mask];
     while (id >= 0) {
-      if (this.hashes[id] === h && this.keysById[id] === key) return id;
-      id = this.next[id];
+      const at = id * RECORD;
+      if (records[at + HASH] === h && this.keysById[id] === key) return id;
+      id = records[at + NEXT];
     }
     return -1;
   }
@@ -53,18 +65,25 @@ export class Dict<V> {
    */
   private findBytes(bytes: Uint8Array): number {
     const h = hashBytes(bytes);
+    const records = this.records;
     let id = this.buckets[h & this.mask];
     while (id >= 0) {
-      if (this.hashes[id] === h && latin1Equals(this.keysById[id]!, bytes)) return id;
-      id = this.next[id];
+      const at = id * RECORD;
+      if (records[at + HASH] === h && latin1Equals(this.keysById[id]!, bytes)) return id;
+      id = records[at + NEXT];
     }
     return -1;
   }
 
   /** {@link get} for a key given as bytes (see {@link findBytes}). */
-  getBytes(bytes: Uint8Array): V | undefined {
+  getBytes(bytes: Uint8Array): number | undefined {
     const id = this.findBytes(bytes);
-    return id >= 0 ? this.valuesById[id] : undefined;
+    return id >= 0 ? this.records[id * RECORD + VALUE] : undefined;
+  }
+
+  /** True when the key given as bytes is present. */
+  hasBytes(bytes: Uint8Array): boolean {
+    return this.findBytes(bytes) >= 0;
   }
 
   /** True when `key` is present. */
@@ -73,13 +92,13 @@ export class Dict<V> {
   }
 
   /** The value stored under `key`, or undefined. */
-  get(key: string): V | undefined {
+  get(key: string): number | undefined {
     const id = this.find(key, hashLatin1(key));
-    return id >= 0 ? this.valuesById[id] : undefined;
+    return id >= 0 ? this.records[id * RECORD + VALUE] : undefined;
   }
 
-  /** Stores `value` under `key`; returns true when the key is new. */
-  set(key: string, value: V): boolean {
+  /** Stores `value` (a 32-bit integer) under `key`; returns true when the key is new. */
+  set(key: string, value: number): boolean {
     return this.swap(key, value) === undefined;
   }
 
@@ -87,21 +106,24 @@ export class Dict<V> {
    * Stores `value` under `key` and returns the value it replaces, or
    * undefined when the key is new: one lookup where `get` + `set` take two.
    */
-  swap(key: string, value: V): V | undefined {
+  swap(key: string, value: number): number | undefined {
     const h = hashLatin1(key);
     const found = this.find(key, h);
     if (found >= 0) {
-      const old = this.valuesById[found];
-      this.valuesById[found] = value;
+      const at = found * RECORD + VALUE;
+      const old = this.records[at];
+      this.records[at] = value;
       return old;
     }
     const id = this.keysById.length;
-    if (id >= this.hashes.length) this.growEntries();
+    if ((id + 1) * RECORD > this.records.length) this.growEntries();
     this.keysById.push(key);
-    this.valuesById.push(value);
-    this.hashes[id] = h;
+    const records = this.records;
+    const at = id * RECORD;
+    records[at + HASH] = h;
+    records[at + VALUE] = value;
     const b = h & this.mask;
-    this.next[id] = this.buckets[b];
+    records[at + NEXT] = this.buckets[b];
     this.buckets[b] = id;
     this.count++;
     if (this.count > this.buckets.length) this.rehash(this.buckets.length * 2);
@@ -112,14 +134,15 @@ export class Dict<V> {
   delete(key: string): boolean {
     const h = hashLatin1(key);
     const b = h & this.mask;
+    const records = this.records;
     let prev = -1;
     let id = this.buckets[b];
     while (id >= 0) {
-      if (this.hashes[id] === h && this.keysById[id] === key) {
-        if (prev < 0) this.buckets[b] = this.next[id];
-        else this.next[prev] = this.next[id];
+      const at = id * RECORD;
+      if (records[at + HASH] === h && this.keysById[id] === key) {
+        if (prev < 0) this.buckets[b] = records[at + NEXT];
+        else records[prev * RECORD + NEXT] = records[at + NEXT];
         this.keysById[id] = undefined;
-        this.valuesById[id] = undefined;
         this.holes++;
         this.count--;
         if (this.holes > 16 && this.holes > this.count) this.compact();
@@ -129,7 +152,7 @@ export class Dict<V> {
         return true;
       }
       prev = id;
-      id = this.next[id];
+      id = records[at + NEXT];
     }
     return false;
   }
@@ -137,9 +160,7 @@ export class Dict<V> {
   /** Removes every element. */
   clear(): void {
     this.keysById = [];
-    this.valuesById = [];
-    this.hashes = new Int32Array(MIN_BUCKETS);
-    this.next = new Int32Array(MIN_BUCKETS);
+    this.records = new Int32Array(MIN_BUCKETS * RECORD);
     this.buckets = new Int32Array(MIN_BUCKETS).fill(-1);
     this.mask = MIN_BUCKETS - 1;
     this.holes = 0;
@@ -152,20 +173,20 @@ export class Dict<V> {
   }
 
   /** Iterates `[key, value]` pairs (do not mutate while iterating). */
-  *entries(): IterableIterator<[string, V]> {
+  *entries(): IterableIterator<[string, number]> {
     const keys = this.keysById;
     for (let id = 0; id < keys.length; id++) {
       const k = keys[id];
-      if (k !== undefined) yield [k, this.valuesById[id] as V];
+      if (k !== undefined) yield [k, this.records[id * RECORD + VALUE]];
     }
   }
 
   /** Calls `visit` for every element (do not mutate while iterating). */
-  forEach(visit: (key: string, value: V) => void): void {
+  forEach(visit: (key: string, value: number) => void): void {
     const keys = this.keysById;
     for (let id = 0; id < keys.length; id++) {
       const k = keys[id];
-      if (k !== undefined) visit(k, this.valuesById[id] as V);
+      if (k !== undefined) visit(k, this.records[id * RECORD + VALUE]);
     }
   }
 
@@ -174,15 +195,16 @@ export class Dict<V> {
    * `count` elements were visited or the iteration ends. Returns the next
    * cursor (0 = done).
    */
-  scan(cursor: number, count: number, visit: (key: string, value: V) => void): number {
+  scan(cursor: number, count: number, visit: (key: string, value: number) => void): number {
     let visited = 0;
     let v = cursor >>> 0;
     do {
       let id = this.buckets[v & this.mask];
       while (id >= 0) {
-        visit(this.keysById[id]!, this.valuesById[id] as V);
+        const at = id * RECORD;
+        visit(this.keysById[id]!, this.records[at + VALUE]);
         visited++;
-        id = this.next[id];
+        id = this.records[at + NEXT];
       }
       v = nextCursor(v, this.mask);
     } while (v !== 0 && visited < count);
@@ -207,30 +229,26 @@ export class Dict<V> {
   }
 
   private growEntries(): void {
-    const cap = Math.max(MIN_BUCKETS, this.hashes.length * 2);
-    const hashes = new Int32Array(cap);
-    hashes.set(this.hashes);
-    const next = new Int32Array(cap);
-    next.set(this.next);
-    this.hashes = hashes;
-    this.next = next;
+    const entries = Math.max(MIN_BUCKETS, (this.records.length / RECORD) * 2);
+    const records = new Int32Array(entries * RECORD);
+    records.set(this.records);
+    this.records = records;
   }
 
   /** Removes holes, keeping order, then rebuilds the chains. */
   private compact(): void {
     const keys: (string | undefined)[] = [];
-    const values: (V | undefined)[] = [];
-    const hashes = new Int32Array(Math.max(MIN_BUCKETS, this.count * 2));
+    const records = new Int32Array(Math.max(MIN_BUCKETS, this.count * 2) * RECORD);
+    const old = this.records;
     for (let id = 0; id < this.keysById.length; id++) {
       if (this.keysById[id] === undefined) continue;
-      hashes[keys.length] = this.hashes[id];
+      const to = keys.length * RECORD;
+      records[to + HASH] = old[id * RECORD + HASH];
+      records[to + VALUE] = old[id * RECORD + VALUE];
       keys.push(this.keysById[id]);
-      values.push(this.valuesById[id]);
     }
     this.keysById = keys;
-    this.valuesById = values;
-    this.hashes = hashes;
-    this.next = new Int32Array(hashes.length);
+    this.records = records;
     this.holes = 0;
     this.rehash(this.buckets.length);
   }
@@ -239,10 +257,12 @@ export class Dict<V> {
     const buckets = new Int32Array(size).fill(-1);
     const mask = size - 1;
     const keys = this.keysById;
+    const records = this.records;
     for (let id = 0; id < keys.length; id++) {
       if (keys[id] === undefined) continue;
-      const b = this.hashes[id] & mask;
-      this.next[id] = buckets[b];
+      const at = id * RECORD;
+      const b = records[at + HASH] & mask;
+      records[at + NEXT] = buckets[b];
       buckets[b] = id;
     }
     this.buckets = buckets;

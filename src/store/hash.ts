@@ -66,7 +66,7 @@ const EMPTY = -1;
 /** A Redis hash value. */
 export class HashValue implements Collection {
   /** Field → value slot. */
-  private readonly dict = new Dict<number>();
+  private readonly dict = new Dict();
   private listpack = true;
   /** Sum of field and value lengths, for {@link memoryUsage}. */
   private payloadBytes = 0;
@@ -150,7 +150,7 @@ export class HashValue implements Collection {
 
   /** True when the field given as bytes exists. */
   hasField(field: Uint8Array): boolean {
-    return this.dict.getBytes(field) !== undefined;
+    return this.dict.hasBytes(field);
   }
 
   /**

@@ -87,11 +87,11 @@ export class SetValue implements Collection {
   /** Members sorted numerically while `intset`-encoded, otherwise null. */
   private ints: string[] | null;
   /** Members once `hashtable`-encoded, otherwise null. */
-  private table: Dict<true> | null;
+  private table: Dict | null;
   /** Sum of member lengths, for {@link memoryUsage}. */
   private payloadBytes = 0;
 
-  private constructor(ints: string[] | null, table: Dict<true> | null) {
+  private constructor(ints: string[] | null, table: Dict | null) {
     this.ints = ints;
     this.table = table;
   }
@@ -109,7 +109,7 @@ export class SetValue implements Collection {
    * one: `intset` when that member is an integer, else `hashtable`.
    */
   static forFirstMember(member: string): SetValue {
-    return isInt64Text(member) ? SetValue.empty() : new SetValue(null, new Dict<true>());
+    return isInt64Text(member) ? SetValue.empty() : new SetValue(null, new Dict());
   }
 
   /**
@@ -128,7 +128,7 @@ export class SetValue implements Collection {
       for (const m of unique) set.payloadBytes += m.length;
       return set;
     }
-    const set = new SetValue(null, new Dict<true>());
+    const set = new SetValue(null, new Dict());
     for (const m of list) set.add(m, limits);
     return set;
   }
@@ -160,7 +160,7 @@ export class SetValue implements Collection {
    */
   hasBytes(member: Uint8Array): boolean {
     if (this.ints !== null) return this.has(latin1(member));
-    return this.table!.getBytes(member) !== undefined;
+    return this.table!.hasBytes(member);
   }
 
   /**
@@ -168,7 +168,7 @@ export class SetValue implements Collection {
    * when a `hashtable` set does not have it yet.
    */
   addBytes(member: Uint8Array, limits: SetLimits): boolean {
-    if (this.ints === null && this.table!.getBytes(member) !== undefined) return false;
+    if (this.ints === null && this.table!.hasBytes(member)) return false;
     return this.add(latin1(member), limits);
   }
 
@@ -190,7 +190,7 @@ export class SetValue implements Collection {
       }
       this.convertToTable();
     }
-    if (!this.table!.set(member, true)) return false;
+    if (!this.table!.set(member, 0)) return false;
     this.payloadBytes += member.length;
     return true;
   }
@@ -254,8 +254,8 @@ export class SetValue implements Collection {
     if (this.ints !== null) {
       copy = new SetValue([...this.ints], null);
     } else {
-      const table = new Dict<true>();
-      this.table!.forEach((m) => table.set(m, true));
+      const table = new Dict();
+      this.table!.forEach((m) => table.set(m, 0));
       copy = new SetValue(null, table);
     }
     copy.payloadBytes = this.payloadBytes;
@@ -284,8 +284,8 @@ export class SetValue implements Collection {
   }
 
   private convertToTable(): void {
-    const table = new Dict<true>();
-    for (const m of this.ints!) table.set(m, true);
+    const table = new Dict();
+    for (const m of this.ints!) table.set(m, 0);
     this.table = table;
     this.ints = null;
   }

@@ -30,7 +30,7 @@ function randomKey(rand: () => number, space: number): string {
   return "x".repeat(n % 300) + n;
 }
 
-function assertSameAsModel(dict: Dict<number>, model: Map<string, number>): void {
+function assertSameAsModel(dict: Dict, model: Map<string, number>): void {
   assertEquals(dict.size, model.size);
   assertEquals([...dict.entries()], [...model.entries()], "contents in insertion order");
   const visited: [string, number][] = [];
@@ -40,6 +40,7 @@ function assertSameAsModel(dict: Dict<number>, model: Map<string, number>): void
     assertTrue(dict.has(k));
     assertEquals(dict.get(k), v);
     assertEquals(dict.getBytes(latin1Bytes(k)), v, "found by its bytes");
+    assertTrue(dict.hasBytes(latin1Bytes(k)));
   }
 }
 
@@ -47,15 +48,17 @@ Deno.test("dict: matches a Map under random set/delete/clear, insertion order in
   let ops = 0;
   for (let seed = 1; seed <= 8; seed++) {
     const rand = rng(seed);
-    const dict = new Dict<number>();
+    const dict = new Dict();
     const model = new Map<string, number>();
     const space = seed % 2 === 0 ? 50 : 3000;
     for (let step = 0; step < 5000; step++) {
       const r = rand();
       const key = randomKey(rand, space);
       if (r < 0.55) {
-        assertEquals(dict.set(key, step), !model.has(key), "set reports a new key");
-        model.set(key, step);
+        // Values are any 32-bit integers (hashes store slot numbers, sets 0).
+        const value = step % 3 === 1 ? -step : (step * 65_537) | 0;
+        assertEquals(dict.set(key, value), !model.has(key), "set reports a new key");
+        model.set(key, value);
       } else if (r < 0.97) {
         assertEquals(dict.delete(key), model.delete(key), "delete reports presence");
       } else if (r < 0.975) {
@@ -65,6 +68,7 @@ Deno.test("dict: matches a Map under random set/delete/clear, insertion order in
         assertEquals(dict.get(key), model.get(key));
         // A missing key is missing by its bytes too (same hash, different bytes included).
         assertEquals(dict.getBytes(latin1Bytes(key)), model.get(key));
+        assertEquals(dict.hasBytes(latin1Bytes(key)), model.has(key));
       }
       ops++;
       if (step % 250 === 0) assertSameAsModel(dict, model);
@@ -79,7 +83,7 @@ Deno.test("dict: SCAN returns every element present for the whole iteration", ()
   let calls = 0;
   for (let seed = 1; seed <= 40; seed++) {
     const rand = rng(seed * 31);
-    const dict = new Dict<number>();
+    const dict = new Dict();
     const initial = 1 + Math.floor(rand() * 2000);
     for (let i = 0; i < initial; i++) dict.set(`m${i}`, i);
     const everPresent = new Set(dict.keys());
@@ -122,7 +126,7 @@ Deno.test("dict: SCAN returns every element present for the whole iteration", ()
 
 Deno.test("dict: SCAN of a stable dict visits each element exactly once", () => {
   for (const n of [0, 1, 3, 4, 5, 100, 1000, 4097]) {
-    const dict = new Dict<number>();
+    const dict = new Dict();
     for (let i = 0; i < n; i++) dict.set(`e${i}`, i);
     const counts = new Map<string, number>();
     let cursor = 0;
@@ -135,7 +139,7 @@ Deno.test("dict: SCAN of a stable dict visits each element exactly once", () => 
 });
 
 Deno.test("dict: randomKey is uniform, also with holes left by deletes", () => {
-  const dict = new Dict<number>();
+  const dict = new Dict();
   for (let i = 0; i < 120; i++) dict.set(`r${i}`, i);
   // Delete a scattered third (leaves holes before compaction kicks in).
   for (let i = 0; i < 120; i += 3) dict.delete(`r${i}`);
@@ -154,7 +158,7 @@ Deno.test("dict: randomKey is uniform, also with holes left by deletes", () => {
   for (const c of counts.values()) chi2 += (c - expected) ** 2 / expected;
   // 79 degrees of freedom: mean 79, sd ~12.6; 160 is beyond 6 sd.
   assertTrue(chi2 < 160, `chi-square ${chi2.toFixed(1)} too high for a uniform choice`);
-  assertEquals(new Dict<number>().randomKey(), undefined);
+  assertEquals(new Dict().randomKey(), undefined);
 });
 
 Deno.test("latin1Equals agrees with comparing the latin1 string, over random byte pairs", () => {
