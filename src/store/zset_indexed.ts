@@ -117,19 +117,33 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     const h = hashBytes(bytes);
     let slot = this.buckets[h & this.mask];
     while (slot >= 0) {
-      const member = this.members[slot]!;
-      if (this.hashes[slot] === h && latin1Equals(member, bytes)) {
-        this.hashedMember = member;
-        this.hashedValue = h;
-        return member;
+      if (this.hashes[slot] === h) {
+        const member = this.members[slot]!;
+        if (latin1Equals(member, bytes)) {
+          this.hashedMember = member;
+          this.hashedValue = h;
+          this.foundMember = member;
+          this.foundSlot = slot;
+          return member;
+        }
       }
       slot = this.next[slot];
     }
     return undefined;
   }
 
+  /**
+   * The member {@link storedMember} last found and its slot: ZADD finds a
+   * member by its bytes, then reads its score and updates it, and in a large
+   * set each walk of the chain waits on cache misses. Forgotten when any
+   * slot is released (slots are renumbered only after releases).
+   */
+  private foundMember: string | undefined = undefined;
+  private foundSlot = -1;
+
   /** Slot of `member`, or -1. */
   private find(member: string): number {
+    if (member === this.foundMember) return this.foundSlot;
     const h = this.hashOf(member);
     let slot = this.buckets[h & this.mask];
     while (slot >= 0) {
@@ -172,6 +186,7 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     }
     this.bytes -= (this.members[slot] as string).length;
     this.members[slot] = undefined;
+    this.foundMember = undefined;
     this.next[slot] = this.freeSlot;
     this.freeSlot = slot;
     this.count--;

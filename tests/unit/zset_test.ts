@@ -521,3 +521,34 @@ Deno.test("zset value: listpack members of any length (multi-byte length prefixe
   }
   assertEquals(steps, 300);
 });
+
+Deno.test("zset value: a member found by its bytes is forgotten once removed or renumbered", () => {
+  const limits: ZSetLimits = { maxListpackEntries: 0, maxListpackValue: 64 };
+  const z = ZSetValue.forFirstMember(1, limits);
+  assertEquals(z.encoding(), "skiplist");
+  for (let i = 0; i < 200; i++) z.insert(`m${i}`, i, limits);
+  let checks = 0;
+  // Found (and remembered), removed, its slot reused by another member.
+  const gone = z.memberFromBytes(latin1Bytes("m7"));
+  assertEquals(z.score(gone), 7);
+  assertTrue(z.remove(gone));
+  z.insert("new", 1000, limits);
+  assertEquals(z.score(gone), undefined);
+  assertEquals(z.rank("new"), 199);
+  checks++;
+  // Found, then everything ranked after it removed: m40 leaves a fifth of the
+  // slots in use, which renumbers them; m3 only releases slots.
+  for (const name of ["m40", "m3"]) {
+    const kept = z.memberFromBytes(latin1Bytes(name));
+    const rankBefore = z.rank(kept);
+    z.removeRanks(rankBefore + 1, z.size - 1);
+    assertEquals(z.score(kept), Number(name.slice(1)));
+    assertEquals(z.rank(kept), rankBefore);
+    z.update(kept, -checks);
+    assertEquals(z.rank(kept), 0);
+    z.verify();
+    checks++;
+  }
+  assertEquals(checks, 3);
+  assertEquals(z.size, 5);
+});
