@@ -142,7 +142,7 @@ export interface StoreEnv {
 export interface StoreObserver {
   /**
    * An entry's value object is about to go: the entry is being deleted, or
-   * its value replaced by one kept in the slab (the value is still readable).
+   * its value replaced (the old value is still readable).
    */
   valueDropped(db: Database, id: number): void;
   /** Every entry of `db` was just removed. */
@@ -677,6 +677,9 @@ export class Database {
     } else {
       if (!keepTtl) this.setExpire(id, 0);
       this.replacedValue(id);
+      // The old value's outside-the-slab size goes with it; the new value is
+      // measured after the command (a collection only under a memory limit).
+      if (this.objects[id] !== undefined) this.env.storeObserver?.valueDropped(this, id);
       if (this.bytes[(id << 5) + KIND_BYTE] & KIND_INLINE) {
         const k = this.dropValue(id);
         this.ints[(id << 3) + REF] = this.allocRecord(k, 0);

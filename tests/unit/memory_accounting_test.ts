@@ -78,3 +78,61 @@ Deno.test("memory accounting: tracked sizes equal a full measurement after every
     await rift.close();
   }
 });
+
+/** Only values kept outside the slab as bytes: what is tracked without a memory limit. */
+function measuredStrings(server: Server): number {
+  let total = 0;
+  for (const db of server.keyspace.dbs) {
+    db.forEach((id) => {
+      if (db.object<unknown>(id) instanceof Uint8Array) total += externalBytes(db, id);
+    });
+  }
+  return total;
+}
+
+Deno.test("memory accounting: a big string overwritten by a collection stops counting", async () => {
+  const overwrites: string[][] = [
+    ["SINTERSTORE", "big", "s"],
+    ["SUNIONSTORE", "big", "s"],
+    ["SDIFFSTORE", "big", "s"],
+    ["ZUNIONSTORE", "big", "1", "z"],
+    ["ZINTERSTORE", "big", "1", "z"],
+    ["ZRANGESTORE", "big", "z", "0", "-1"],
+    ["GEOSEARCHSTORE", "big", "g", "FROMLONLAT", "0", "0", "BYRADIUS", "100", "km"],
+    ["SORT", "s", "ALPHA", "STORE", "big"],
+    ["COPY", "s", "big", "REPLACE"],
+    ["RENAME", "h", "big"],
+  ];
+  let checked = 0;
+  for (const maxmemory of ["0", "1gb"]) {
+    const rift = await startServer({ captureLogs: true, config: { maxmemory } });
+    const server = rift.server;
+    const c = server.createClient(null);
+    const run = (...args: string[]) => {
+      server.execute(c, args.map((a) => utf8(a)));
+      const chunk = c.out.take();
+      const reply = new TextDecoder().decode(chunk);
+      c.out.release(chunk);
+      assertTrue(!reply.startsWith("-"), `${args.join(" ")}: ${reply}`);
+    };
+    const { memory } = production(server);
+    const measured = maxmemory === "0" ? measuredStrings : measuredExternal;
+    try {
+      run("SADD", "s", "a", "b");
+      run("ZADD", "z", "1", "a");
+      run("GEOADD", "g", "0.1", "0.1", "a");
+      for (const command of overwrites) {
+        run("HSET", "h", "f", "v");
+        run("SET", "big", "x".repeat(70_000));
+        assertTrue(memory.externalBytes >= 70_000, `${command[0]}: the string counts`);
+        run(...command);
+        assertEquals(memory.externalBytes, measured(server), `${maxmemory}: after ${command[0]}`);
+        assertTrue(memory.externalBytes < 70_000, `${maxmemory}: ${command[0]} dropped the string`);
+        checked++;
+      }
+    } finally {
+      await rift.close();
+    }
+  }
+  assertEquals(checked, 20);
+});
