@@ -44,6 +44,12 @@ const ALLOWED_IN_MULTI_ON_OOM = new Set(["exec", "discard", "quit", "reset"]);
 /** The V8 heap is sampled every cron tick; the RSS (a costlier call) every this many. */
 const RSS_SAMPLE_EVERY = 10;
 
+/**
+ * Command groups whose commands leave only collections (or nothing) under
+ * the keys they write; a string they replace is dropped by the store.
+ */
+const COLLECTION_GROUPS = new Set(["list", "hash", "set", "sorted-set", "geo"]);
+
 /** Production state of one server. */
 export interface Production {
   readonly slowlog: SlowLog;
@@ -253,6 +259,9 @@ function remeasureWrittenKeys(
   spec: CommandSpec,
   withCollections: boolean,
 ): void {
+  // Without a memory limit only strings are measured (MemoryAccountant.remeasureKey):
+  // a list push or a set add has nothing to look up.
+  if (!withCollections && COLLECTION_GROUPS.has(spec.group)) return;
   const db = c.db;
   if (!spec.movableKeys) {
     // Fixed key positions: walk them without building an array (the common case).
