@@ -23,6 +23,13 @@ export type Compare =
   | "exact"
   /** An array (or set) whose element order is unspecified. */
   | "sorted"
+  /**
+   * A `SORT ... ALPHA` reply: Redis compares with C's strcoll, which stops at
+   * a NUL byte, so elements equal up to one ("" and "\0") tie and keep the
+   * order Redis read them in (its hash table's, seeded per process). Exact
+   * when the replies hold no NUL byte, otherwise as `sorted`.
+   */
+  | "collated"
   /** Field/value pairs (flat array or map, or array of pairs) in unspecified order. */
   | "pairs"
   /** A positive integer matches any positive integer (TTL of an absolute time: clock-dependent). */
@@ -765,7 +772,8 @@ export class MixedCommands {
     // With LIMIT, an unordered sort picks an unspecified subset: compare only
     // the sorted form of what came back when no LIMIT cuts it.
     if (unordered && args.includes("LIMIT")) args.splice(args.indexOf("LIMIT"), 3);
-    return { args, compare: unordered ? "sorted" : "exact" };
+    const collated = alpha && by === null && !store;
+    return { args, compare: unordered ? "sorted" : collated ? "collated" : "exact" };
   }
 
   // ---------------------------------------------------------- connection

@@ -157,6 +157,11 @@ function exactForm(r: Reply): string {
 /** A reply in the form it is compared in under `compare`. */
 export function comparable(r: Reply, compare: Compare): string {
   if (compare === "exact") return exactForm(r);
+  if (compare === "collated") {
+    const exact = exactForm(r);
+    // Bulk strings appear JSON-escaped: a NUL byte as \u0000.
+    return exact.includes("\\u0000") ? comparable(r, "sorted") : exact;
+  }
   if (compare === "ttl") {
     return r.type === "integer" && r.value > 0n ? "int:positive" : exactForm(r);
   }
