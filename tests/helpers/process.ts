@@ -11,19 +11,34 @@ import { RespClient } from "./client.ts";
 /** Repository root (tests/helpers/ is two levels down). */
 export const ROOT: string = new URL("../../", import.meta.url).pathname;
 
+/**
+ * A fresh empty directory for a child that is not given one: Rift loads
+ * `dump.rdb` and the AOF from its working directory, so running in the
+ * checkout would load whatever a manual run left there (a test then met
+ * `-LOADING` at startup).
+ */
+function scratchDir(): string {
+  return Deno.makeTempDirSync({ prefix: "rift-test-cwd-" });
+}
+
 /** Runs `main.ts` with arguments to completion and returns its output. */
 export async function runCli(
   args: string[],
-  cwd = ROOT,
+  cwd?: string,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", `${ROOT}main.ts`, ...args],
-    cwd,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  const dir = cwd ?? scratchDir();
+  try {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", `${ROOT}main.ts`, ...args],
+      cwd: dir,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const dec = new TextDecoder();
+    return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  } finally {
+    if (cwd === undefined) await Deno.remove(dir, { recursive: true });
+  }
 }
 
 /** A Rift child process. */
@@ -36,11 +51,19 @@ export interface RiftProcess {
 }
 
 /** Starts Rift as a process on a free port with extra flags; waits until it accepts connections. */
-export async function spawnRift(args: string[] = [], cwd = ROOT): Promise<RiftProcess> {
+export async function spawnRift(args: string[] = [], cwd?: string): Promise<RiftProcess> {
   const port = freePort();
+  const dir = cwd ?? scratchDir();
+  let scratch = cwd === undefined ? dir : null;
+  const removeScratch = async () => {
+    if (scratch === null) return;
+    const gone = scratch;
+    scratch = null;
+    await Deno.remove(gone, { recursive: true });
+  };
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", `${ROOT}main.ts`, ...args, "--port", String(port)],
-    cwd,
+    cwd: dir,
     stdout: "piped",
     stderr: "piped",
   }).spawn();
@@ -54,6 +77,8 @@ export async function spawnRift(args: string[] = [], cwd = ROOT): Promise<RiftPr
     } catch {
       // It already exited: its stderr says why.
     }
+    await child.status;
+    await removeScratch();
     throw new Error(`${(e as Error).message}; stderr: ${await stderr}`);
   }
   const clients: RespClient[] = [];
@@ -73,6 +98,7 @@ export async function spawnRift(args: string[] = [], cwd = ROOT): Promise<RiftPr
       }
       const status = await child.status;
       for (const c of clients) await c.close();
+      await removeScratch();
       return { code: status.code, stdout: await stdout, stderr: await stderr };
     },
   };
