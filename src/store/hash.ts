@@ -161,7 +161,7 @@ export class HashValue implements Collection {
    */
   set(field: string, value: string, limits: HashLimits): boolean {
     const n = value.length;
-    const slot = this.prepare(field, n, limits);
+    const slot = this.prepare(this.dict.get(field), field.length, n, limits);
     const at = this.meta[2 * (slot < 0 ? ~slot : slot)];
     const data = this.data;
     for (let i = 0; i < n; i++) data[at + i] = value.charCodeAt(i);
@@ -175,10 +175,9 @@ export class HashValue implements Collection {
    */
   setField(field: Uint8Array, value: Uint8Array, limits: HashLimits): boolean {
     const n = value.length;
-    this.checkListpackValue(field.length, n, limits);
     const existing = this.dict.getBytes(field);
     const name = existing === undefined ? latin1(field) : "";
-    const slot = existing === undefined ? this.freshSlot(name.length, n) : this.resize(existing, n);
+    const slot = this.prepare(existing, field.length, n, limits);
     const at = this.meta[2 * (slot < 0 ? ~slot : slot)];
     if (n < 32) {
       const data = this.data;
@@ -188,21 +187,22 @@ export class HashValue implements Collection {
   }
 
   /**
-   * Makes room for an `n`-byte value of `field` and records it in the slot
-   * table: returns the field's existing slot, or `~slot` for a fresh slot
-   * not yet in the Dict. The caller copies the bytes to the slot's offset.
+   * Makes room for an `n`-byte value of a field (its `existing` slot, or
+   * undefined when new) and records it in the slot table: returns the
+   * existing slot, or `~slot` for a fresh slot not yet in the Dict. The
+   * caller copies the bytes to the slot's offset. A listpack converts to a
+   * hash table when the field or value is too long.
    */
-  private prepare(field: string, n: number, limits: HashLimits): number {
-    this.checkListpackValue(field.length, n, limits);
-    const existing = this.dict.get(field);
-    return existing === undefined ? this.freshSlot(field.length, n) : this.resize(existing, n);
-  }
-
-  /** A listpack converts to a hash table when a field or value is too long. */
-  private checkListpackValue(fieldLength: number, n: number, limits: HashLimits): void {
+  private prepare(
+    existing: number | undefined,
+    fieldLength: number,
+    n: number,
+    limits: HashLimits,
+  ): number {
     if (this.listpack && Math.max(fieldLength, n) > limits.maxListpackValue) {
       this.listpack = false;
     }
+    return existing === undefined ? this.freshSlot(fieldLength, n) : this.resize(existing, n);
   }
 
   /** Gives an existing slot room for an `n`-byte value; returns the slot. */
