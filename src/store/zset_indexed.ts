@@ -110,8 +110,8 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
 
   /**
    * The stored member whose bytes are `bytes`, found without making a
-   * string, or undefined when absent. Its hash is remembered, so the
-   * lookup or update that follows does not hash it again.
+   * string, or undefined when absent. Its slot is remembered, so the
+   * lookup or update that follows does not walk the chain again.
    */
   storedMember(bytes: Uint8Array): string | undefined {
     const h = hashBytes(bytes);
@@ -120,8 +120,6 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
       if (this.hashes[slot] === h) {
         const member = this.members[slot]!;
         if (latin1Equals(member, bytes)) {
-          this.hashedMember = member;
-          this.hashedValue = h;
           this.foundMember = member;
           this.foundSlot = slot;
           return member;
