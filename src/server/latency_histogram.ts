@@ -39,17 +39,18 @@ const FIRST_SPLIT_EXPONENT = SUB_BUCKET_HALF_BITS + 1;
  */
 function bucketIndex(ns: number): number {
   if (ns < 2 * SUB_BUCKET_HALF_COUNT) return ns;
+  let exponent: number;
+  let top: number;
   if (ns <= 0x7fffffff) {
     // Shifts instead of a power and a division: this runs for every command.
-    const exp = 31 - Math.clz32(ns);
-    return 2 * SUB_BUCKET_HALF_COUNT + (exp - FIRST_SPLIT_EXPONENT) * SUB_BUCKET_HALF_COUNT +
-      (ns >>> (exp - SUB_BUCKET_HALF_BITS)) - SUB_BUCKET_HALF_COUNT;
+    exponent = 31 - Math.clz32(ns);
+    top = ns >>> (exponent - SUB_BUCKET_HALF_BITS);
+  } else {
+    exponent = Math.floor(Math.log2(ns));
+    top = Math.floor(ns / 2 ** (exponent - SUB_BUCKET_HALF_BITS));
   }
-  const exponent = Math.floor(Math.log2(ns));
-  const unit = 2 ** (exponent - SUB_BUCKET_HALF_BITS);
-  const sub = Math.floor(ns / unit) - SUB_BUCKET_HALF_COUNT;
   return 2 * SUB_BUCKET_HALF_COUNT + (exponent - FIRST_SPLIT_EXPONENT) * SUB_BUCKET_HALF_COUNT +
-    sub;
+    top - SUB_BUCKET_HALF_COUNT;
 }
 
 /** The highest value of the sub-bucket at `index` (inverse of {@link bucketIndex}). */
