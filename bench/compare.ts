@@ -10,14 +10,17 @@
  *   request (from /proc), which other processes disturb much less than
  *   wall-clock throughput;
  * - the machine, the commit and the load average before and after are
- *   recorded with the numbers.
+ *   recorded with the numbers;
+ * - it refuses to start while another process uses more than 10% of a core
+ *   (`--allow-busy` runs anyway and records which), and records what else
+ *   used the CPU at the end.
  *
  * The memory part loads the same data into both (1,000,000 small string keys,
  * then 100 collections of 100,000 elements) and compares resident memory
  * after `MEMORY PURGE` (a full GC in Rift).
  *
  * Usage: deno task bench:compare [--quick] [--reps 3] [--no-memory] [--no-throughput]
- *          [--tests set,get] [--pipelines 1,16] [--requests 200000]
+ *          [--tests set,get] [--pipelines 1,16] [--requests 200000] [--allow-busy]
  *        deno task bench:compare --render bench/results/<run>.json   (make it latest.*)
  * Writes bench/results/<date>-<commit>.json and .md, and bench/results/latest.md
  * and latest.svg (the README shows the latter two).
@@ -29,6 +32,8 @@ import { parseArgs } from "node:util";
 import { renderChart } from "./chart.ts";
 import { RespClient } from "../tests/helpers/client.ts";
 import {
+  type BusyProcess,
+  busyProcesses,
   command,
   cpuMicrosOf,
   describeCommit,
@@ -143,6 +148,9 @@ export interface Result {
   machine: string;
   loadBefore: number[];
   loadAfter: number[];
+  /** Other processes using CPU before the run and after it (absent in older results). */
+  busyBefore?: BusyProcess[];
+  busyAfter?: BusyProcess[];
   reps: number;
   rows: Row[];
   memory: MemoryResult | null;
@@ -332,6 +340,19 @@ export function renderTargets(result: Result): string {
   return lines.join("\n");
 }
 
+/** "name (pid 12) 100%, ..." */
+function describeBusy(busy: BusyProcess[]): string {
+  return busy.map((p) => `${p.name} (pid ${p.pid}) ${(p.share * 100).toFixed(0)}%`).join(", ");
+}
+
+/** What else used the CPU around the run, for results that recorded it. */
+function busyLine(result: Result): string {
+  if (result.busyBefore === undefined) return "";
+  const part = (busy: BusyProcess[]) => busy.length === 0 ? "none" : describeBusy(busy);
+  const after = result.busyAfter === undefined ? "" : `, after: ${part(result.busyAfter)}`;
+  return ` Other processes over 10% of a core before: ${part(result.busyBefore)}${after}.`;
+}
+
 /** The Markdown report of a result. */
 export function renderReport(result: Result): string {
   const m = result.memory;
@@ -339,7 +360,8 @@ export function renderReport(result: Result): string {
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(" ");
   return [
     `Measured ${result.date} at commit ${result.commit} on ${result.machine}.`,
-    `Load average before ${load(result.loadBefore)}, after ${load(result.loadAfter)}.`,
+    `Load average before ${load(result.loadBefore)}, after ${load(result.loadAfter)}.` +
+    busyLine(result),
     `redis-benchmark -c ${CLIENTS} -r ${KEYSPACE}; median of ${result.reps} alternating runs per server; ratio = Rift ÷ Redis.`,
     "",
     renderTable(result.rows),
@@ -478,6 +500,7 @@ if (import.meta.main) {
       requests: { type: "string" },
       reps: { type: "string" },
       render: { type: "string" },
+      "allow-busy": { type: "boolean", default: false },
     },
   });
   if (values.render) {
@@ -493,6 +516,14 @@ if (import.meta.main) {
   const requests = Number(values.requests ?? (quick ? 50_000 : 200_000));
   const reps = Number(values.reps ?? (quick ? 1 : 3));
   const loadBefore = loadAverage();
+  const busyBefore = await busyProcesses();
+  if (busyBefore.length > 0) {
+    console.error(`Other processes are using the CPU: ${describeBusy(busyBefore)}.`);
+    if (!values["allow-busy"]) {
+      console.error("Their load would be measured too; stop them, or pass --allow-busy.");
+      Deno.exit(1);
+    }
+  }
   const rows: Row[] = [];
   let memory: MemoryResult | null = null;
   let stem = "";
@@ -514,7 +545,7 @@ if (import.meta.main) {
       await rift.stop();
       await redis.stop();
     }
-    stem = (await writeResult(loadBefore, reps, rows, null)).stem;
+    stem = (await writeResult(loadBefore, busyBefore, null, reps, rows, null)).stem;
   }
   if (!values["no-memory"]) {
     // Fresh servers: the baseline must not include what the throughput tests left.
@@ -533,7 +564,8 @@ if (import.meta.main) {
       await redis.stop();
     }
   }
-  const result = await writeResult(loadBefore, reps, rows, memory, stem);
+  const busyAfter = await busyProcesses();
+  const result = await writeResult(loadBefore, busyBefore, busyAfter, reps, rows, memory, stem);
   console.log(`\n${renderReport(result)}`);
 }
 
@@ -544,6 +576,8 @@ if (import.meta.main) {
  */
 async function writeResult(
   loadBefore: number[],
+  busyBefore: BusyProcess[],
+  busyAfter: BusyProcess[] | null,
   reps: number,
   rows: Row[],
   memory: MemoryResult | null,
@@ -557,6 +591,8 @@ async function writeResult(
     machine: describeMachine(),
     loadBefore,
     loadAfter: loadAverage(),
+    busyBefore,
+    ...(busyAfter === null ? {} : { busyAfter }),
     reps,
     rows,
     memory,

@@ -106,6 +106,51 @@ export function cpuMicrosOf(pid: number): number {
   return ((utime + stime) * 1e6) / CLOCK_TICKS_PER_SECOND;
 }
 
+/** A process that used CPU while the machine should have been idle. */
+export interface BusyProcess {
+  pid: number;
+  name: string;
+  /** Share of one core over the sampled interval (1 = a whole core). */
+  share: number;
+}
+
+/** CPU ticks (user + system) of every process, by pid, and their names. */
+function cpuTicksByProcess(): Map<number, { name: string; ticks: number }> {
+  const ticks = new Map<number, { name: string; ticks: number }>();
+  for (const entry of Deno.readDirSync("/proc")) {
+    const pid = Number(entry.name);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks.set(pid, { name, ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return ticks;
+}
+
+/**
+ * Processes other than this one that used more than `threshold` of a core
+ * during `ms` milliseconds. A benchmark that shares two cores with a busy
+ * process measures that process: a stray client left spinning at 100% once
+ * made both servers look 30-70% slower for a whole day of runs.
+ */
+export async function busyProcesses(ms = 1000, threshold = 0.1): Promise<BusyProcess[]> {
+  const before = cpuTicksByProcess();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const after = cpuTicksByProcess();
+  const busy: BusyProcess[] = [];
+  for (const [pid, { name, ticks }] of after) {
+    if (pid === Deno.pid) continue;
+    const share = (ticks - (before.get(pid)?.ticks ?? 0)) / CLOCK_TICKS_PER_SECOND / (ms / 1000);
+    if (share > threshold) busy.push({ pid, name, share });
+  }
+  return busy.sort((a, b) => b.share - a.share);
+}
+
 /** Resident memory of a process in bytes. */
 export function rssOf(pid: number): number {
   const status = Deno.readTextFileSync(`/proc/${pid}/status`);
