@@ -140,6 +140,7 @@ function install(server: Server): Production {
   config.onChange("latency-monitor-threshold", (v) => latencyThreshold = v as number);
   config.onChange("maxmemory", (v) => maxmemory = v as number);
   let lastDirty = server.dirty;
+  let lastOutsideWrites = keyspace.outsideWrites;
 
   server.commandObservers.push((c, argv, name, micros, spec) => {
     // RESET leaves monitor mode before its own line is fed, as in Redis.
@@ -176,8 +177,15 @@ function install(server: Server): Production {
     }
     if (server.dirty !== lastDirty) {
       lastDirty = server.dirty;
-      remeasureWrittenKeys(server, memory, c, argv, spec, maxmemory > 0);
+      // Without a memory limit only strings outside the slab are measured,
+      // and a command that stored, grew or moved none has nothing to measure:
+      // MSET of ten small values would look its ten keys up again for nothing.
+      const outsideWritten = keyspace.outsideWrites !== lastOutsideWrites;
+      if (maxmemory > 0 || outsideWritten) {
+        remeasureWrittenKeys(server, memory, c, argv, spec, maxmemory > 0);
+      }
     }
+    lastOutsideWrites = keyspace.outsideWrites;
   });
 
   server.admissionChecks.push((c, spec) => {

@@ -125,6 +125,13 @@ export interface StoreEnv {
   expiryPaused: boolean;
   /** Told about entries leaving the store (memory accounting), or null. */
   readonly storeObserver: StoreObserver | null;
+  /**
+   * Counts the times a value outside the slab (a JS object: a long string or
+   * a collection) was stored, replaced, grown in place or moved to another
+   * entry. Memory accounting re-measures the keys a command wrote only when
+   * it changed: strings that fit the slab are counted in the slab itself.
+   */
+  outsideWrites: number;
   /** An LFU `maxmemory-policy` is active: accesses update the LFU counter. */
   lfuPolicy?: boolean;
   /** `lfu-log-factor` (default 10). */
@@ -653,6 +660,7 @@ export class Database {
     } else {
       this.bytes[(id << 5) + KIND_BYTE] = KIND_LIVE | TYPE_STRING | form;
       this.objects[id] = value.slice();
+      this.env.outsideWrites++;
     }
   }
 
@@ -687,6 +695,7 @@ export class Database {
     }
     this.bytes[(id << 5) + KIND_BYTE] = KIND_LIVE | type;
     this.objects[id] = value;
+    this.env.outsideWrites++;
     if (created) this.env.onCreated?.(this, key);
     return id;
   }
@@ -731,6 +740,7 @@ export class Database {
     }
     this.bytes[(id << 5) + KIND_BYTE] = KIND_LIVE | TYPE_STRING | KIND_RAW;
     this.objects[id] = value;
+    this.env.outsideWrites++;
     return value;
   }
 
@@ -746,6 +756,7 @@ export class Database {
   /** Replaces the object of a collection entry. */
   replaceObject(id: number, value: unknown): void {
     this.objects[id] = value;
+    this.env.outsideWrites++;
   }
 
   /** Deletes a key (lazily expiring it first). Returns true when it existed. */
@@ -876,6 +887,7 @@ export class Database {
     }
     target.bytes[(nid << 5) + KIND_BYTE] = kind;
     target.objects[nid] = object;
+    if (object !== undefined) target.env.outsideWrites++;
     target.uints[(nid << 3) + ACCESS] = access;
     target.bytes[(nid << 5) + LFU_BYTE] = lfu;
     if (exactExpire !== undefined) target.setExpireExact(nid, exactExpire);

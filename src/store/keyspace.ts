@@ -24,6 +24,8 @@ export class Keyspace implements StoreEnv {
   /** False after `DEBUG SET-ACTIVE-EXPIRE 0`: only lazy expiry then. */
   activeExpireEnabled = true;
   storeObserver: StoreObserver | null = null;
+  /** See {@link StoreEnv.outsideWrites}. */
+  outsideWrites = 0;
   /** An LFU `maxmemory-policy` is active (see {@link StoreEnv.lfuPolicy}). */
   lfuPolicy = false;
   /** `lfu-log-factor`. */

@@ -136,3 +136,63 @@ Deno.test("memory accounting: a big string overwritten by a collection stops cou
   }
   assertEquals(checked, 20);
 });
+
+Deno.test("memory accounting: without a memory limit, every way of writing a long string counts", async () => {
+  const rift = await startServer({ captureLogs: true, config: { databases: 4 } });
+  const server = rift.server;
+  const c = server.createClient(null);
+  const run = (...args: (string | Uint8Array)[]): Uint8Array => {
+    server.execute(c, args.map((a) => typeof a === "string" ? utf8(a) : a));
+    const chunk = c.out.take();
+    const reply = chunk.slice();
+    c.out.release(chunk);
+    assertTrue(reply[0] !== 45, /* - */ `${args.join(" ")}: ${new TextDecoder().decode(reply)}`);
+    return reply;
+  };
+  const { memory } = production(server);
+  const long = "x".repeat(5000);
+  let checked = 0;
+  try {
+    const steps: (() => unknown)[] = [
+      () => run("SET", "a", long),
+      () => run("APPEND", "a", long),
+      () => run("SETRANGE", "a", "20000", "y"),
+      () => run("SETBIT", "a", "300000", "1"),
+      () => run("BITFIELD", "a", "SET", "u8", "4000000", "255"),
+      () => run("SET", "small", "abc"),
+      () => run("APPEND", "small", long),
+      () => run("SETRANGE", "tiny", "0", "z"),
+      () => run("SETRANGE", "tiny", "9000", "z"),
+      () => run("RENAME", "a", "b"),
+      () => run("MOVE", "b", "1"),
+      () => run("COPY", "small", "c"),
+      () => run("COPY", "small", "d", "DB", "2"),
+      () => run("SET", "e", long, "GET"),
+      () => run("GETSET", "e", long + long),
+      () => run("SETEX", "f", "100", long),
+      () => run("MSET", "g", long, "h", "short"),
+      () => run("MSETNX", "i", long, "j", long),
+      () => run("BITOP", "OR", "k", "small", "c"),
+      () => {
+        const dump = run("DUMP", "small");
+        // $<length>\r\n<payload>\r\n
+        const header = dump.indexOf(13);
+        const payload = dump.subarray(header + 2, dump.length - 2);
+        return run("RESTORE", "l", "0", payload);
+      },
+      () => run("SET", "a", "short again"),
+      () => run("GETDEL", "c"),
+      () => run("SWAPDB", "0", "1"),
+      () => run("FLUSHDB"),
+    ];
+    for (const [i, step] of steps.entries()) {
+      step();
+      assertEquals(memory.externalBytes, measuredStrings(server), `after step ${i}`);
+      checked++;
+    }
+    assertTrue(memory.externalBytes > 10_000, "long strings remain in other databases");
+  } finally {
+    await rift.close();
+  }
+  assertEquals(checked, 24);
+});
