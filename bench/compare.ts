@@ -12,8 +12,8 @@
  * - the machine, the commit and the load average before and after are
  *   recorded with the numbers;
  * - it refuses to start while another process uses more than 10% of a core
- *   (`--allow-busy` runs anyway and records which), and records what else
- *   used the CPU at the end.
+ *   (`--allow-busy` runs anyway and records which), and names the tests
+ *   during which another process did, and what used the CPU at the end.
  *
  * The memory part loads the same data into both (1,000,000 small string keys,
  * then 100 collections of 100,000 elements) and compares resident memory
@@ -32,10 +32,12 @@ import { parseArgs } from "node:util";
 import { renderChart } from "./chart.ts";
 import { RespClient } from "../tests/helpers/client.ts";
 import {
+  busyBetween,
   type BusyProcess,
   busyProcesses,
   command,
   cpuMicrosOf,
+  cpuSnapshot,
   describeCommit,
   describeMachine,
   loadAverage,
@@ -124,6 +126,8 @@ export interface Row {
   ratio: number;
   /** Set when the test could not run (e.g. a command Rift lacks). */
   error?: string;
+  /** Other processes that used the CPU while the test ran (absent when none, and in older results). */
+  busy?: BusyProcess[];
 }
 
 /** Resident memory comparison. */
@@ -234,6 +238,7 @@ async function compareTest(
 ): Promise<Row> {
   const riftRuns: Run[] = [];
   const redisRuns: Run[] = [];
+  const cpuBefore = cpuSnapshot();
   try {
     for (let rep = 0; rep < reps; rep++) {
       const order = (firstRound + rep) % 2 === 0 ? [rift, redis] : [redis, rift];
@@ -255,7 +260,15 @@ async function compareTest(
   }
   const r = summarize(riftRuns);
   const s = summarize(redisRuns);
-  return { test, pipeline, requests, rift: r, redis: s, ratio: r.rps / s.rps };
+  const row: Row = { test, pipeline, requests, rift: r, redis: s, ratio: r.rps / s.rps };
+  const busy = busyBetween(cpuBefore, cpuSnapshot(), [rift.pid, redis.pid]);
+  if (busy.length > 0) {
+    row.busy = busy;
+    console.error(
+      `While ${test} -P ${pipeline} ran, other processes used the CPU: ${describeBusy(busy)}`,
+    );
+  }
+  return row;
 }
 
 function fmtRate(n: number): string {
@@ -345,6 +358,16 @@ function describeBusy(busy: BusyProcess[]): string {
   return busy.map((p) => `${p.name} (pid ${p.pid}) ${(p.share * 100).toFixed(0)}%`).join(", ");
 }
 
+/** A paragraph naming the tests during which other processes used the CPU, if any. */
+function busyRows(rows: Row[]): string[] {
+  const noted = rows.filter((row) => row.busy !== undefined && row.busy.length > 0);
+  if (noted.length === 0) return [];
+  const tests = noted.map((row) =>
+    `${row.test.toUpperCase()} -P ${row.pipeline} (${describeBusy(row.busy!)})`
+  );
+  return [`Other processes used the CPU during: ${tests.join("; ")}.`, ""];
+}
+
 /** What else used the CPU around the run, for results that recorded it. */
 function busyLine(result: Result): string {
   if (result.busyBefore === undefined) return "";
@@ -366,6 +389,7 @@ export function renderReport(result: Result): string {
     "",
     renderTable(result.rows),
     "",
+    ...busyRows(result.rows),
     m
       ? [
         "| Memory (RSS after MEMORY PURGE) | Rift | Redis | Ratio |",

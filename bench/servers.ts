@@ -114,8 +114,14 @@ export interface BusyProcess {
   share: number;
 }
 
-/** CPU ticks (user + system) of every process, by pid, and their names. */
-function cpuTicksByProcess(): Map<number, { name: string; ticks: number }> {
+/** CPU ticks (user + system) of every process at one moment, by pid, with names. */
+export interface CpuSnapshot {
+  at: number;
+  ticks: Map<number, { name: string; ticks: number }>;
+}
+
+/** Reads every process's CPU time from /proc. */
+export function cpuSnapshot(): CpuSnapshot {
   const ticks = new Map<number, { name: string; ticks: number }>();
   for (const entry of Deno.readDirSync("/proc")) {
     const pid = Number(entry.name);
@@ -129,26 +135,40 @@ function cpuTicksByProcess(): Map<number, { name: string; ticks: number }> {
       // The process ended while we looked.
     }
   }
-  return ticks;
+  return { at: performance.now(), ticks };
+}
+
+/**
+ * Processes, other than this one and `exclude`, that used more than
+ * `threshold` of a core between two snapshots. Only processes alive at the
+ * second snapshot are seen (a redis-benchmark run that has ended is not).
+ */
+export function busyBetween(
+  before: CpuSnapshot,
+  after: CpuSnapshot,
+  exclude: readonly number[] = [],
+  threshold = 0.1,
+): BusyProcess[] {
+  const seconds = (after.at - before.at) / 1000;
+  const busy: BusyProcess[] = [];
+  for (const [pid, { name, ticks }] of after.ticks) {
+    if (pid === Deno.pid || exclude.includes(pid)) continue;
+    const share = (ticks - (before.ticks.get(pid)?.ticks ?? 0)) / CLOCK_TICKS_PER_SECOND / seconds;
+    if (share > threshold) busy.push({ pid, name, share });
+  }
+  return busy.sort((a, b) => b.share - a.share);
 }
 
 /**
  * Processes other than this one that used more than `threshold` of a core
  * during `ms` milliseconds. A benchmark that shares two cores with a busy
  * process measures that process: a stray client left spinning at 100% once
- * made both servers look 30-70% slower for a whole day of runs.
+ * cut both servers' throughput by 30-60% for 40 minutes of runs.
  */
 export async function busyProcesses(ms = 1000, threshold = 0.1): Promise<BusyProcess[]> {
-  const before = cpuTicksByProcess();
+  const before = cpuSnapshot();
   await new Promise((resolve) => setTimeout(resolve, ms));
-  const after = cpuTicksByProcess();
-  const busy: BusyProcess[] = [];
-  for (const [pid, { name, ticks }] of after) {
-    if (pid === Deno.pid) continue;
-    const share = (ticks - (before.get(pid)?.ticks ?? 0)) / CLOCK_TICKS_PER_SECOND / (ms / 1000);
-    if (share > threshold) busy.push({ pid, name, share });
-  }
-  return busy.sort((a, b) => b.share - a.share);
+  return busyBetween(before, cpuSnapshot(), [], threshold);
 }
 
 /** Resident memory of a process in bytes. */

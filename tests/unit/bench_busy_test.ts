@@ -4,7 +4,7 @@
  */
 
 import { assertEquals, assertMatch, assertTrue } from "../helpers/assert.ts";
-import { busyProcesses } from "../../bench/servers.ts";
+import { busyBetween, busyProcesses, cpuSnapshot } from "../../bench/servers.ts";
 import { renderReport, type Result } from "../../bench/compare.ts";
 
 Deno.test({
@@ -25,6 +25,12 @@ Deno.test({
       // Other test files share the cores: a spinner still gets far more than this.
       assertTrue(found.share > 0.2, `share ${found.share}`);
       assertTrue(busy.every((p) => p.pid !== Deno.pid), "listed itself");
+      // The servers a test measures are excluded by pid.
+      const before = cpuSnapshot();
+      await new Promise((r) => setTimeout(r, 300));
+      const after = cpuSnapshot();
+      assertTrue(busyBetween(before, after).some((p) => p.pid === spinner.pid), "not seen");
+      assertTrue(busyBetween(before, after, [spinner.pid]).every((p) => p.pid !== spinner.pid));
     } finally {
       spinner.kill("SIGKILL");
       await spinner.status;
@@ -45,6 +51,22 @@ Deno.test("bench: the report names other busy processes, and none when there wer
     rows: [],
     memory: null,
   };
+  const row = {
+    test: "set",
+    pipeline: 16,
+    requests: 1,
+    rift: { rps: 2, p50: 0.1, p99: 0.2, cpuPerRequest: 1, runs: [] },
+    redis: { rps: 2, p50: 0.1, p99: 0.2, cpuPerRequest: 1, runs: [] },
+    ratio: 1,
+  };
+  assertMatch(
+    renderReport({
+      ...result,
+      rows: [row, { ...row, test: "get", busy: [{ pid: 7, name: "yes", share: 0.5 }] }],
+    }),
+    /Other processes used the CPU during: GET -P 16 \(yes \(pid 7\) 50%\)\./,
+  );
+  assertEquals(renderReport({ ...result, rows: [row] }).includes("used the CPU during"), false);
   assertMatch(
     renderReport(result),
     /Other processes over 10% of a core before: none, after: redis-benchmark \(pid 42\) 100%\./,
