@@ -26,7 +26,7 @@
 
 /** Where the tree reads element keys: the score and the member of each slot. */
 export interface SlotKeys {
-  /** Score of each slot. */
+  /** Score of each slot ({@link OrderTree.rescore} writes it too). */
   readonly scores: Float64Array;
   /** Member (latin1 string) of each slot; undefined for free slots. */
   readonly members: (string | undefined)[];
@@ -283,11 +283,49 @@ export class OrderTree {
   removeSlot(slot: number): boolean {
     const rank = this.seek(slot);
     if (rank < 0) return false;
+    this.removeFound(rank);
+    return true;
+  }
+
+  /**
+   * Gives a slot in the tree a new score, and writes it to the slot table.
+   * As Redis's `zslUpdateScore` does, an element whose neighbours still
+   * bracket its new key keeps its place and only the score changes (a
+   * leaderboard's small increments); otherwise it is removed, through the
+   * descent that found it, and inserted again. Only neighbours inside the
+   * same leaf are looked at: a leaf's first and last keys bound the
+   * separators above it, so they must not move in place.
+   */
+  rescore(slot: number, score: number): void {
+    const rank = this.seek(slot);
+    if (rank < 0) throw new Error(`rescore: slot ${slot} is not in the tree`);
+    const leaf = this.foundLeaf;
+    const p = this.foundIndex;
+    const scores = this.keys.scores;
+    if (p > 0 && p < leaf.n - 1) {
+      const m = this.keys.members[slot] as string;
+      // Members are unique, so the next key cannot equal the new one.
+      if (
+        this.slotBefore(leaf.slots[p - 1], score, m) &&
+        !this.slotBefore(leaf.slots[p + 1], score, m)
+      ) {
+        scores[slot] = score;
+        leaf.scores[p] = score;
+        return;
+      }
+    }
+    this.removeFound(rank);
+    scores[slot] = score;
+    this.insert(slot);
+  }
+
+  /** Removes the slot {@link seek} just found at `rank`. */
+  private removeFound(rank: number): void {
     const leaf = this.foundLeaf;
     const p = this.foundIndex;
     if (this.height > 0 && leaf.n <= LEAF_MIN) {
       this.removeRange(rank, rank);
-      return true;
+      return;
     }
     leaf.slots.copyWithin(p, p + 1, leaf.n);
     leaf.scores.copyWithin(p, p + 1, leaf.n);
@@ -298,7 +336,6 @@ export class OrderTree {
       inner.size--;
     }
     this.count--;
-    return true;
   }
 
   /** Finds the leaf and index holding `rank` (0 <= rank < size). */

@@ -259,10 +259,7 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
   }
 
   update(member: string, score: number): void {
-    const slot = this.find(member);
-    this.tree.removeSlot(slot);
-    this.scores[slot] = score;
-    this.tree.insert(slot);
+    this.tree.rescore(this.find(member), score);
   }
 
   remove(member: string): boolean {

@@ -104,6 +104,26 @@ class TreeHarness {
     this.free.push(slot);
   }
 
+  /**
+   * Gives the element at model position `i` a new score; returns true when
+   * its rank stayed the same.
+   */
+  rescore(i: number, score: number): boolean {
+    const slot = this.model[i];
+    this.tree.rescore(slot, score);
+    assertEquals(this.keys.scores[slot], score, "the table holds the new score");
+    this.model.splice(i, 1);
+    let lo = 0;
+    let hi = this.model.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.compare(this.model[mid], slot) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    this.model.splice(lo, 0, slot);
+    return lo === i;
+  }
+
   check(rnd: () => number): void {
     this.tree.verify();
     assertEquals(this.tree.size, this.model.length);
@@ -176,6 +196,46 @@ Deno.test("order tree: random inserts and removals match a sorted-array model", 
   assertTrue(maxSize > 128 * 64 * 2, `the tree grew tall enough (${maxSize})`);
   assertTrue(inserts > 20000 && removals > 5000 && keyRemovals > 5000 && rangeRemovals > 1000);
   assertEquals(checks, 40);
+});
+
+Deno.test("order tree: rescoring keeps the order, whether an element stays or moves", () => {
+  const rnd = prng(20261126);
+  const h = new TreeHarness();
+  // Three levels (more than 128 * 64 elements), with ties broken by member.
+  for (let i = 0; i < 20000; i++) h.insert(randomMember(rnd, 10), Math.floor(rnd() * 5000));
+  let stayed = 0, moved = 0, ties = 0, checks = 0;
+  for (let round = 0; round < 30000; round++) {
+    const n = h.model.length;
+    const i = Math.floor(rnd() * n);
+    const slot = h.model[i];
+    const current = h.keys.scores[slot];
+    const r = rnd();
+    let score: number;
+    if (r < 0.4) {
+      // A small step: usually between the neighbours, as a leaderboard's increments are.
+      const lo = i > 0 ? h.keys.scores[h.model[i - 1]] : current - 1;
+      const hi = i < n - 1 ? h.keys.scores[h.model[i + 1]] : current + 1;
+      score = lo + (hi - lo) * rnd();
+    } else if (r < 0.6) {
+      // Equal to a neighbour's score: the member decides.
+      const j = Math.min(n - 1, Math.max(0, i + (rnd() < 0.5 ? -1 : 1)));
+      score = h.keys.scores[h.model[j]];
+      ties++;
+    } else if (r < 0.65) {
+      score = current; // unchanged
+    } else {
+      score = Math.floor(rnd() * 5000) + rnd();
+    }
+    if (h.rescore(i, score)) stayed++;
+    else moved++;
+    if (round % 2000 === 0) {
+      h.check(rnd);
+      checks++;
+    }
+  }
+  h.check(rnd);
+  assertEquals(checks, 15);
+  assertTrue(stayed > 10000 && moved > 10000 && ties > 4000, `${stayed} ${moved} ${ties}`);
 });
 
 Deno.test("order tree: members compare as bytes, duplicate scores order by member", () => {
