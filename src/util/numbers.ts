@@ -151,6 +151,9 @@ export function formatDouble(d: number): string {
   if (d === -Infinity) return "-inf";
   if (Number.isNaN(d)) return "nan";
   if (d === 0) return Object.is(d, -0) ? "-0" : "0";
+  // An integer below 2^53 has at most 16 digits, so `%.17g` prints it
+  // whole, as String does; scores are very often integers.
+  if (Number.isInteger(d) && d < 9007199254740992 && d > -9007199254740992) return String(d);
   return formatG(d, 17);
 }
 

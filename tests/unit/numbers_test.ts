@@ -48,9 +48,18 @@ Deno.test("formatDouble matches C's printf(\"%.17g\") (Python's % formatting) on
   let seed = 7;
   const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const view = new DataView(new ArrayBuffer(8));
-  const values: number[] = [];
-  while (values.length < 30_000) {
-    const kind = values.length % 3;
+  // Integers around the 2^53 edge of formatDouble's integer fast path.
+  const values: number[] = [
+    2 ** 53 - 1,
+    2 ** 53,
+    2 ** 53 + 2,
+    1e16,
+    1e17,
+    -(2 ** 53 - 1),
+    -(2 ** 53),
+  ];
+  while (values.length < 40_000) {
+    const kind = values.length % 4;
     let d: number;
     if (kind === 0) {
       // Any bit pattern: every exponent, denormals included.
@@ -59,6 +68,9 @@ Deno.test("formatDouble matches C's printf(\"%.17g\") (Python's % formatting) on
       d = view.getFloat64(0);
     } else if (kind === 1) {
       d = (next() - 0.5) * Math.pow(10, Math.floor(next() * 60) - 30);
+    } else if (kind === 3) {
+      // Integers of 1 to 20 digits: scores are often whole numbers.
+      d = Math.round((next() - 0.5) * Math.pow(10, 1 + Math.floor(next() * 20)));
     } else {
       // Quarters near 2^51..2^53: exact ties at the 17th significant digit.
       d = (Math.floor(next() * 2 ** 22) * 2 ** 29 + Math.floor(next() * 4) / 4) *
