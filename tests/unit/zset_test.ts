@@ -69,6 +69,12 @@ class TreeHarness {
     this.keys.members[slot] = member;
     this.keys.scores[slot] = score;
     this.tree.insert(slot);
+    this.placeInModel(slot);
+    return true;
+  }
+
+  /** Puts a slot at its ordered position in the model; returns that position. */
+  private placeInModel(slot: number): number {
     let lo = 0;
     let hi = this.model.length;
     while (lo < hi) {
@@ -77,7 +83,7 @@ class TreeHarness {
       else hi = mid;
     }
     this.model.splice(lo, 0, slot);
-    return true;
+    return lo;
   }
 
   removeRange(first: number, last: number): void {
@@ -113,15 +119,7 @@ class TreeHarness {
     this.tree.rescore(slot, score);
     assertEquals(this.keys.scores[slot], score, "the table holds the new score");
     this.model.splice(i, 1);
-    let lo = 0;
-    let hi = this.model.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.compare(this.model[mid], slot) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    this.model.splice(lo, 0, slot);
-    return lo === i;
+    return this.placeInModel(slot) === i;
   }
 
   check(rnd: () => number): void {
