@@ -151,9 +151,21 @@ export function formatDouble(d: number): string {
   if (d === -Infinity) return "-inf";
   if (Number.isNaN(d)) return "nan";
   if (d === 0) return Object.is(d, -0) ? "-0" : "0";
-  // An integer below 2^53 has at most 16 digits, so `%.17g` prints it
-  // whole, as String does; scores are very often integers.
-  if (Number.isInteger(d) && d < 9007199254740992 && d > -9007199254740992) return String(d);
+  const magnitude = d < 0 ? -d : d;
+  if (magnitude >= 1e-4 && magnitude < 9007199254740992) {
+    // Where both print without an exponent, `%.17g` of a double whose exact
+    // decimal value has at most 17 digits is that value. Below 2^53 the
+    // shortest round-trip text String gives writes the integer part whole,
+    // so it is the exact value whenever the double has no more binary
+    // fraction digits than the text has decimal ones (no shorter text can
+    // equal the value, and an equal one is the closest): then scaling by
+    // 2^(its fraction digits) leaves an integer. This covers integer scores
+    // and ones like 1.5 or 1234567.25.
+    const shortest = String(d);
+    const dot = shortest.indexOf(".");
+    const fractionDigits = dot < 0 ? 0 : shortest.length - dot - 1;
+    if (Number.isInteger(d * 2 ** fractionDigits)) return shortest;
+  }
   return formatG(d, 17);
 }
 
@@ -180,34 +192,44 @@ export function doubleToString(d: number): string {
 export function formatG(d: number, precision: number): string {
   const negative = d < 0;
   const magnitude = negative ? -d : d;
+  // `toExponential(p - 1)` writes "D.DDD…e±X" with exactly p digits.
   const exponential = magnitude.toExponential(precision - 1);
-  let ePos = exponential.indexOf("e");
-  let digits = exponential.slice(0, ePos).replace(".", "");
-  let exp = Number(exponential.slice(ePos + 1));
-  if ((digits.charCodeAt(digits.length - 1) - 48) % 2 === 1) {
+  let ePos = precision === 1 ? 1 : precision + 1;
+  let digits = precision === 1 ? exponential[0] : exponential[0] + exponential.slice(2, ePos);
+  let exp = exponentOf(exponential, ePos);
+  if ((digits.charCodeAt(precision - 1) - 48) % 2 === 1) {
     const longer = magnitude.toExponential(precision);
     ePos = longer.indexOf("e");
     const more = longer.slice(0, ePos).replace(".", "");
-    const longerExp = Number(longer.slice(ePos + 1));
+    const longerExp = exponentOf(longer, ePos);
     if (more.endsWith("5") && isExactly(magnitude, more, longerExp)) {
       digits = more.slice(0, precision); // the even neighbour: round the tie down
       exp = longerExp;
     }
   }
+  // Significant digits without trailing zeros (the first digit is never 0).
+  let end = digits.length;
+  while (end > 1 && digits.charCodeAt(end - 1) === 48) end--;
   let out: string;
   if (exp < -4 || exp >= precision) {
-    let mantissa = digits.length > 1 ? digits[0] + "." + digits.slice(1) : digits;
-    if (mantissa.includes(".")) mantissa = mantissa.replace(/0+$/, "").replace(/\.$/, "");
-    const absExp = Math.abs(exp);
-    out = mantissa + "e" + (exp < 0 ? "-" : "+") + (absExp < 10 ? "0" : "") + absExp;
+    const mantissa = end > 1 ? digits[0] + "." + digits.slice(1, end) : digits[0];
+    const absExp = exp < 0 ? -exp : exp;
+    out = mantissa + (exp < 0 ? "e-" : "e+") + (absExp < 10 ? "0" : "") + absExp;
   } else if (exp >= 0) {
-    const intPart = digits.slice(0, exp + 1);
-    const frac = digits.slice(exp + 1).replace(/0+$/, "");
-    out = frac.length > 0 ? intPart + "." + frac : intPart;
+    out = end > exp + 1
+      ? digits.slice(0, exp + 1) + "." + digits.slice(exp + 1, end)
+      : digits.slice(0, exp + 1);
   } else {
-    out = "0." + ("0".repeat(-exp - 1) + digits).replace(/0+$/, "");
+    out = "0." + "0".repeat(-exp - 1) + digits.slice(0, end);
   }
   return negative ? "-" + out : out;
+}
+
+/** The exponent after the "e" at `ePos` of a `toExponential` result. */
+function exponentOf(text: string, ePos: number): number {
+  let value = 0;
+  for (let i = ePos + 2; i < text.length; i++) value = value * 10 + text.charCodeAt(i) - 48;
+  return text.charCodeAt(ePos + 1) === 45 /* - */ ? -value : value;
 }
 
 /** True when the positive double `d` equals `digits` (d.ddd…) × 10^`exp` exactly. */

@@ -58,8 +58,8 @@ Deno.test("formatDouble matches C's printf(\"%.17g\") (Python's % formatting) on
     -(2 ** 53 - 1),
     -(2 ** 53),
   ];
-  while (values.length < 40_000) {
-    const kind = values.length % 4;
+  while (values.length < 50_000) {
+    const kind = values.length % 5;
     let d: number;
     if (kind === 0) {
       // Any bit pattern: every exponent, denormals included.
@@ -68,6 +68,11 @@ Deno.test("formatDouble matches C's printf(\"%.17g\") (Python's % formatting) on
       d = view.getFloat64(0);
     } else if (kind === 1) {
       d = (next() - 0.5) * Math.pow(10, Math.floor(next() * 60) - 30);
+    } else if (kind === 4) {
+      // Short binary fractions (1.5, 0.375, 2^-14...): numerators of 1 to 20 bits over 2^0..2^29,
+      // so that many have a short exact value, some of them below 1e-4.
+      const numerator = Math.floor(next() * 2 ** (1 + Math.floor(next() * 20)));
+      d = (numerator / 2 ** Math.floor(next() * 30)) * (next() < 0.5 ? -1 : 1);
     } else if (kind === 3) {
       // Integers of 1 to 20 digits: scores are often whole numbers.
       d = Math.round((next() - 0.5) * Math.pow(10, 1 + Math.floor(next() * 20)));
