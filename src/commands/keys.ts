@@ -18,7 +18,6 @@ import { type Database, TYPE_NAMES, TYPE_STRING } from "../store/database.ts";
 import { copiedStringForm, stringEncoding, stringRefcount } from "../store/string_encoding.ts";
 import { NOTIFY_GENERIC, NOTIFY_KEY_MISS } from "../server/notify_flags.ts";
 import { bytesEqual, isKeyword, latin1, lowerAscii, utf8 } from "../util/bytes.ts";
-import { globMatch } from "../util/glob.ts";
 import { parseBigInteger, parseInteger } from "../util/numbers.ts";
 import { command, type CommandFlag, type CommandSpec } from "./spec.ts";
 import { helpReply, NO_SUCH_KEY, NOT_INTEGER, scanCursorArg, SYNTAX_ERROR } from "./util.ts";
@@ -250,7 +249,7 @@ function keys(c: Client, argv: Uint8Array[]): void {
   const checkExpiry = !c.server.keyspace.expiryPaused;
   const found: number[] = [];
   db.forEach((id) => {
-    if (!all && !globMatch(pattern, db.keyView(id))) return;
+    if (!all && !db.keyMatches(id, pattern)) return;
     // Like Redis, KEYS hides expired keys without deleting them.
     if (checkExpiry && db.isExpired(id)) return;
     found.push(id);
@@ -293,8 +292,7 @@ function scan(c: Client, argv: Uint8Array[]): void {
   const db = c.db;
   const sampled: Uint8Array[] = [];
   const next = db.scan(cursor, count, (id) => {
-    const key = db.keyView(id);
-    if (pattern === null || globMatch(pattern, key)) sampled.push(key.slice());
+    if (pattern === null || db.keyMatches(id, pattern)) sampled.push(db.keyCopy(id));
   });
   // Filters that may delete expired keys run after the walk, as in Redis:
   // TYPE looks the key up (a hit or miss), then expired keys are dropped.

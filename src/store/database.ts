@@ -17,6 +17,7 @@
  */
 
 import { hashBytes } from "../util/bytes.ts";
+import { globMatchRange } from "../util/glob.ts";
 import { nextCursor } from "./scan_cursor.ts";
 import { Slab } from "./slab.ts";
 import { LFU_INIT_VAL, lfuDecay, lfuLogIncrement } from "./lfu.ts";
@@ -502,6 +503,12 @@ export class Database {
   keyView(id: number): Uint8Array {
     const page = this.decode(id);
     return page.subarray(this.recKeyOff, this.recKeyOff + this.recKeyLen);
+  }
+
+  /** True when the key of entry `id` matches a glob pattern, matched where it is stored. */
+  keyMatches(id: number, pattern: Uint8Array): boolean {
+    const page = this.decode(id);
+    return globMatchRange(pattern, page, this.recKeyOff, this.recKeyOff + this.recKeyLen);
   }
 
   /** A copy of the key bytes. */

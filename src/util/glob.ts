@@ -27,14 +27,28 @@ function fold(b: number, nocase: boolean): number {
  * patterns such as `a*a*a*a*b`.
  */
 export function globMatch(pattern: Uint8Array, subject: Uint8Array, nocase = false): boolean {
+  return globMatchRange(pattern, subject, 0, subject.length, nocase);
+}
+
+/**
+ * {@link globMatch} of the bytes `subject[from, to)`, so a key can be
+ * matched where it is stored without making a view of it (KEYS visits
+ * every key).
+ */
+export function globMatchRange(
+  pattern: Uint8Array,
+  subject: Uint8Array,
+  from: number,
+  to: number,
+  nocase = false,
+): boolean {
   const plen = pattern.length;
-  const slen = subject.length;
-  if (slen === 0) return plen === 0;
+  if (to === from) return plen === 0;
   let p = 0;
-  let s = 0;
+  let s = from;
   let starP = -1;
   let starS = 0;
-  while (s < slen) {
+  while (s < to) {
     if (p < plen) {
       const c = pattern[p];
       if (c === 42 /* * */) {
