@@ -138,14 +138,6 @@ function scoreBits(score: number): [hi: number, lo: number] {
   return [Number(bits >> 32n), Number(bits & 0xffffffffn)];
 }
 
-/** Splits a score back into a full-precision cell (32 bits per coordinate, like Redis). */
-export function scoreCell(score: number): GeoCell {
-  const [hi, lo] = scoreBits(score);
-  const lat = compact16(lo) + compact16(hi) * 65536;
-  const lon = compact16(lo >>> 1) + compact16(hi >>> 1) * 65536;
-  return { lat, lon, step: STEP_MAX };
-}
-
 /** The bounds of a cell over the stored ranges. */
 export function cellArea(cell: GeoCell): GeoArea {
   const cells = 2 ** cell.step;
@@ -165,9 +157,29 @@ export function cellArea(cell: GeoCell): GeoArea {
  * valid ranges. Writes [longitude, latitude] into `out`.
  */
 export function decodeScore(score: number, out: Float64Array | number[]): void {
-  const area = cellArea(scoreCell(score));
-  let lon = (area.lonMin + area.lonMax) / 2;
-  let lat = (area.latMin + area.latMax) / 2;
+  // The score's full-precision cell (32 bits per coordinate, like Redis)
+  // and its bounds, with cellArea's arithmetic but no objects: a search
+  // decodes every candidate, and those objects were a fifth of its time.
+  let hi: number;
+  let lo: number;
+  if (score >= 0 && score < 9007199254740992) {
+    const t = Math.trunc(score);
+    hi = Math.floor(t / 4294967296);
+    lo = t - hi * 4294967296;
+  } else {
+    [hi, lo] = scoreBits(score);
+  }
+  const latIndex = compact16(lo) + compact16(hi) * 65536;
+  const lonIndex = compact16(lo >>> 1) + compact16(hi >>> 1) * 65536;
+  const cells = 2 ** STEP_MAX;
+  const latScale = LAT_MAX - LAT_MIN;
+  const lonScale = LONG_MAX - LONG_MIN;
+  const latMin = LAT_MIN + (latIndex * 1.0 / cells) * latScale;
+  const latMax = LAT_MIN + (((latIndex + 1) % 4294967296) * 1.0 / cells) * latScale;
+  const lonMin = LONG_MIN + (lonIndex * 1.0 / cells) * lonScale;
+  const lonMax = LONG_MIN + (((lonIndex + 1) % 4294967296) * 1.0 / cells) * lonScale;
+  let lon = (lonMin + lonMax) / 2;
+  let lat = (latMin + latMax) / 2;
   if (lon > LONG_MAX) lon = LONG_MAX;
   if (lon < LONG_MIN) lon = LONG_MIN;
   if (lat > LAT_MAX) lat = LAT_MAX;
@@ -193,6 +205,10 @@ export function geohashString(lon: number, lat: number): string {
   return out + "0";
 }
 
+/** The latitude (radians) whose cosine {@link geoDistance} remembers, and that cosine. */
+let cosineOf = NaN;
+let cosine = 1;
+
 /** Degrees to radians, as Redis's `deg_rad`. */
 function rad(deg: number): number {
   return deg * DEG_TO_RAD;
@@ -216,7 +232,13 @@ export function geoDistance(lon1: number, lat1: number, lon2: number, lat2: numb
   const lat1r = rad(lat1);
   const lat2r = rad(lat2);
   const u = Math.sin((lat2r - lat1r) / 2);
-  const a = u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v;
+  // A search measures every candidate from the same centre: its cosine is
+  // remembered (the same value Math.cos gives, so results do not change).
+  if (lat1r !== cosineOf) {
+    cosineOf = lat1r;
+    cosine = Math.cos(lat1r);
+  }
+  const a = u * u + cosine * Math.cos(lat2r) * v * v;
   return 2.0 * EARTH_RADIUS * Math.asin(Math.sqrt(a));
 }
 
