@@ -44,12 +44,6 @@ const ALLOWED_IN_MULTI_ON_OOM = new Set(["exec", "discard", "quit", "reset"]);
 /** The V8 heap is sampled every cron tick; the RSS (a costlier call) every this many. */
 const RSS_SAMPLE_EVERY = 10;
 
-/**
- * Command groups whose commands leave only collections (or nothing) under
- * the keys they write; a string they replace is dropped by the store.
- */
-const COLLECTION_GROUPS = new Set(["list", "hash", "set", "sorted-set", "geo"]);
-
 /** Production state of one server. */
 export interface Production {
   readonly slowlog: SlowLog;
@@ -177,9 +171,10 @@ function install(server: Server): Production {
     }
     if (server.dirty !== lastDirty) {
       lastDirty = server.dirty;
-      // Without a memory limit only strings outside the slab are measured,
-      // and a command that stored, grew or moved none has nothing to measure:
-      // MSET of ten small values would look its ten keys up again for nothing.
+      // Without a memory limit only strings outside the slab are measured
+      // (StoreEnv.outsideWrites), and a command that stored, grew or moved
+      // none has nothing to measure: no list push, set add or MSET of small
+      // values looks its keys up again.
       const outsideWritten = keyspace.outsideWrites !== lastOutsideWrites;
       if (maxmemory > 0 || outsideWritten) {
         remeasureWrittenKeys(server, memory, c, argv, spec, maxmemory > 0);
@@ -267,9 +262,6 @@ function remeasureWrittenKeys(
   spec: CommandSpec,
   withCollections: boolean,
 ): void {
-  // Without a memory limit only strings are measured (MemoryAccountant.remeasureKey):
-  // a list push or a set add has nothing to look up.
-  if (!withCollections && COLLECTION_GROUPS.has(spec.group)) return;
   const db = c.db;
   if (!spec.movableKeys) {
     // Fixed key positions: walk them without building an array (the common case).

@@ -127,10 +127,11 @@ export interface StoreEnv {
   /** Told about entries leaving the store (memory accounting), or null. */
   readonly storeObserver: StoreObserver | null;
   /**
-   * Counts the times a value outside the slab (a JS object: a long string or
-   * a collection) was stored, replaced, grown in place or moved to another
-   * entry. Memory accounting re-measures the keys a command wrote only when
-   * it changed: strings that fit the slab are counted in the slab itself.
+   * Counts the times a string value outside the slab (too long for it) was
+   * stored, grown in place or moved to another entry. Without a memory
+   * limit, memory accounting measures only such strings, so it re-measures
+   * the keys a command wrote only when this changed: strings that fit the
+   * slab are counted in the slab itself.
    */
   outsideWrites: number;
   /** An LFU `maxmemory-policy` is active: accesses update the LFU counter. */
@@ -702,7 +703,6 @@ export class Database {
     }
     this.bytes[(id << 5) + KIND_BYTE] = KIND_LIVE | type;
     this.objects[id] = value;
-    this.env.outsideWrites++;
     if (created) this.env.onCreated?.(this, key);
     return id;
   }
@@ -763,7 +763,6 @@ export class Database {
   /** Replaces the object of a collection entry. */
   replaceObject(id: number, value: unknown): void {
     this.objects[id] = value;
-    this.env.outsideWrites++;
   }
 
   /** Deletes a key (lazily expiring it first). Returns true when it existed. */
@@ -894,7 +893,7 @@ export class Database {
     }
     target.bytes[(nid << 5) + KIND_BYTE] = kind;
     target.objects[nid] = object;
-    if (object !== undefined) target.env.outsideWrites++;
+    if (object instanceof Uint8Array) target.env.outsideWrites++;
     target.uints[(nid << 3) + ACCESS] = access;
     target.bytes[(nid << 5) + LFU_BYTE] = lfu;
     if (exactExpire !== undefined) target.setExpireExact(nid, exactExpire);
