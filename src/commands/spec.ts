@@ -173,6 +173,9 @@ export interface CommandSpec extends Omit<CommandDecl, "keySpecs"> {
   readonly usage: string;
 }
 
+/** Every property of `T`, optional ones included (their values may still be undefined). */
+type AllFields<T> = { [K in keyof Required<T>]: T[K] };
+
 /**
  * Builds a spec from its declaration: parses the key specifications and
  * the syntax (throwing on a malformed declaration), derives the legacy key
@@ -191,8 +194,32 @@ export function command(decl: CommandDecl): CommandSpec {
     throw new Error(`${decl.name}: ${(e as Error).message}`);
   }
   const range = legacyKeyRange(keySpecs);
+  // Every spec gets every field, in one order, so all specs share one
+  // hidden class: the dispatcher reads `spec.handler`, `spec.flags` and the
+  // rest for every command, and with a shape per declaration (a spread
+  // keeps only the fields a declaration has) those reads go megamorphic
+  // as soon as a client mixes commands.
+  const fields: AllFields<Omit<CommandDecl, "keySpecs">> = {
+    name: rest.name,
+    arity: rest.arity,
+    flags: rest.flags,
+    keys: rest.keys,
+    group: rest.group,
+    since: rest.since,
+    summary: rest.summary,
+    complexity: rest.complexity,
+    docFlags: rest.docFlags,
+    deprecatedSince: rest.deprecatedSince,
+    replacedBy: rest.replacedBy,
+    history: rest.history,
+    tips: rest.tips,
+    syntax: rest.syntax,
+    aclCategories: rest.aclCategories,
+    handler: rest.handler,
+    subcommands: rest.subcommands,
+  };
   return {
-    ...rest,
+    ...fields,
     keySpecs,
     firstKey: range.firstKey,
     lastKey: range.lastKey,

@@ -199,6 +199,16 @@ Deno.test("syntax: every declared command parses and renders a usage line", () =
   assertTrue(n >= 180, `${n}`);
 });
 
+Deno.test("specs: every command and subcommand has the same properties in the same order", () => {
+  // One property list means one hidden class for all specs, so the
+  // dispatcher's reads of spec fields stay monomorphic across commands.
+  const specs = ALL_COMMANDS.flatMap((spec) => [spec, ...(spec.subcommands ?? [])]);
+  const shape = Object.keys(specs[0]).join(",");
+  for (const spec of specs) assertEquals(Object.keys(spec).join(","), shape, spec.name);
+  assertTrue(specs.length >= 240, `${specs.length}`);
+  assertTrue(shape.includes("handler") && shape.includes("subcommands"), shape);
+});
+
 // ------------------------------------------------------------ key specs
 
 Deno.test("key specs: notation, defaults and flag order", () => {
