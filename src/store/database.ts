@@ -206,6 +206,16 @@ export class Database {
   private floats = new Float64Array(0);
   /** Entries the table has room for. */
   private capacity = 0;
+  /**
+   * Per entry: its value when it lives outside the slab, else undefined.
+   * The array is packed (never holes) and only as long as the highest entry
+   * that ever held an object, so a database of small strings keeps it
+   * empty. Every access is in bounds: {@link heldObject},
+   * {@link putObject} and {@link dropObject} check the length first. V8
+   * treats out-of-bounds accesses apart, and an access site that sees both
+   * kinds turns megamorphic, while a write far past the end turns the array
+   * into a dictionary.
+   */
   private objects: unknown[] = [];
   /** Set while a background snapshot runs; the only cost otherwise is this null check. */
   guard: EntryGuard | null = null;
@@ -566,6 +576,24 @@ export class Database {
     return this.objects[id] as T;
   }
 
+  /** The entry's object, or undefined when its value is in the slab. */
+  private heldObject(id: number): unknown {
+    return id < this.objects.length ? this.objects[id] : undefined;
+  }
+
+  /** Stores an entry's object, first extending the column to reach it. */
+  private putObject(id: number, value: unknown): void {
+    const objects = this.objects;
+    while (objects.length < id) objects.push(undefined);
+    if (id === objects.length) objects.push(value);
+    else objects[id] = value;
+  }
+
+  /** Forgets an entry's object (its value is gone or now in the slab). */
+  private dropObject(id: number): void {
+    if (id < this.objects.length) this.objects[id] = undefined;
+  }
+
   // ---------------------------------------------------------------- writing
 
   /** Creates an entry for a key whose hash is `h` (the key bytes go in a record next). */
@@ -594,7 +622,7 @@ export class Database {
   private dropValue(id: number): Uint8Array {
     const key = this.keyCopy(id);
     this.slab.free(this.ints[(id << 3) + REF]);
-    this.objects[id] = undefined;
+    this.dropObject(id);
     return key;
   }
 
@@ -628,7 +656,7 @@ export class Database {
     if (!keepTtl && this.floats[(id << 2) + EXPIRE] !== 0) this.setExpire(id, 0);
     this.replacedValue(id);
     // A value leaving the JS heap for the slab: its outside-the-slab size is gone.
-    if (this.objects[id] !== undefined) this.env.storeObserver?.valueDropped(this, id);
+    if (this.heldObject(id) !== undefined) this.env.storeObserver?.valueDropped(this, id);
     const page = this.decode(id);
     const klen = this.recKeyLen;
     const vlen = inline ? value.length : 0;
@@ -644,7 +672,7 @@ export class Database {
       const newKeyOff = start + varintSize(klen) + varintSize(vlen);
       if (newKeyOff !== oldKeyOff) page.copyWithin(newKeyOff, oldKeyOff, oldKeyOff + klen);
       writeVarint(page, start + varintSize(klen), vlen);
-      this.objects[id] = undefined;
+      this.dropObject(id);
     } else {
       const k = this.dropValue(id);
       this.ints[(id << 3) + REF] = this.allocRecord(k, vlen);
@@ -667,7 +695,7 @@ export class Database {
       }
     } else {
       this.bytes[(id << 5) + KIND_BYTE] = KIND_LIVE | TYPE_STRING | form;
-      this.objects[id] = value.slice();
+      this.putObject(id, value.slice());
       this.env.outsideWrites++;
     }
   }
@@ -695,14 +723,14 @@ export class Database {
       this.replacedValue(id);
       // The old value's outside-the-slab size goes with it; the new value is
       // measured after the command (a collection only under a memory limit).
-      if (this.objects[id] !== undefined) this.env.storeObserver?.valueDropped(this, id);
+      if (this.heldObject(id) !== undefined) this.env.storeObserver?.valueDropped(this, id);
       if (this.bytes[(id << 5) + KIND_BYTE] & KIND_INLINE) {
         const k = this.dropValue(id);
         this.ints[(id << 3) + REF] = this.allocRecord(k, 0);
       }
     }
     this.bytes[(id << 5) + KIND_BYTE] = KIND_LIVE | type;
-    this.objects[id] = value;
+    this.putObject(id, value);
     if (created) this.env.onCreated?.(this, key);
     return id;
   }
@@ -746,7 +774,7 @@ export class Database {
       }
     }
     this.bytes[(id << 5) + KIND_BYTE] = KIND_LIVE | TYPE_STRING | KIND_RAW;
-    this.objects[id] = value;
+    this.putObject(id, value);
     this.env.outsideWrites++;
     return value;
   }
@@ -762,7 +790,7 @@ export class Database {
 
   /** Replaces the object of a collection entry. */
   replaceObject(id: number, value: unknown): void {
-    this.objects[id] = value;
+    this.putObject(id, value);
   }
 
   /** Deletes a key (lazily expiring it first). Returns true when it existed. */
@@ -791,7 +819,7 @@ export class Database {
     if (this.ints[(id << 3) + VOLATILE_POS] >= 0) this.removeVolatile(id);
     if (this.exactExpires.size > 0) this.exactExpires.delete(id);
     this.slab.free(this.ints[(id << 3) + REF]);
-    this.objects[id] = undefined;
+    this.dropObject(id);
     this.bytes[(id << 5) + KIND_BYTE] = 0;
     this.freeIds.push(id);
     this.count--;
@@ -877,10 +905,10 @@ export class Database {
     const exactExpire = this.exactExpires.size > 0 ? this.exactExpires.get(id) : undefined;
     let inlineValue: Uint8Array | null = null;
     if (kind & KIND_INLINE) inlineValue = this.stringView(id).slice();
-    const object = this.objects[id];
+    const object = this.heldObject(id);
     const access = this.uints[(id << 3) + ACCESS];
     const lfu = this.bytes[(id << 5) + LFU_BYTE];
-    this.objects[id] = undefined;
+    this.dropObject(id);
     this.deleteEntry(id);
     const nid = target.newEntry(hashBytes(newKey));
     target.ints[(nid << 3) + REF] = target.allocRecord(
@@ -892,7 +920,7 @@ export class Database {
       page.set(inlineValue, target.valueOffset());
     }
     target.bytes[(nid << 5) + KIND_BYTE] = kind;
-    target.objects[nid] = object;
+    if (object !== undefined) target.putObject(nid, object);
     if (object instanceof Uint8Array) target.env.outsideWrites++;
     target.uints[(nid << 3) + ACCESS] = access;
     target.bytes[(nid << 5) + LFU_BYTE] = lfu;

@@ -165,6 +165,11 @@ function fullCheck(ks: Keyspace, model: Model): void {
     let volatile = 0;
     for (const e of model.dbs[d].values()) if (e.expireAt !== 0) volatile++;
     assertEquals(db.expiresCount, volatile, `db${d} expires count`);
+    // The object column stays a packed array no longer than the table (see
+    // Database.objects): a hole would mean a write past its end.
+    const columns = db as unknown as { objects: unknown[]; capacity: number };
+    assertEquals(Object.keys(columns.objects).length, columns.objects.length, `db${d} holes`);
+    assertTrue(columns.objects.length <= columns.capacity, `db${d} object column`);
   }
 }
 
