@@ -18,6 +18,7 @@ import {
   formatLongDoubleHuman,
   LONG_DOUBLE_ZERO,
   parseLongDouble,
+  parseLongDoubleText,
 } from "../util/long_double.ts";
 import { fitsInt64, parseBigInteger } from "../util/numbers.ts";
 import { drawDistinct, sampleDistinct, sampleOrderedPositions } from "../util/sampling.ts";
@@ -220,7 +221,7 @@ function hincrbyfloat(c: Client, argv: Uint8Array[]): void {
   const old = hash.get(field);
   let current = LONG_DOUBLE_ZERO;
   if (old !== undefined) {
-    const parsed = parseLongDouble(latin1Bytes(old));
+    const parsed = parseLongDoubleText(old);
     if (parsed === null) {
       c.out.error("ERR hash value is not a float");
       return;
@@ -236,7 +237,7 @@ function hincrbyfloat(c: Client, argv: Uint8Array[]): void {
   hash.set(field, text, hashLimits(c));
   c.server.wrote(c.db, argv[1], NOTIFY_HASH, "hincrbyfloat");
   c.out.bulkLatin1(text);
-  c.propagateOverride = [[HSET, argv[1], argv[2], latin1Bytes(text)]];
+  if (c.server.propagating) c.propagateOverride = [[HSET, argv[1], argv[2], latin1Bytes(text)]];
 }
 
 /** Writes one HRANDFIELD element: the field, or a pair (nested in RESP3). */

@@ -290,30 +290,44 @@ function scan(c: Client, argv: Uint8Array[]): void {
     }
   }
   const db = c.db;
-  const sampled: Uint8Array[] = [];
+  // The walk collects entry numbers, not key copies (a small typed array
+  // costs a malloc and a free in Deno): entries stay put while other keys
+  // are deleted, and only the sampled keys themselves can be deleted below.
+  const sampled: number[] = [];
   const next = db.scan(cursor, count, (id) => {
-    if (pattern === null || db.keyMatches(id, pattern)) sampled.push(db.keyCopy(id));
+    if (pattern === null || db.keyMatches(id, pattern)) sampled.push(id);
   });
   // Filters that may delete expired keys run after the walk, as in Redis:
   // TYPE looks the key up (a hit or miss), then expired keys are dropped.
   const paused = c.server.keyspace.expiryPaused;
+  const gone: Uint8Array[] = [];
   let kept = 0;
-  for (const key of sampled) {
+  for (const id of sampled) {
     if (typeName !== null) {
-      const id = lookupKeyRead(c, db, key, false);
-      if (typeName !== (id < 0 ? "none" : TYPE_NAMES[db.typeOf(id)])) continue;
+      const key = db.keyCopy(id);
+      const found = lookupKeyRead(c, db, key, false);
+      if (typeName !== (found < 0 ? "none" : TYPE_NAMES[db.typeOf(found)])) continue;
+      if (found < 0) {
+        // Expired by the lookup, yet of the type asked for ("none"): Redis
+        // still returns it, so its name is kept apart from live entries.
+        gone.push(key);
+        sampled[kept++] = -gone.length;
+        continue;
+      }
     }
-    const id = db.findRaw(key);
-    if (id >= 0 && !paused && db.isExpired(id)) {
+    if (!paused && db.isExpired(id)) {
       db.expireEntry(id);
       continue;
     }
-    sampled[kept++] = key;
+    sampled[kept++] = id;
   }
   c.out.array(2);
   c.out.bulkLatin1(String(next));
   c.out.array(kept);
-  for (let i = 0; i < kept; i++) c.out.bulk(sampled[i]);
+  for (let i = 0; i < kept; i++) {
+    const id = sampled[i];
+    c.out.bulk(id >= 0 ? db.keyView(id) : gone[-id - 1]);
+  }
 }
 
 function randomkey(c: Client): void {
@@ -413,7 +427,7 @@ function expireGeneric(
   }
   if (typeof when === "bigint") db.setExpireExact(id, when);
   else db.setExpire(id, when);
-  if (name !== "pexpireat") {
+  if (name !== "pexpireat" && c.server.propagating) {
     c.propagateOverride = [[PEXPIREAT, key, utf8(String(when)), ...argv.slice(3)]];
   }
   c.server.wrote(db, key, NOTIFY_GENERIC, "expire");

@@ -539,9 +539,11 @@ function popFrom(c: Client, id: number, key: Uint8Array, left: boolean, count: n
   let n = 1;
   if (count < 0) writePopped(c, list, left);
   else n = popRange(c, list, left, count);
-  const command = [left ? LPOP : RPOP, key];
-  if (count >= 0) command.push(utf8(String(n)));
-  c.propagateOverride = [command];
+  if (c.server.propagating) {
+    const command = [left ? LPOP : RPOP, key];
+    if (count >= 0) command.push(utf8(String(n)));
+    c.propagateOverride = [command];
+  }
   popped(c, id, key, list, left, n);
 }
 

@@ -100,6 +100,7 @@ function propagatePop(
   popped: { key: Uint8Array; size: number },
   count: number,
 ): void {
+  if (!c.server.propagating) return;
   const name = max ? ZPOPMAX : ZPOPMIN;
   c.propagateOverride = [
     count === -1
