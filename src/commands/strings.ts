@@ -27,7 +27,7 @@ import {
   WRONGTYPE,
 } from "./util.ts";
 import { arityError } from "./dispatch.ts";
-import { isKeyword, latin1Bytes, utf8 } from "../util/bytes.ts";
+import { isKeyword, latin1View, utf8 } from "../util/bytes.ts";
 import {
   decimalBytes,
   fitsInt64,
@@ -253,7 +253,9 @@ function setGeneric(
   if (expireArg !== null) {
     db.setExpire(id, Number(when));
     // Logged with an absolute time (and without NX/XX/GET, already applied).
-    c.propagateOverride = [[SET, key, value, PXAT, utf8(when.toString())]];
+    if (c.server.propagating) {
+      c.propagateOverride = [[SET, key, value, PXAT, utf8(when.toString())]];
+    }
     c.server.notify(NOTIFY_GENERIC, "expire", key, db.index);
   }
   if (!get) okReply(c);
@@ -316,7 +318,7 @@ function getex(c: Client, argv: Uint8Array[]): void {
     c.server.wrote(db, key, NOTIFY_GENERIC, "del");
   } else if (expire !== null) {
     db.setExpire(id, Number(when));
-    c.propagateOverride = [[PEXPIREAT, key, utf8(when.toString())]];
+    if (c.server.propagating) c.propagateOverride = [[PEXPIREAT, key, utf8(when.toString())]];
     c.server.wrote(db, key, NOTIFY_GENERIC, "expire");
   } else if ((flags & OPT_PERSIST) !== 0 && db.getExpire(id) !== 0) {
     db.setExpire(id, 0);
@@ -583,7 +585,9 @@ function incrbyfloat(c: Client, argv: Uint8Array[]): void {
     c.out.error("ERR increment would produce NaN or Infinity");
     return;
   }
-  const value = latin1Bytes(formatLongDoubleHuman(sum));
+  // A scratch view: setString and the reply copy it, and the propagation of
+  // this command copies it before any other command runs.
+  const value = latin1View(formatLongDoubleHuman(sum));
   // Redis builds the result without integer encoding: "12" is embstr, not int.
   db.setStringForm(db.setString(key, value, true), StringForm.PLAIN);
   c.server.wrote(db, key, NOTIFY_STRING, "incrbyfloat");

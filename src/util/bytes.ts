@@ -50,6 +50,23 @@ export function latin1Bytes(text: string): Uint8Array {
   return out;
 }
 
+let latin1Scratch = new Uint8Array(256);
+
+/**
+ * {@link latin1Bytes} into a shared scratch buffer: the view is valid until
+ * the next call, so a caller must be done with it (or have copied it)
+ * before converting another text. In Deno a new small typed array costs a
+ * malloc and a free (hundreds of nanoseconds); a view of an existing buffer
+ * costs an object.
+ */
+export function latin1View(text: string): Uint8Array {
+  const n = text.length;
+  if (n > latin1Scratch.length) latin1Scratch = new Uint8Array(n * 2);
+  const out = latin1Scratch;
+  for (let i = 0; i < n; i++) out[i] = text.charCodeAt(i);
+  return new Uint8Array(out.buffer, 0, n);
+}
+
 /** Lower-cases ASCII letters of a short token, returning a plain JS string. */
 export function lowerAscii(bytes: Uint8Array): string {
   let s = "";
