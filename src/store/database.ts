@@ -618,9 +618,14 @@ export class Database {
     return id;
   }
 
-  /** Releases whatever value storage an entry holds, keeping the key. */
+  /**
+   * Releases whatever value storage an entry holds, keeping the key: returns
+   * it in a scratch buffer, valid until the next call, for the caller to
+   * store again at once (a new small typed array per call would cost a
+   * malloc and a free in Deno).
+   */
   private dropValue(id: number): Uint8Array {
-    const key = this.keyCopy(id);
+    const key = copyToScratch(this.keyView(id), KEY_SCRATCH);
     this.slab.free(this.ints[(id << 3) + REF]);
     this.dropObject(id);
     return key;
@@ -745,7 +750,7 @@ export class Database {
     const length = Math.max(current, minLength);
     if (length <= INLINE_VALUE_MAX && this.bytes[(id << 5) + KIND_BYTE] & KIND_INLINE) {
       if (length !== current) {
-        const old = this.stringView(id).slice();
+        const old = copyToScratch(this.stringView(id), VALUE_SCRATCH);
         const key = this.dropValue(id);
         this.ints[(id << 3) + REF] = this.allocRecord(key, length);
         const page = this.decode(id);
@@ -758,7 +763,7 @@ export class Database {
     }
     let value: Uint8Array;
     if (this.bytes[(id << 5) + KIND_BYTE] & KIND_INLINE) {
-      const old = this.stringView(id).slice();
+      const old = copyToScratch(this.stringView(id), VALUE_SCRATCH);
       const key = this.dropValue(id);
       this.ints[(id << 3) + REF] = this.allocRecord(key, 0);
       value = new Uint8Array(growCapacity(length)).subarray(0, length);
@@ -779,12 +784,14 @@ export class Database {
     return value;
   }
 
-  /** Appends bytes to a string entry (amortised O(1) growth) and returns the new length. */
+  /**
+   * Appends bytes to a string entry (amortised O(1) growth) and returns the
+   * new length. `suffix` must not be a view of this database's storage.
+   */
   appendString(id: number, suffix: Uint8Array): number {
     const before = this.stringLength(id);
-    const copy = suffix.slice();
-    const view = this.writableString(id, before + copy.length);
-    view.set(copy, before);
+    const view = this.writableString(id, before + suffix.length);
+    view.set(suffix, before);
     return view.length;
   }
 
@@ -1102,6 +1109,35 @@ export class Database {
   tableBytes(): number {
     return this.buckets.byteLength + this.capacity * (ENTRY_BYTES + 8);
   }
+}
+
+/** A reusable buffer for {@link copyToScratch}. */
+interface Scratch {
+  buffer: Uint8Array;
+}
+
+/** Holds a key while its record is freed and allocated again. */
+const KEY_SCRATCH: Scratch = { buffer: new Uint8Array(256) };
+/** Holds an inline value while its record is reallocated. */
+const VALUE_SCRATCH: Scratch = { buffer: new Uint8Array(INLINE_VALUE_MAX) };
+
+/** Longest bytes a scratch buffer grows to hold; longer ones get a copy of their own. */
+const SCRATCH_MAX = 64 * 1024;
+
+/** Copies `bytes` into a scratch buffer (grown when too small); returns a view of the copy. */
+function copyToScratch(bytes: Uint8Array, scratch: Scratch): Uint8Array {
+  const n = bytes.length;
+  if (n > SCRATCH_MAX) return bytes.slice();
+  if (n > scratch.buffer.length) {
+    scratch.buffer = new Uint8Array(Math.min(SCRATCH_MAX, Math.max(n, scratch.buffer.length * 2)));
+  }
+  const buffer = scratch.buffer;
+  if (n < 32) {
+    for (let i = 0; i < n; i++) buffer[i] = bytes[i];
+  } else {
+    buffer.set(bytes);
+  }
+  return buffer.subarray(0, n);
 }
 
 function growCapacity(length: number): number {
