@@ -71,7 +71,10 @@ function lookupSets(c: Client, keys: Uint8Array[]): (SetValue | null)[] | null {
  * from an empty intset, converting as members arrive.
  */
 function unionOf(sets: readonly (SetValue | null)[], limits: SetLimits): SetValue {
-  const result = SetValue.empty();
+  // The largest input is a lower bound of the union's size.
+  let largest = 0;
+  for (const set of sets) if (set !== null && set.size > largest) largest = set.size;
+  const result = SetValue.empty(largest);
   for (const set of sets) set?.forEach((m) => result.add(m, limits));
   return result;
 }
@@ -236,7 +239,7 @@ function spop(c: Client, argv: Uint8Array[]): void {
   const member = set.randomMember();
   set.remove(member);
   c.server.wrote(db, key, NOTIFY_SET, "spop");
-  c.propagateOverride = [[SREM, key, latin1Bytes(member)]];
+  if (c.server.propagating) c.propagateOverride = [[SREM, key, latin1Bytes(member)]];
   c.out.bulkLatin1(member);
   if (set.size === 0) {
     db.deleteEntry(id);
@@ -273,9 +276,10 @@ function spopWithCount(c: Client, argv: Uint8Array[]): void {
 
   c.server.wrote(db, key, NOTIFY_SET, "spop", count);
   const propagated: Uint8Array[][] = [];
+  const propagating = c.server.propagating;
   const popped = (m: string) => {
     c.out.bulkLatin1(m);
-    propagated.push([SREM, key, latin1Bytes(m)]);
+    if (propagating) propagated.push([SREM, key, latin1Bytes(m)]);
   };
   c.out.set(count);
   const remaining = size - count;

@@ -36,11 +36,25 @@ const VALUE = 2;
 export class Dict {
   private keysById: (string | undefined)[] = [];
   /** Entry records, {@link RECORD} ints each. */
-  private records = new Int32Array(MIN_BUCKETS * RECORD);
-  private buckets = new Int32Array(MIN_BUCKETS).fill(-1);
-  private mask = MIN_BUCKETS - 1;
+  private records: Int32Array;
+  private buckets: Int32Array;
+  private mask: number;
   private holes = 0;
   private count = 0;
+
+  /**
+   * An empty dict with room for `expected` elements: the tables it would
+   * grow to holding them, made at once. Each typed array a dict makes is a
+   * malloc and a free in Deno, so a table filled from a known count (a copy,
+   * a union) skips the growth steps.
+   */
+  constructor(expected = 0) {
+    let buckets = MIN_BUCKETS;
+    while (buckets < expected) buckets *= 2;
+    this.records = new Int32Array(Math.max(MIN_BUCKETS, expected) * RECORD);
+    this.buckets = new Int32Array(buckets).fill(-1);
+    this.mask = buckets - 1;
+  }
 
   /** Number of elements. */
   get size(): number {

@@ -90,6 +90,8 @@ export class SetValue implements Collection {
   private table: Dict | null;
   /** Sum of member lengths, for {@link memoryUsage}. */
   private payloadBytes = 0;
+  /** Members expected when the set turns into a table (see {@link empty}). */
+  private sizeHint = 0;
 
   private constructor(ints: string[] | null, table: Dict | null) {
     this.ints = ints;
@@ -100,8 +102,10 @@ export class SetValue implements Collection {
    * An empty `intset`-encoded set, the way Redis starts the result of
    * SINTERSTORE/SUNIONSTORE/SDIFFSTORE: it converts as members are added.
    */
-  static empty(): SetValue {
-    return new SetValue([], null);
+  static empty(sizeHint = 0): SetValue {
+    const set = new SetValue([], null);
+    set.sizeHint = sizeHint;
+    return set;
   }
 
   /**
@@ -128,7 +132,7 @@ export class SetValue implements Collection {
       for (const m of unique) set.payloadBytes += m.length;
       return set;
     }
-    const set = new SetValue(null, new Dict());
+    const set = new SetValue(null, new Dict(list.length));
     for (const m of list) set.add(m, limits);
     return set;
   }
@@ -254,7 +258,7 @@ export class SetValue implements Collection {
     if (this.ints !== null) {
       copy = new SetValue([...this.ints], null);
     } else {
-      const table = new Dict();
+      const table = new Dict(this.table!.size);
       this.table!.forEach((m) => table.set(m, 0));
       copy = new SetValue(null, table);
     }
@@ -284,7 +288,7 @@ export class SetValue implements Collection {
   }
 
   private convertToTable(): void {
-    const table = new Dict();
+    const table = new Dict(Math.max(this.ints!.length + 1, this.sizeHint));
     for (const m of this.ints!) table.set(m, 0);
     this.table = table;
     this.ints = null;
