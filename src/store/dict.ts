@@ -24,6 +24,7 @@
 
 import { hashBytes, hashLatin1, latin1Equals } from "../util/bytes.ts";
 import { nextCursor } from "./scan_cursor.ts";
+import { int32Array } from "../util/small_arrays.ts";
 
 const MIN_BUCKETS = 4;
 /** Ints per entry record: hash, next entry in the chain (-1 ends it), value. */
@@ -51,8 +52,8 @@ export class Dict {
   constructor(expected = 0) {
     let buckets = MIN_BUCKETS;
     while (buckets < expected) buckets *= 2;
-    this.records = new Int32Array(Math.max(MIN_BUCKETS, expected) * RECORD);
-    this.buckets = new Int32Array(buckets).fill(-1);
+    this.records = int32Array(Math.max(MIN_BUCKETS, expected) * RECORD);
+    this.buckets = int32Array(buckets).fill(-1);
     this.mask = buckets - 1;
   }
 
@@ -174,8 +175,8 @@ export class Dict {
   /** Removes every element. */
   clear(): void {
     this.keysById = [];
-    this.records = new Int32Array(MIN_BUCKETS * RECORD);
-    this.buckets = new Int32Array(MIN_BUCKETS).fill(-1);
+    this.records = int32Array(MIN_BUCKETS * RECORD);
+    this.buckets = int32Array(MIN_BUCKETS).fill(-1);
     this.mask = MIN_BUCKETS - 1;
     this.holes = 0;
     this.count = 0;
@@ -244,7 +245,7 @@ export class Dict {
 
   private growEntries(): void {
     const entries = Math.max(MIN_BUCKETS, (this.records.length / RECORD) * 2);
-    const records = new Int32Array(entries * RECORD);
+    const records = int32Array(entries * RECORD);
     records.set(this.records);
     this.records = records;
   }
@@ -252,7 +253,7 @@ export class Dict {
   /** Removes holes, keeping order, then rebuilds the chains. */
   private compact(): void {
     const keys: (string | undefined)[] = [];
-    const records = new Int32Array(Math.max(MIN_BUCKETS, this.count * 2) * RECORD);
+    const records = int32Array(Math.max(MIN_BUCKETS, this.count * 2) * RECORD);
     const old = this.records;
     for (let id = 0; id < this.keysById.length; id++) {
       if (this.keysById[id] === undefined) continue;
@@ -268,7 +269,7 @@ export class Dict {
   }
 
   private rehash(size: number): void {
-    const buckets = new Int32Array(size).fill(-1);
+    const buckets = int32Array(size).fill(-1);
     const mask = size - 1;
     const keys = this.keysById;
     const records = this.records;

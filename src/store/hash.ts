@@ -28,6 +28,7 @@
  */
 
 import type { Collection } from "./collection.ts";
+import { int32Array, uint8Array } from "../util/small_arrays.ts";
 import { Dict } from "./dict.ts";
 import type { BulkSink } from "./list.ts";
 import { latin1 } from "../util/bytes.ts";
@@ -71,11 +72,11 @@ export class HashValue implements Collection {
   /** Sum of field and value lengths, for {@link memoryUsage}. */
   private payloadBytes = 0;
   /** Value bytes, bump-allocated up to `used`; `dead` of them unreferenced. */
-  private data = new Uint8Array(INITIAL_ARENA);
+  private data = uint8Array(INITIAL_ARENA);
   private used = 0;
   private dead = 0;
   /** Per slot: offset, length ({@link EMPTY} when the slot is free). */
-  private meta = new Int32Array(INITIAL_SLOTS * 2).fill(EMPTY);
+  private meta = int32Array(INITIAL_SLOTS * 2).fill(EMPTY);
   /** Slots below this index have been handed out at least once. */
   private slotsUsed = 0;
   private readonly freeSlots: number[] = [];
@@ -336,7 +337,7 @@ export class HashValue implements Collection {
     const reused = this.freeSlots.pop();
     if (reused !== undefined) return reused;
     if (2 * this.slotsUsed === this.meta.length) {
-      const meta = new Int32Array(this.meta.length * 2).fill(EMPTY);
+      const meta = int32Array(this.meta.length * 2).fill(EMPTY);
       meta.set(this.meta);
       this.meta = meta;
     }
@@ -358,7 +359,7 @@ export class HashValue implements Collection {
    */
   private compact(need: number): void {
     const want = this.used - this.dead + need;
-    const next = new Uint8Array(Math.max(INITIAL_ARENA, 2 * want));
+    const next = uint8Array(Math.max(INITIAL_ARENA, 2 * want));
     const old = this.data;
     const meta = this.meta;
     let o = 0;

@@ -32,6 +32,7 @@
 
 import type { Collection } from "./collection.ts";
 import { latin1 } from "../util/bytes.ts";
+import { int32Array, uint8Array } from "../util/small_arrays.ts";
 
 /** Largest block, in slots (a power of two). */
 const MAX_BLOCK_SHIFT = 10;
@@ -76,8 +77,8 @@ class Block {
   meta: Int32Array;
 
   constructor(slots: number, arena = initialArena(slots)) {
-    this.data = new Uint8Array(arena);
-    this.meta = new Int32Array(slots * 2).fill(EMPTY);
+    this.data = uint8Array(arena);
+    this.meta = int32Array(slots * 2).fill(EMPTY);
   }
 
   /** A copy with its own arena and slot table. */
@@ -107,7 +108,7 @@ class Block {
     const live = this.used - this.dead;
     const want = live + need;
     const size = want + Math.max(want, initialArena(this.meta.length >>> 1));
-    const next = new Uint8Array(size);
+    const next = uint8Array(size);
     const old = this.data;
     const meta = this.meta;
     let o = 0;
@@ -161,7 +162,7 @@ class Block {
     this.used = 0;
     this.dead = 0;
     if (this.data.length > keepArenaUpTo) {
-      this.data = new Uint8Array(initialArena(this.meta.length >>> 1));
+      this.data = uint8Array(initialArena(this.meta.length >>> 1));
     }
   }
 }
