@@ -36,6 +36,11 @@ function bytesOf(text: string): Uint8Array {
 /** Kinds of aggregate whose length can be written after the elements. */
 export type AggregateKind = "array" | "map" | "set" | "push";
 
+const UTF8 = new TextEncoder();
+
+/** Matches text whose UTF-8 bytes are its char codes. */
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
 /** Appends RESP replies for one connection. */
 export class ReplyWriter {
   /** Protocol version of the connection: 2 or 3. */
@@ -306,7 +311,29 @@ export class ReplyWriter {
 
   /** A bulk string holding UTF-8 text produced by Rift itself (INFO, help). */
   bulkText(text: string): void {
-    this.bulk(new TextEncoder().encode(text));
+    if (!ASCII_ONLY.test(text)) {
+      this.bulk(UTF8.encode(text));
+      return;
+    }
+    this.header(36, text.length);
+    this.asciiText(text);
+    this.crlf();
+  }
+
+  /**
+   * Appends ASCII text of any length: long texts (INFO's, built by joining
+   * lines) are copied by the encoder in one call, where a loop of
+   * `charCodeAt` over a joined string is several times slower.
+   */
+  private asciiText(text: string): void {
+    const n = text.length;
+    if (n < 64) {
+      this.ascii(text);
+      return;
+    }
+    this.ensure(n);
+    UTF8.encodeInto(text, this.buf.subarray(this.length, this.length + n));
+    this.length += n;
   }
 
   /** A bulk string holding the decimal form of a number. */
@@ -365,10 +392,12 @@ export class ReplyWriter {
       this.bulkText(text);
       return;
     }
-    const body = new TextEncoder().encode(text);
-    this.header(61, body.length + 4);
+    // Rift's text is almost always ASCII: written as it is, no encoded copy.
+    const body = ASCII_ONLY.test(text) ? null : UTF8.encode(text);
+    this.header(61, (body === null ? text.length : body.length) + 4);
     this.ascii(format + ":");
-    this.rawUnsafe(body);
+    if (body === null) this.asciiText(text);
+    else this.rawUnsafe(body);
     this.crlf();
   }
 

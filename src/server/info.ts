@@ -48,6 +48,14 @@ export function bytesToHuman(n: number): string {
   return `${v.toFixed(2)}${units[i]}`;
 }
 
+let executable: string | undefined;
+
+/** The running binary, read once as Redis does at startup (a readlink per call otherwise). */
+function executablePath(): string {
+  executable ??= Deno.execPath();
+  return executable;
+}
+
 function section(server: Server, name: string): string[] | null {
   const extra = server.infoSections.get(name);
   if (extra) return extra();
@@ -77,7 +85,7 @@ function section(server: Server, name: string): string[] | null {
         `hz:${config.int("hz")}`,
         `configured_hz:${config.int("hz")}`,
         `lru_clock:${server.keyspace.lruClock & 0xffffff}`,
-        `executable:${Deno.execPath()}`,
+        `executable:${executablePath()}`,
         `config_file:${config.configFile ?? ""}`,
         "io_threads_active:0",
       ];

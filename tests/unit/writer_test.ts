@@ -102,3 +102,30 @@ Deno.test("writer: integers of every size are written in decimal", () => {
   expected += ":9223372036854775807\r\n";
   assertEquals(latin1(w.take()), expected);
 });
+
+Deno.test("writer: Rift's own text as bulk and verbatim replies, ASCII or not, is UTF-8", () => {
+  const texts = [
+    "",
+    "# Server\r\nredis_version:7.0.15\r\n",
+    "exécutable:/opt/rïft ✓",
+    // Long enough for the one-call copy, and joined from parts as INFO's is.
+    ["# Server", ...Array.from({ length: 40 }, (_, i) => `line_${i}:${i * 7}`)].join("\r\n"),
+  ];
+  let checked = 0;
+  for (const text of texts) {
+    const utf8 = new TextEncoder().encode(text);
+    for (const proto of [2, 3] as const) {
+      const w = new ReplyWriter(64);
+      w.proto = proto;
+      w.bulkText(text);
+      w.verbatim(text);
+      const body = latin1(utf8);
+      const verbatim = proto === 3
+        ? `=${utf8.length + 4}\r\ntxt:${body}\r\n`
+        : `$${utf8.length}\r\n${body}\r\n`;
+      assertEquals(latin1(w.take()), `$${utf8.length}\r\n${body}\r\n` + verbatim);
+      checked++;
+    }
+  }
+  assertEquals(checked, 8);
+});
