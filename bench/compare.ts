@@ -143,6 +143,18 @@ export interface MemoryResult {
   collectionsRatio: number;
   /** Kinds of the collections, in turn (those Rift has commands for). */
   kinds: string[];
+  /**
+   * Many small collections on top (two elements each, the kinds in turn):
+   * the shape of per-object hashes and sets. Absent in older results.
+   */
+  small?: {
+    count: number;
+    rift: number;
+    redis: number;
+    ratio: number;
+    bytesPerCollectionRift: number;
+    bytesPerCollectionRedis: number;
+  };
 }
 
 /** Everything one invocation measured. */
@@ -405,10 +417,26 @@ export function renderReport(result: Result): string {
         } elements | ${mb(m.rift.withCollections)} | ${mb(m.redis.withCollections)} | ${
           fmtRatio(m.collectionsRatio)
         } |`,
+        ...(m.small
+          ? [
+            `| … plus ${m.small.count.toLocaleString("en-US")} small collections (${
+              m.kinds.join(", ")
+            }) of 2 elements | ${mb(m.small.rift)} | ${mb(m.small.redis)} | ${
+              fmtRatio(m.small.ratio)
+            } |`,
+          ]
+          : []),
         "",
         `Bytes per small key (RSS growth ÷ keys): Rift ${m.bytesPerKeyRift.toFixed(0)}, Redis ${
           m.bytesPerKeyRedis.toFixed(0)
         }.`,
+        ...(m.small
+          ? [
+            `Bytes per small collection: Rift ${m.small.bytesPerCollectionRift.toFixed(0)}, Redis ${
+              m.small.bytesPerCollectionRedis.toFixed(0)
+            }.`,
+          ]
+          : []),
         "",
       ].join("\n")
       : "",
@@ -433,6 +461,9 @@ function* smallKeys(count: number): Generator<string[][]> {
     yield batch;
   }
 }
+
+/** Small collections loaded after the large ones. */
+const SMALL_COLLECTIONS = 400_000;
 
 /** The collection kinds, and the command that fills each. */
 const COLLECTION_KINDS = { list: "RPUSH", hash: "HSET", set: "SADD", zset: "ZADD" } as const;
@@ -476,6 +507,22 @@ function* collections(
   }
 }
 
+/** `count` collections of two elements each, the kinds in turn, 1000 commands per batch. */
+function* smallCollections(kinds: CollectionKind[], count: number): Generator<string[][]> {
+  for (let i = 0; i < count; i += 1000) {
+    const batch: string[][] = [];
+    for (let j = i; j < Math.min(count, i + 1000); j++) {
+      const kind = kinds[j % kinds.length];
+      const cmd: string[] = [COLLECTION_KINDS[kind], `small:${kind}:${j}`];
+      if (kind === "hash") cmd.push("name", `user:${j}`, "visits", String(j % 1000));
+      else if (kind === "zset") cmd.push("1", `a:${j}`, "2", `b:${j}`);
+      else cmd.push(`a:${j}`, `b:${j}`);
+      batch.push(cmd);
+    }
+    yield batch;
+  }
+}
+
 /** RSS after asking the server to give memory back (a full GC in Rift) and a pause. */
 async function settledRss(server: ServerProcess): Promise<number> {
   await command(server.port, "MEMORY", "PURGE");
@@ -498,6 +545,8 @@ async function compareMemory(
   const kinds = await kindsRiftHas(rift);
   for (const s of servers) await pipeCommands(s.port, collections(kinds, count, elements));
   const withCollections = await Promise.all(servers.map(settledRss));
+  for (const s of servers) await pipeCommands(s.port, smallCollections(kinds, SMALL_COLLECTIONS));
+  const withSmall = await Promise.all(servers.map(settledRss));
   return {
     keys,
     collections: count,
@@ -509,6 +558,14 @@ async function compareMemory(
     bytesPerKeyRedis: (withKeys[1] - baseline[1]) / keys,
     collectionsRatio: withCollections[0] / withCollections[1],
     kinds,
+    small: {
+      count: SMALL_COLLECTIONS,
+      rift: withSmall[0],
+      redis: withSmall[1],
+      ratio: withSmall[0] / withSmall[1],
+      bytesPerCollectionRift: (withSmall[0] - withCollections[0]) / SMALL_COLLECTIONS,
+      bytesPerCollectionRedis: (withSmall[1] - withCollections[1]) / SMALL_COLLECTIONS,
+    },
   };
 }
 
