@@ -911,7 +911,9 @@ export class Database {
     const expire = this.floats[(id << 2) + EXPIRE];
     const exactExpire = this.exactExpires.size > 0 ? this.exactExpires.get(id) : undefined;
     let inlineValue: Uint8Array | null = null;
-    if (kind & KIND_INLINE) inlineValue = this.stringView(id).slice();
+    // Held in a scratch buffer across the delete (its record is freed) and
+    // the insert below, which copies it into the new record.
+    if (kind & KIND_INLINE) inlineValue = copyToScratch(this.stringView(id), VALUE_SCRATCH);
     const object = this.heldObject(id);
     const access = this.uints[(id << 3) + ACCESS];
     const lfu = this.bytes[(id << 5) + LFU_BYTE];
