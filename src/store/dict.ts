@@ -45,9 +45,9 @@ export class Dict {
 
   /**
    * An empty dict with room for `expected` elements: the tables it would
-   * grow to holding them, made at once. Each typed array a dict makes is a
-   * malloc and a free in Deno, so a table filled from a known count (a copy,
-   * a union) skips the growth steps.
+   * grow to holding them, made at once, so a table filled from a known count
+   * (a copy, a union) skips the growth steps, each a new pair of arrays and
+   * a copy (and, past the small sizes of src/util/small_arrays.ts, a malloc).
    */
   constructor(expected = 0) {
     let buckets = MIN_BUCKETS;
