@@ -38,8 +38,8 @@ export type AggregateKind = "array" | "map" | "set" | "push";
 
 const UTF8 = new TextEncoder();
 
-/** Matches text whose UTF-8 bytes are its char codes. */
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
+/** Finds a char whose UTF-8 bytes differ from its char code (text without one is ASCII). */
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** Appends RESP replies for one connection. */
 export class ReplyWriter {
@@ -311,7 +311,7 @@ export class ReplyWriter {
 
   /** A bulk string holding UTF-8 text produced by Rift itself (INFO, help). */
   bulkText(text: string): void {
-    if (!ASCII_ONLY.test(text)) {
+    if (NON_ASCII.test(text)) {
       this.bulk(UTF8.encode(text));
       return;
     }
@@ -393,7 +393,7 @@ export class ReplyWriter {
       return;
     }
     // Rift's text is almost always ASCII: written as it is, no encoded copy.
-    const body = ASCII_ONLY.test(text) ? null : UTF8.encode(text);
+    const body = NON_ASCII.test(text) ? UTF8.encode(text) : null;
     this.header(61, (body === null ? text.length : body.length) + 4);
     this.ascii(format + ":");
     if (body === null) this.asciiText(text);
