@@ -187,6 +187,9 @@ class CaptureSink {
   bulkSlice(source: Uint8Array, offset: number, n: number): void {
     this.written.push(latin1(source.subarray(offset, offset + n)));
   }
+  bulkLatin1(text: string): void {
+    this.written.push(text);
+  }
 }
 
 /** Fields with the bytes a text-keyed table could get wrong; two differ only in their last byte. */
@@ -300,4 +303,25 @@ Deno.test("HashValue keeps every value intact across arena growth, in-place shri
     assertMatchesModel(h, model);
   }
   assertEquals(writes, 1800);
+});
+
+Deno.test("HashValue: a listpack is one array of its fields and values, sized exactly", () => {
+  // Small hashes are the common case: no table, arena or spare capacity
+  // until the hash converts (src/store/hash.ts).
+  const h = HashValue.empty();
+  const inside = h as unknown as { pairs: string[] | null; dict: unknown };
+  h.setField(latin1Bytes("name"), latin1Bytes("ada"), LIMITS);
+  h.set("visits", "3", LIMITS);
+  h.set("name", "grace", LIMITS);
+  assertEquals(inside.pairs, ["name", "grace", "visits", "3"]);
+  assertEquals(inside.dict, null);
+  h.delete("name");
+  assertEquals(inside.pairs, ["visits", "3"]);
+  h.set("long", "x".repeat(LIMITS.maxListpackValue + 1), LIMITS);
+  assertEquals(inside.pairs, null);
+  assertTrue(inside.dict !== null);
+  assertEquals([...h.entries()], [["visits", "3"], [
+    "long",
+    "x".repeat(LIMITS.maxListpackValue + 1),
+  ]]);
 });
