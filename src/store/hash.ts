@@ -230,24 +230,21 @@ export class HashValue implements Collection {
    * (writing nothing) when the field is missing.
    */
   writeValue(field: string, out: HashSink): boolean {
-    if (this.pairs !== null) {
-      const at = this.locate(field);
-      if (at < 0) return false;
-      out.bulkLatin1(this.pairs[at + 1]);
-      return true;
-    }
+    if (this.pairs !== null) return this.writePair(this.locate(field), out);
     return this.writeSlot(this.dict!.get(field), out);
   }
 
   /** {@link writeValue} for a field given as bytes. */
   writeFieldValue(field: Uint8Array, out: HashSink): boolean {
-    if (this.pairs !== null) {
-      const at = this.locateBytes(field);
-      if (at < 0) return false;
-      out.bulkLatin1(this.pairs[at + 1]);
-      return true;
-    }
+    if (this.pairs !== null) return this.writePair(this.locateBytes(field), out);
     return this.writeSlot(this.dict!.getBytes(field), out);
+  }
+
+  /** Writes the listpack value of the field at `at` (-1: missing, false). */
+  private writePair(at: number, out: HashSink): boolean {
+    if (at < 0) return false;
+    out.bulkLatin1(this.pairs![at + 1]);
+    return true;
   }
 
   private writeSlot(slot: number | undefined, out: BulkSink): boolean {
