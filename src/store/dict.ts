@@ -27,6 +27,8 @@ import { nextCursor } from "./scan_cursor.ts";
 import { int32Array } from "../util/small_arrays.ts";
 
 const MIN_BUCKETS = 4;
+/** Keys up to which the key array grows one exact step at a time. */
+const EXACT_KEYS = 8;
 /** Ints per entry record: hash, next entry in the chain (-1 ends it), value. */
 const RECORD = 3;
 const HASH = 0;
@@ -132,7 +134,7 @@ export class Dict {
     }
     const id = this.keysById.length;
     if ((id + 1) * RECORD > this.records.length) this.growEntries();
-    this.keysById.push(key);
+    this.addKey(key);
     const records = this.records;
     const at = id * RECORD;
     records[at + HASH] = h;
@@ -143,6 +145,24 @@ export class Dict {
     this.count++;
     if (this.count > this.buckets.length) this.rehash(this.buckets.length * 2);
     return undefined;
+  }
+
+  /**
+   * Appends a key: while the dict is small, into an array of exactly the
+   * new size (a push would reserve room for 17 keys, ~120 bytes more per
+   * small set than its members need), then by push.
+   */
+  private addKey(key: string): void {
+    const keys = this.keysById;
+    const n = keys.length;
+    if (n >= EXACT_KEYS) {
+      keys.push(key);
+      return;
+    }
+    const grown = new Array<string | undefined>(n + 1);
+    for (let i = 0; i < n; i++) grown[i] = keys[i];
+    grown[n] = key;
+    this.keysById = grown;
   }
 
   /** Removes `key`; returns true when it was present. */
