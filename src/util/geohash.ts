@@ -262,8 +262,14 @@ export interface GeoShape {
  */
 export function distanceInShape(shape: GeoShape, lon: number, lat: number): number {
   if (!shape.box) {
+    const radius = shape.width * shape.conversion;
+    // No great circle between two points is shorter than the meridian arc
+    // between their latitudes, so a point whose latitude alone puts it
+    // clearly outside is rejected without the trigonometry (the margin
+    // leaves borderline points to the exact test, which alone decides).
+    if (latitudeDistance(lat, shape.lat) > radius * (1 + 1e-6) + 1) return -1;
     const d = geoDistance(shape.lon, shape.lat, lon, lat);
-    return d > shape.width * shape.conversion ? -1 : d;
+    return d > radius ? -1 : d;
   }
   if (latitudeDistance(lat, shape.lat) > (shape.height * shape.conversion) / 2) return -1;
   if (geoDistance(lon, lat, shape.lon, lat) > (shape.width * shape.conversion) / 2) return -1;

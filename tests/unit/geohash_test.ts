@@ -6,6 +6,7 @@
 import { assertEquals, assertTrue } from "../helpers/assert.ts";
 import {
   decodeScore,
+  distanceInShape,
   encodeScore,
   estimateSteps,
   geoDistance,
@@ -114,4 +115,40 @@ Deno.test("geohash: search ranges are aligned, ordered cells of the chosen preci
     }
   }
   assertEquals(checked, 35);
+});
+
+Deno.test("geohash: the latitude shortcut of radius searches rejects only points the distance rejects", () => {
+  // Random centres and points all over the globe (antipodes included), with
+  // radii just below, at and just above each point's distance and at random.
+  let state = 5;
+  const rand = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  let checked = 0;
+  let rejectedEarly = 0;
+  for (let i = 0; i < 20_000; i++) {
+    const lon = rand() * 360 - 180;
+    const lat = rand() * 170 - 85;
+    const near = rand() < 0.5;
+    const pLon = near ? lon + (rand() - 0.5) * 2 : rand() * 360 - 180;
+    const pLat = near ? Math.max(-85, Math.min(85, lat + (rand() - 0.5) * 2)) : rand() * 170 - 85;
+    const d = geoDistance(lon, lat, pLon, pLat);
+    for (const radius of [d * (1 - 1e-12), d, d * (1 + 1e-12), rand() * 2e7, d - 0.5, d + 0.5]) {
+      if (radius < 0) continue;
+      const shape = { lon, lat, box: false, width: radius, height: 0, conversion: 1 };
+      const got = distanceInShape(shape, pLon, pLat);
+      assertEquals(
+        got,
+        d > radius ? -1 : d,
+        `radius ${radius} from ${lon},${lat} to ${pLon},${pLat}`,
+      );
+      if (got < 0 && Math.abs(pLat - lat) * 111_000 > radius + 10) rejectedEarly++;
+      checked++;
+    }
+  }
+  assertTrue(checked > 100_000, `${checked}`);
+  assertTrue(rejectedEarly > 2_000, `${rejectedEarly} far in latitude`);
 });
