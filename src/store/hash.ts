@@ -176,31 +176,20 @@ export class HashValue implements Collection {
     grown[pairs.length] = field;
     grown[pairs.length + 1] = value;
     this.pairs = grown;
-    if (grown.length >> 1 > limits.maxListpackEntries) this.convertToTable();
+    if (grown.length >> 1 > limits.maxListpackEntries) this.convertToTable(limits);
     return true;
   }
 
-  /** Turns the listpack into the hash table, in its order. */
-  private convertToTable(): void {
+  /** Turns the listpack into the hash table, in its order, through the table's own write path. */
+  private convertToTable(limits: HashLimits): void {
     const pairs = this.pairs!;
     const count = pairs.length >> 1;
-    let bytes = 0;
-    for (let i = 1; i < pairs.length; i += 2) bytes += pairs[i].length;
     this.dict = new Dict(count);
     this.meta = int32Array(Math.max(INITIAL_SLOTS, count) * 2).fill(EMPTY);
-    this.data = uint8Array(Math.max(INITIAL_ARENA, bytes));
     this.freeSlots = [];
     this.pairs = null;
-    const payload = this.payloadBytes;
-    for (let i = 0; i < pairs.length; i += 2) {
-      const value = pairs[i + 1];
-      const slot = ~this.freshSlot(0, value.length);
-      const offset = this.meta[2 * slot];
-      const data = this.data;
-      for (let j = 0; j < value.length; j++) data[offset + j] = value.charCodeAt(j);
-      this.dict.set(pairs[i], slot);
-    }
-    this.payloadBytes = payload;
+    this.payloadBytes = 0;
+    for (let i = 0; i < pairs.length; i += 2) this.set(pairs[i], pairs[i + 1], limits);
   }
 
   // -------------------------------------------------------------- reading
@@ -276,7 +265,7 @@ export class HashValue implements Collection {
       if (Math.max(field.length, value.length) <= limits.maxListpackValue) {
         return this.setPair(this.locate(field), field, value, limits);
       }
-      this.convertToTable();
+      this.convertToTable(limits);
     }
     const n = value.length;
     const slot = this.prepare(this.dict!.get(field), field.length, n);
@@ -297,7 +286,7 @@ export class HashValue implements Collection {
         const name = latin1(field);
         return this.setPair(this.locate(name), name, latin1(value), limits);
       }
-      this.convertToTable();
+      this.convertToTable(limits);
     }
     const n = value.length;
     const existing = this.dict!.getBytes(field);
@@ -348,6 +337,7 @@ export class HashValue implements Collection {
     this.meta[2 * slot + 1] = n;
     return ~slot;
   }
+
   /** Adds a fresh slot to the Dict. */
   private finish(field: string, slot: number): boolean {
     if (slot >= 0) return false;
