@@ -300,18 +300,16 @@ function scan(c: Client, argv: Uint8Array[]): void {
   // Filters that may delete expired keys run after the walk, as in Redis:
   // TYPE looks the key up (a hit or miss), then expired keys are dropped.
   const paused = c.server.keyspace.expiryPaused;
-  const gone: Uint8Array[] = [];
-  let kept = 0;
+  // What is replied: a live entry's number, or the name of a key the TYPE
+  // lookup expired (Redis still returns it under TYPE none).
+  const reply: (number | Uint8Array)[] = [];
   for (const id of sampled) {
     if (typeName !== null) {
       const key = db.keyCopy(id);
       const found = lookupKeyRead(c, db, key, false);
       if (typeName !== (found < 0 ? "none" : TYPE_NAMES[db.typeOf(found)])) continue;
       if (found < 0) {
-        // Expired by the lookup, yet of the type asked for ("none"): Redis
-        // still returns it, so its name is kept apart from live entries.
-        gone.push(key);
-        sampled[kept++] = -gone.length;
+        reply.push(key);
         continue;
       }
     }
@@ -319,15 +317,12 @@ function scan(c: Client, argv: Uint8Array[]): void {
       db.expireEntry(id);
       continue;
     }
-    sampled[kept++] = id;
+    reply.push(id);
   }
   c.out.array(2);
   c.out.bulkLatin1(String(next));
-  c.out.array(kept);
-  for (let i = 0; i < kept; i++) {
-    const id = sampled[i];
-    c.out.bulk(id >= 0 ? db.keyView(id) : gone[-id - 1]);
-  }
+  c.out.array(reply.length);
+  for (const item of reply) c.out.bulk(typeof item === "number" ? db.keyView(item) : item);
 }
 
 function randomkey(c: Client): void {
