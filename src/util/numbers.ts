@@ -232,9 +232,12 @@ function exponentOf(text: string, ePos: number): number {
   return text.charCodeAt(ePos + 1) === 45 /* - */ ? -value : value;
 }
 
+/** Scratch for reading a double's bits (a new buffer per call is a malloc in Deno). */
+const DOUBLE_BITS = new DataView(new ArrayBuffer(8));
+
 /** True when the positive double `d` equals `digits` (d.ddd…) × 10^`exp` exactly. */
 function isExactly(d: number, digits: string, exp: number): boolean {
-  const view = new DataView(new ArrayBuffer(8));
+  const view = DOUBLE_BITS;
   view.setFloat64(0, d);
   const hi = view.getUint32(0);
   const lo = view.getUint32(4);
