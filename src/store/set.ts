@@ -10,6 +10,12 @@
  * - `hashtable` otherwise, for good: a set never converts back. Iteration
  *   order is unspecified, as in Redis (here: insertion order).
  *
+ * A `hashtable` set of up to {@link FEW_MAX} members keeps them in one
+ * exactly-sized array, searched by comparing bytes, and makes its
+ * {@link Dict} when it outgrows that (a table costs ~500 bytes more than
+ * two members need). Nothing outside tells the two apart: SSCAN walks the
+ * array as the table it would have been (see {@link SetValue.scan}).
+ *
  * Members are bytes held as latin1 strings (see util/bytes.ts).
  *
  * @module
@@ -17,7 +23,8 @@
 
 import type { Collection } from "./collection.ts";
 import { Dict } from "./dict.ts";
-import { latin1 } from "../util/bytes.ts";
+import { hashLatin1, latin1, latin1Equals } from "../util/bytes.ts";
+import { nextCursor } from "./scan_cursor.ts";
 
 /** The setting that decides when an intset becomes a hash table. */
 export interface SetLimits {
@@ -33,8 +40,17 @@ export function setLimitsFrom(config: { int(name: string): number }): SetLimits 
   return { maxIntsetEntries: config.int("set-max-intset-entries") };
 }
 
+/**
+ * Most members a `hashtable` set keeps in its array before it makes a
+ * {@link Dict}: a search compares each member's bytes (~10 ns when the
+ * lengths differ, about a byte per ns when they only differ at the end),
+ * which stays within a hash lookup's cost up to here.
+ */
+export const FEW_MAX = 16;
+
 /** Rough per-member cost in bytes of each encoding, for memory accounting. */
 const INTSET_MEMBER_OVERHEAD = 24;
+const FEW_MEMBER_OVERHEAD = 16;
 const TABLE_MEMBER_OVERHEAD = 56;
 const SET_BASE_BYTES = 64;
 
@@ -86,15 +102,18 @@ export function compareInt64Text(a: string, b: string): number {
 export class SetValue implements Collection {
   /** Members sorted numerically while `intset`-encoded, otherwise null. */
   private ints: string[] | null;
-  /** Members once `hashtable`-encoded, otherwise null. */
+  /** Members of a `hashtable` set of at most {@link FEW_MAX}, in insertion order; otherwise null. */
+  private few: string[] | null;
+  /** Members of a larger `hashtable` set, otherwise null. */
   private table: Dict | null;
   /** Sum of member lengths, for {@link memoryUsage}. */
   private payloadBytes = 0;
   /** Members expected when the set turns into a table (see {@link empty}). */
   private sizeHint = 0;
 
-  private constructor(ints: string[] | null, table: Dict | null) {
+  private constructor(ints: string[] | null, few: string[] | null, table: Dict | null) {
     this.ints = ints;
+    this.few = few;
     this.table = table;
   }
 
@@ -103,7 +122,7 @@ export class SetValue implements Collection {
    * SINTERSTORE/SUNIONSTORE/SDIFFSTORE: it converts as members are added.
    */
   static empty(sizeHint = 0): SetValue {
-    const set = new SetValue([], null);
+    const set = new SetValue([], null, null);
     set.sizeHint = sizeHint;
     return set;
   }
@@ -113,7 +132,7 @@ export class SetValue implements Collection {
    * one: `intset` when that member is an integer, else `hashtable`.
    */
   static forFirstMember(member: string): SetValue {
-    return isInt64Text(member) ? SetValue.empty() : new SetValue(null, new Dict());
+    return isInt64Text(member) ? SetValue.empty() : new SetValue(null, [], null);
   }
 
   /**
@@ -128,18 +147,21 @@ export class SetValue implements Collection {
       const sorted = [...list].sort(compareInt64Text);
       const unique: string[] = [];
       for (const m of sorted) if (unique[unique.length - 1] !== m) unique.push(m);
-      const set = new SetValue(unique, null);
+      const set = new SetValue(unique, null, null);
       for (const m of unique) set.payloadBytes += m.length;
       return set;
     }
-    const set = new SetValue(null, new Dict(list.length));
+    const set = list.length <= FEW_MAX
+      ? new SetValue(null, [], null)
+      : new SetValue(null, null, new Dict(list.length));
     for (const m of list) set.add(m, limits);
     return set;
   }
 
   /** Number of members. */
   get size(): number {
-    return this.ints !== null ? this.ints.length : this.table!.size;
+    if (this.ints !== null) return this.ints.length;
+    return this.few !== null ? this.few.length : this.table!.size;
   }
 
   /** `intset` or `hashtable`, as `OBJECT ENCODING` reports it. */
@@ -155,6 +177,7 @@ export class SetValue implements Collection {
   /** True when `member` is in the set. */
   has(member: string): boolean {
     if (this.ints !== null) return isInt64Text(member) && this.search(member) >= 0;
+    if (this.few !== null) return this.few.includes(member);
     return this.table!.has(member);
   }
 
@@ -164,6 +187,7 @@ export class SetValue implements Collection {
    */
   hasBytes(member: Uint8Array): boolean {
     if (this.ints !== null) return this.has(latin1(member));
+    if (this.few !== null) return fewIndexOf(this.few, member) >= 0;
     return this.table!.hasBytes(member);
   }
 
@@ -172,6 +196,12 @@ export class SetValue implements Collection {
    * when a `hashtable` set does not have it yet.
    */
   addBytes(member: Uint8Array, limits: SetLimits): boolean {
+    const few = this.few;
+    if (few !== null) {
+      if (fewIndexOf(few, member) >= 0) return false;
+      this.appendToFew(few, latin1(member));
+      return true;
+    }
     if (this.ints === null && this.table!.hasBytes(member)) return false;
     return this.add(latin1(member), limits);
   }
@@ -189,14 +219,32 @@ export class SetValue implements Collection {
         if (at >= 0) return false;
         ints.splice(-at - 1, 0, member);
         this.payloadBytes += member.length;
-        if (ints.length > limits.maxIntsetEntries) this.convertToTable();
+        if (ints.length > limits.maxIntsetEntries) this.convertToTable(ints.length);
         return true;
       }
-      this.convertToTable();
+      this.convertToTable(ints.length + 1);
+    }
+    const few = this.few;
+    if (few !== null) {
+      if (few.includes(member)) return false;
+      this.appendToFew(few, member);
+      return true;
     }
     if (!this.table!.set(member, 0)) return false;
     this.payloadBytes += member.length;
     return true;
+  }
+
+  /** Adds a member known to be absent to the small array, or makes the table when it is full. */
+  private appendToFew(few: string[], member: string): void {
+    this.payloadBytes += member.length;
+    if (few.length < FEW_MAX) {
+      this.few = withMember(few, member);
+      return;
+    }
+    this.few = null;
+    this.table = dictOf(few, Math.max(few.length + 1, this.sizeHint));
+    this.table.set(member, 0);
   }
 
   /** Removes a member; returns true when it was there. */
@@ -207,6 +255,10 @@ export class SetValue implements Collection {
       const at = this.search(member);
       if (at < 0) return false;
       ints.splice(at, 1);
+    } else if (this.few !== null) {
+      const at = this.few.indexOf(member);
+      if (at < 0) return false;
+      this.few = withoutMember(this.few, at);
     } else if (!this.table!.delete(member)) {
       return false;
     }
@@ -220,13 +272,15 @@ export class SetValue implements Collection {
    * the set while iterating.
    */
   members(): IterableIterator<string> {
-    return this.ints !== null ? this.ints.values() : this.table!.keys();
+    if (this.ints !== null) return this.ints.values();
+    return this.few !== null ? this.few.values() : this.table!.keys();
   }
 
   /** Calls `visit` for every member, in {@link members} order. */
   forEach(visit: (member: string) => void): void {
-    if (this.ints !== null) {
-      for (const m of this.ints) visit(m);
+    const list = this.ints ?? this.few;
+    if (list !== null) {
+      for (const m of list) visit(m);
     } else {
       this.table!.forEach((m) => visit(m));
     }
@@ -234,7 +288,8 @@ export class SetValue implements Collection {
 
   /** A uniformly random member (the set must not be empty). */
   randomMember(): string {
-    if (this.ints !== null) return this.ints[(Math.random() * this.ints.length) | 0];
+    const list = this.ints ?? this.few;
+    if (list !== null) return list[(Math.random() * list.length) | 0];
     return this.table!.randomKey()!;
   }
 
@@ -249,6 +304,7 @@ export class SetValue implements Collection {
       for (const m of this.ints) visit(m);
       return 0;
     }
+    if (this.few !== null) return scanFew(this.few, cursor, count, visit);
     return this.table!.scan(cursor, count, visit);
   }
 
@@ -256,11 +312,13 @@ export class SetValue implements Collection {
   clone(): SetValue {
     let copy: SetValue;
     if (this.ints !== null) {
-      copy = new SetValue([...this.ints], null);
+      copy = new SetValue([...this.ints], null, null);
+    } else if (this.few !== null) {
+      copy = new SetValue(null, this.few.slice(), null);
     } else {
       const table = new Dict(this.table!.size);
       this.table!.forEach((m) => table.set(m, 0));
-      copy = new SetValue(null, table);
+      copy = new SetValue(null, null, table);
     }
     copy.payloadBytes = this.payloadBytes;
     return copy;
@@ -268,7 +326,11 @@ export class SetValue implements Collection {
 
   /** Approximate bytes used: member bytes plus a per-member cost of the encoding. */
   memoryUsage(): number {
-    const overhead = this.ints !== null ? INTSET_MEMBER_OVERHEAD : TABLE_MEMBER_OVERHEAD;
+    const overhead = this.ints !== null
+      ? INTSET_MEMBER_OVERHEAD
+      : this.few !== null
+      ? FEW_MEMBER_OVERHEAD
+      : TABLE_MEMBER_OVERHEAD;
     return SET_BASE_BYTES + this.payloadBytes + this.size * overhead;
   }
 
@@ -287,10 +349,83 @@ export class SetValue implements Collection {
     return -lo - 1;
   }
 
-  private convertToTable(): void {
-    const table = new Dict(Math.max(this.ints!.length + 1, this.sizeHint));
-    for (const m of this.ints!) table.set(m, 0);
-    this.table = table;
+  /** Leaves `intset` for `hashtable`, expecting `expected` members. */
+  private convertToTable(expected: number): void {
+    const ints = this.ints!;
     this.ints = null;
+    if (Math.max(expected, this.sizeHint) <= FEW_MAX) this.few = ints.slice();
+    else this.table = dictOf(ints, Math.max(expected, this.sizeHint));
   }
+}
+
+/** A dict of `members`, in their order, sized for `expected`. */
+function dictOf(members: string[], expected: number): Dict {
+  const table = new Dict(expected);
+  for (const m of members) table.set(m, 0);
+  return table;
+}
+
+/**
+ * Index of the member whose bytes are `bytes`, or -1. Members often share a
+ * prefix (`user:1001`, `user:1002`), so the last byte is compared before
+ * the whole: a miss then costs a length and a byte per member.
+ */
+function fewIndexOf(few: string[], bytes: Uint8Array): number {
+  const n = bytes.length;
+  const last = n > 0 ? bytes[n - 1] : -1;
+  for (let i = 0; i < few.length; i++) {
+    const m = few[i];
+    if (m.length === n && (n === 0 || m.charCodeAt(n - 1) === last) && latin1Equals(m, bytes)) {
+      return i;
+    }
+  }
+  return -1;
+}
+
+/** A copy of `few` one longer, ending with `member` (exactly sized: a push would reserve spare room). */
+function withMember(few: string[], member: string): string[] {
+  const n = few.length;
+  const grown = new Array<string>(n + 1);
+  for (let i = 0; i < n; i++) grown[i] = few[i];
+  grown[n] = member;
+  return grown;
+}
+
+/** A copy of `few` without its member at `at`, order kept. */
+function withoutMember(few: string[], at: number): string[] {
+  const shrunk = new Array<string>(few.length - 1);
+  for (let i = 0, j = 0; i < few.length; i++) if (i !== at) shrunk[j++] = few[i];
+  return shrunk;
+}
+
+/**
+ * SSCAN over a small set's array as if it were a hash table of the size
+ * its member count gives (a power of two, at least 4): buckets are visited
+ * in reverse-binary cursor order, each yielding the members that hash to
+ * it, until `count` members were seen. A resize between calls changes the
+ * table size as a real table's would, and the reverse-binary order makes
+ * that miss nothing, as in Redis.
+ */
+function scanFew(
+  few: string[],
+  cursor: number,
+  count: number,
+  visit: (member: string) => void,
+): number {
+  let size = 4;
+  while (size < few.length) size *= 2;
+  const mask = size - 1;
+  const buckets = few.map((m) => hashLatin1(m) & mask);
+  let visited = 0;
+  let v = cursor >>> 0;
+  do {
+    const bucket = v & mask;
+    for (let i = 0; i < few.length; i++) {
+      if (buckets[i] !== bucket) continue;
+      visit(few[i]);
+      visited++;
+    }
+    v = nextCursor(v, mask);
+  } while (v !== 0 && visited < count);
+  return v;
 }

@@ -1,5 +1,11 @@
 import { assertEquals, assertTrue } from "../helpers/assert.ts";
-import { compareInt64Text, isInt64Text, setLimitsFrom, SetValue } from "../../src/store/set.ts";
+import {
+  compareInt64Text,
+  FEW_MAX,
+  isInt64Text,
+  setLimitsFrom,
+  SetValue,
+} from "../../src/store/set.ts";
 import { Config } from "../../src/config/config.ts";
 import { EDGE_INTEGERS, NEAR_INTEGERS, randomMember, Rng } from "../helpers/hashsets.ts";
 import { latin1Bytes } from "../../src/util/bytes.ts";
@@ -194,6 +200,74 @@ Deno.test("SetValue scan returns an intset whole and keeps SCAN's guarantee on t
     runs++;
   }
   assertEquals(runs, 20);
+});
+
+Deno.test("SetValue small tables keep insertion order into and out of the array form", () => {
+  const set = SetValue.forFirstMember("m0");
+  const model: string[] = [];
+  for (let i = 0; i < FEW_MAX; i++) {
+    set.add("m" + i, LIMITS);
+    model.push("m" + i);
+  }
+  assertEquals(set.remove("m3"), true);
+  model.splice(3, 1);
+  assertEquals(set.addBytes(latin1Bytes("\x00\r\n\xff"), LIMITS), true);
+  model.push("\x00\r\n\xff");
+  assertEquals([...set.members()], model);
+  // The member past FEW_MAX makes the table; order and lookups carry over.
+  assertEquals(set.add("last", LIMITS), true);
+  model.push("last");
+  assertEquals(set.size, FEW_MAX + 1);
+  assertEquals([...set.members()], model);
+  assertEquals(set.hasBytes(latin1Bytes("\x00\r\n\xff")), true);
+  assertEquals(set.add("m5", LIMITS), false);
+  assertEquals(set.encoding(), "hashtable");
+  // An intset leaves for the array form, or straight for a table when a size was announced.
+  const ints = SetValue.empty();
+  for (const m of ["3", "1", "2"]) ints.add(m, LIMITS);
+  ints.add("x", LIMITS);
+  assertEquals([...ints.members()], ["1", "2", "3", "x"]);
+  const hinted = SetValue.empty(100);
+  hinted.add("1", LIMITS);
+  hinted.add("y", LIMITS);
+  for (let i = 0; i < 50; i++) hinted.add("h" + i, LIMITS);
+  assertEquals(hinted.size, 52);
+  assertEquals([...hinted.members()].slice(0, 3), ["1", "y", "h0"]);
+});
+
+Deno.test("SetValue scan of small tables walks buckets and keeps SCAN's guarantee", () => {
+  // A small table is scanned bucket by bucket too: COUNT 1 over ten members stops early.
+  const ten = SetValue.fromMembers(Array.from({ length: 10 }, (_, i) => "e" + i), LIMITS);
+  const first: string[] = [];
+  const next = ten.scan(0, 1, (m) => first.push(m));
+  assertTrue(next !== 0 && first.length < 10, `cursor ${next}, ${first.length} members`);
+
+  let runs = 0;
+  let partial = 0;
+  for (let seed = 1; seed <= 200; seed++) {
+    const rng = new Rng(300 + seed);
+    const stable = Array.from({ length: rng.range(1, 4) }, (_, i) => "s" + i);
+    const set = SetValue.fromMembers(stable, LIMITS);
+    const returned = new Set<string>();
+    let cursor = 0;
+    let calls = 0;
+    do {
+      cursor = set.scan(cursor, rng.range(1, 4), (m) => returned.add(m));
+      // Churn across the array form's table sizes (4, 8, 16), and in odd runs past it into a Dict.
+      const grow = rng.chance(0.5);
+      for (let i = 0; i < rng.range(0, 8); i++) {
+        const k = "t" + rng.int(seed % 2 === 0 ? FEW_MAX - 5 : 20);
+        if (grow) set.add(k, LIMITS);
+        else set.remove(k);
+      }
+      calls++;
+    } while (cursor !== 0 && calls < 10000);
+    for (const k of stable) assertTrue(returned.has(k), `seed ${seed}: ${k} missed`);
+    if (calls > 1) partial++;
+    runs++;
+  }
+  assertEquals(runs, 200);
+  assertTrue(partial > 100, `only ${partial} scans took more than one call`);
 });
 
 Deno.test("SetValue random members cover the set in both encodings", () => {
