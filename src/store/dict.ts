@@ -25,6 +25,7 @@
 import { hashBytes, hashLatin1, latin1Equals } from "../util/bytes.ts";
 import { nextCursor } from "./scan_cursor.ts";
 import { int32Array } from "../util/small_arrays.ts";
+import { withInserted } from "../util/exact_arrays.ts";
 
 const MIN_BUCKETS = 4;
 /** Keys up to which the key array grows one exact step at a time. */
@@ -159,10 +160,7 @@ export class Dict {
       keys.push(key);
       return;
     }
-    const grown = new Array<string | undefined>(n + 1);
-    for (let i = 0; i < n; i++) grown[i] = keys[i];
-    grown[n] = key;
-    this.keysById = grown;
+    this.keysById = withInserted(keys, n, key);
   }
 
   /** Removes `key`; returns true when it was present. */

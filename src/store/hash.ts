@@ -75,12 +75,6 @@ const EMPTY_META = new Int32Array(0);
 /** Never modified: a listpack hash frees no slots. */
 const NO_FREE_SLOTS: number[] = [];
 
-/** Where a hash's value goes as a reply: bytes from its table, or a listpack value as text. */
-export interface HashSink extends BulkSink {
-  /** Writes a latin1 string as one bulk string. */
-  bulkLatin1(text: string): void;
-}
-
 /** Scratch for handing a listpack value out as bytes ({@link HashValue.forEachBytes}). */
 let valueScratch = new Uint8Array(64);
 
@@ -218,19 +212,19 @@ export class HashValue implements Collection {
    * Writes the value of `field` to `out` as a bulk string; returns false
    * (writing nothing) when the field is missing.
    */
-  writeValue(field: string, out: HashSink): boolean {
+  writeValue(field: string, out: BulkSink): boolean {
     if (this.pairs !== null) return this.writePair(this.locate(field), out);
     return this.writeSlot(this.dict!.get(field), out);
   }
 
   /** {@link writeValue} for a field given as bytes. */
-  writeFieldValue(field: Uint8Array, out: HashSink): boolean {
+  writeFieldValue(field: Uint8Array, out: BulkSink): boolean {
     if (this.pairs !== null) return this.writePair(this.locateBytes(field), out);
     return this.writeSlot(this.dict!.getBytes(field), out);
   }
 
   /** Writes the listpack value of the field at `at` (-1: missing, false). */
-  private writePair(at: number, out: HashSink): boolean {
+  private writePair(at: number, out: BulkSink): boolean {
     if (at < 0) return false;
     out.bulkLatin1(this.pairs![at + 1]);
     return true;

@@ -27,13 +27,25 @@
  * Middle insertions and removals shift the shorter side (slot moves within
  * a block copy only the offset and length).
  *
+ * A list of at most {@link FEW_MAX} members of at most
+ * {@link FEW_MEMBER_MAX} bytes each (Redis keeps such lists in one small
+ * listpack) holds them as latin1 strings in one exactly-sized array, which
+ * is rebuilt on each change: a block, its arena and slot table cost ~400
+ * bytes more than two short members need. The first push or write that
+ * does not fit moves it to the block ring, for good.
+ *
  * @module
  */
 
 import type { Collection } from "./collection.ts";
-import { latin1 } from "../util/bytes.ts";
+import { latin1, latin1Equals } from "../util/bytes.ts";
 import { int32Array, uint8Array } from "../util/small_arrays.ts";
+import { withInserted, withoutRange } from "../util/exact_arrays.ts";
 
+/** Most members a list keeps in its array form. */
+export const FEW_MAX = 8;
+/** Longest member (bytes) the array form holds. */
+export const FEW_MEMBER_MAX = 64;
 /** Largest block, in slots (a power of two). */
 const MAX_BLOCK_SHIFT = 10;
 const MAX_BLOCK = 1 << MAX_BLOCK_SHIFT;
@@ -53,11 +65,14 @@ const OBJECT_BYTES = 96;
 const ARRAY_HEADER_BYTES = 32;
 const SLOT_BYTES = 8;
 const TYPED_ARRAY_BYTES = 160;
+const STRING_HEADER_BYTES = 24;
 
-/** Where {@link ListValue.writeBulk} sends a member's bytes (a ReplyWriter). */
+/** Where {@link ListValue.writeBulk} sends a member (a ReplyWriter). */
 export interface BulkSink {
   /** Writes `n` bytes of `source` from `offset` as one bulk string. */
   bulkSlice(source: Uint8Array, offset: number, n: number): void;
+  /** Writes a latin1 string as one bulk string. */
+  bulkLatin1(text: string): void;
 }
 
 /** Arena bytes a fresh block of `slots` slots starts with. */
@@ -187,6 +202,8 @@ function capacityFor(n: number): number {
  * ```
  */
 export class ListValue implements Collection {
+  /** The members while the list is in its array form (see the module comment), else null. */
+  private few: string[] | null = [];
   /** Ring of blocks; `null` marks a block not allocated (large lists only). */
   private blocks: (Block | null)[] = [];
   /** log2 of the block size. */
@@ -205,11 +222,6 @@ export class ListValue implements Collection {
    */
   private spare: Block | null = null;
 
-  /** Creates an empty list. */
-  constructor() {
-    this.allocate(MIN_CAPACITY, 0);
-  }
-
   /**
    * Builds a list holding `members` in order (persistence loading, tests).
    * The array is not kept.
@@ -217,7 +229,18 @@ export class ListValue implements Collection {
   static fromArray(members: readonly string[]): ListValue {
     const list = new ListValue();
     let bytes = 0;
-    for (let i = 0; i < members.length; i++) bytes += members[i].length;
+    let longest = 0;
+    for (let i = 0; i < members.length; i++) {
+      bytes += members[i].length;
+      longest = Math.max(longest, members[i].length);
+    }
+    if (members.length <= FEW_MAX && longest <= FEW_MEMBER_MAX) {
+      list.few = members.slice();
+      list.length = members.length;
+      list.bytes = bytes;
+      return list;
+    }
+    list.few = null;
     list.allocate(capacityFor(members.length), bytes);
     for (let i = 0; i < members.length; i++) list.pushBack(members[i]);
     return list;
@@ -236,6 +259,7 @@ export class ListValue implements Collection {
   /** A deep copy. */
   clone(): ListValue {
     const copy = new ListValue();
+    copy.few = this.few === null ? null : this.few.slice();
     copy.blocks = this.blocks.map((b) => (b === null ? null : b.clone()));
     copy.shift = this.shift;
     copy.blockMask = this.blockMask;
@@ -248,6 +272,10 @@ export class ListValue implements Collection {
 
   /** Approximate bytes used: structure, slot tables and arenas. */
   memoryUsage(): number {
+    if (this.few !== null) {
+      return OBJECT_BYTES + ARRAY_HEADER_BYTES + this.length * (SLOT_BYTES + STRING_HEADER_BYTES) +
+        this.bytes;
+    }
     let total = OBJECT_BYTES + ARRAY_HEADER_BYTES + this.blocks.length * SLOT_BYTES;
     const blocks = this.spare === null ? this.blocks : [...this.blocks, this.spare];
     for (const b of blocks) {
@@ -275,6 +303,7 @@ export class ListValue implements Collection {
 
   /** The member at `index` (0 = head; must be in `[0, size)`). */
   at(index: number): string {
+    if (this.few !== null) return this.few[index];
     const block = this.locate(index);
     const s = this.located << 1;
     const from = block.meta[s];
@@ -283,12 +312,17 @@ export class ListValue implements Collection {
 
   /** Byte length of the member at `index` (must be in `[0, size)`). */
   lengthAt(index: number): number {
+    if (this.few !== null) return this.few[index].length;
     const block = this.locate(index);
     return block.meta[(this.located << 1) + 1];
   }
 
   /** Writes the member at `index` (in `[0, size)`) to `out` as a bulk string. */
   writeBulk(index: number, out: BulkSink): void {
+    if (this.few !== null) {
+      out.bulkLatin1(this.few[index]);
+      return;
+    }
     const block = this.locate(index);
     const s = this.located << 1;
     out.bulkSlice(block.data, block.meta[s], block.meta[s + 1]);
@@ -323,6 +357,7 @@ export class ListValue implements Collection {
 
   /** True when the member at `index` (in `[0, size)`) holds exactly `member`'s bytes. */
   equalsBytes(index: number, member: Uint8Array): boolean {
+    if (this.few !== null) return latin1Equals(this.few[index], member);
     const block = this.locate(index);
     const s = this.located << 1;
     const n = member.length;
@@ -348,6 +383,14 @@ export class ListValue implements Collection {
 
   /** Replaces the member at `index` (must be in `[0, size)`). */
   set(index: number, member: string): void {
+    if (this.few !== null) {
+      if (member.length <= FEW_MEMBER_MAX) {
+        this.bytes += member.length - this.few[index].length;
+        this.few[index] = member;
+        return;
+      }
+      this.leaveFew();
+    }
     const block = this.locate(index);
     const slot = this.located;
     this.bytes += member.length - block.free(slot);
@@ -356,6 +399,11 @@ export class ListValue implements Collection {
 
   /** {@link set} with the member given as bytes (copied). */
   setBytes(index: number, member: Uint8Array): void {
+    if (this.few !== null && member.length <= FEW_MEMBER_MAX) {
+      this.set(index, latin1(member));
+      return;
+    }
+    this.leaveFew();
     const block = this.locate(index);
     const slot = this.located;
     this.bytes += member.length - block.free(slot);
@@ -364,6 +412,10 @@ export class ListValue implements Collection {
 
   /** Adds a member at the tail (RPUSH). */
   pushBack(member: string): void {
+    if (this.fewAccepts(member.length)) {
+      this.insertFew(this.length, member);
+      return;
+    }
     const p = this.openBack();
     this.blockAt(p).writeString(p & this.blockMask, member);
     this.bytes += member.length;
@@ -371,6 +423,10 @@ export class ListValue implements Collection {
 
   /** {@link pushBack} with the member given as bytes (copied). */
   pushBackBytes(member: Uint8Array): void {
+    if (this.fewAccepts(member.length)) {
+      this.insertFew(this.length, latin1(member));
+      return;
+    }
     const p = this.openBack();
     this.blockAt(p).writeBytes(p & this.blockMask, member, 0, member.length);
     this.bytes += member.length;
@@ -378,6 +434,10 @@ export class ListValue implements Collection {
 
   /** Adds a member at the head (LPUSH). */
   pushFront(member: string): void {
+    if (this.fewAccepts(member.length)) {
+      this.insertFew(0, member);
+      return;
+    }
     const p = this.openFront();
     this.blockAt(p).writeString(p & this.blockMask, member);
     this.bytes += member.length;
@@ -385,6 +445,10 @@ export class ListValue implements Collection {
 
   /** {@link pushFront} with the member given as bytes (copied). */
   pushFrontBytes(member: Uint8Array): void {
+    if (this.fewAccepts(member.length)) {
+      this.insertFew(0, latin1(member));
+      return;
+    }
     const p = this.openFront();
     this.blockAt(p).writeBytes(p & this.blockMask, member, 0, member.length);
     this.bytes += member.length;
@@ -394,7 +458,8 @@ export class ListValue implements Collection {
   popFront(): string | undefined {
     if (this.length === 0) return undefined;
     const member = this.at(0);
-    this.dropFront(true);
+    if (this.few !== null) this.removeFew(0, 1);
+    else this.dropFront(true);
     return member;
   }
 
@@ -402,18 +467,23 @@ export class ListValue implements Collection {
   popBack(): string | undefined {
     if (this.length === 0) return undefined;
     const member = this.at(this.length - 1);
-    this.dropBack(true);
+    if (this.few !== null) this.removeFew(this.length - 1, this.length);
+    else this.dropBack(true);
     return member;
   }
 
   /** Removes `count` members from the head (clamped to the size). */
   removeFront(count: number): void {
-    for (let n = Math.min(count, this.length); n > 0; n--) this.dropFront(true);
+    const n = Math.min(count, this.length);
+    if (this.few !== null) this.removeFew(0, n);
+    else for (let i = n; i > 0; i--) this.dropFront(true);
   }
 
   /** Removes `count` members from the tail (clamped to the size). */
   removeBack(count: number): void {
-    for (let n = Math.min(count, this.length); n > 0; n--) this.dropBack(true);
+    const n = Math.min(count, this.length);
+    if (this.few !== null) this.removeFew(this.length - n, this.length);
+    else for (let i = n; i > 0; i--) this.dropBack(true);
   }
 
   /**
@@ -421,18 +491,32 @@ export class ListValue implements Collection {
    * shifting the shorter side: O(min(index, size − index)).
    */
   insert(index: number, member: string): void {
+    if (this.fewAccepts(member.length)) {
+      this.insertFew(index, member);
+      return;
+    }
     this.openAt(index);
-    this.set(index, member);
+    this.locate(index).writeString(this.located, member);
+    this.bytes += member.length;
   }
 
   /** {@link insert} with the member given as bytes (copied). */
   insertBytes(index: number, member: Uint8Array): void {
+    if (this.fewAccepts(member.length)) {
+      this.insertFew(index, latin1(member));
+      return;
+    }
     this.openAt(index);
-    this.setBytes(index, member);
+    this.locate(index).writeBytes(this.located, member, 0, member.length);
+    this.bytes += member.length;
   }
 
   /** Removes the member at `index` (in `[0, size)`), shifting the shorter side. */
   removeAt(index: number): void {
+    if (this.few !== null) {
+      this.removeFew(index, index + 1);
+      return;
+    }
     const n = this.length;
     this.freeAt(index);
     if (index < n - 1 - index) {
@@ -452,6 +536,23 @@ export class ListValue implements Collection {
   removeMatching(member: Uint8Array, limit: number, fromTail: boolean): number {
     const n = this.length;
     let removed = 0;
+    const few = this.few;
+    if (few !== null) {
+      const kept: string[] = [];
+      for (let k = 0; k < n; k++) {
+        const i = fromTail ? n - 1 - k : k;
+        if ((limit === 0 || removed < limit) && latin1Equals(few[i], member)) {
+          this.bytes -= few[i].length;
+          removed++;
+        } else kept.push(few[i]);
+      }
+      if (removed > 0) {
+        // slice: an exactly-sized copy (kept grew by push).
+        this.few = (fromTail ? kept.reverse() : kept).slice();
+        this.length = kept.length;
+      }
+      return removed;
+    }
     if (!fromTail) {
       let w = 0;
       for (let r = 0; r < n; r++) {
@@ -477,6 +578,38 @@ export class ListValue implements Collection {
   }
 
   // ------------------------------------------------------------- storage
+
+  /** True when the array form takes one more member of `bytes` bytes. */
+  private fewAccepts(bytes: number): boolean {
+    if (this.few === null) return false;
+    if (this.length < FEW_MAX && bytes <= FEW_MEMBER_MAX) return true;
+    this.leaveFew();
+    return false;
+  }
+
+  /** Inserts a member into the array form at `index` (in `[0, size]`). */
+  private insertFew(index: number, member: string): void {
+    this.few = withInserted(this.few!, index, member);
+    this.length++;
+    this.bytes += member.length;
+  }
+
+  /** Removes the array form's members in `[from, to)`. */
+  private removeFew(from: number, to: number): void {
+    const few = this.few!;
+    for (let i = from; i < to; i++) this.bytes -= few[i].length;
+    this.few = withoutRange(few, from, to);
+    this.length -= to - from;
+  }
+
+  /** Moves the members of the array form into the block ring (no-op when already there). */
+  private leaveFew(): void {
+    const few = this.few;
+    if (few === null) return;
+    this.few = null;
+    this.allocate(capacityFor(few.length + 1), this.bytes);
+    for (const member of few) this.pushBack(member);
+  }
 
   /** Grows if full and returns the (empty) ring position past the tail. */
   private openBack(): number {
@@ -662,12 +795,15 @@ export class ListValue implements Collection {
    * once it fits a small block again), keeping pops amortised O(1).
    */
   private maybeShrink(): void {
-    const capacity = this.mask + 1;
-    if (capacity <= MIN_CAPACITY) {
-      // An emptied small list starts its arena over (and gives back a grown one).
-      if (this.length === 0) this.blocks[0]!.reset(initialArena(capacity));
+    if (this.length === 0) {
+      // An emptied list starts over in the array form, giving its blocks back.
+      this.few = [];
+      this.blocks = [];
+      this.spare = null;
       return;
     }
+    const capacity = this.mask + 1;
+    if (capacity <= MIN_CAPACITY) return;
     if (this.length > capacity >>> 2) return;
     if (capacity > MAX_BLOCK) {
       if (this.length <= MAX_BLOCK >>> 2) this.rebuild(capacityFor(this.length * 2));

@@ -25,6 +25,7 @@ import type { Collection } from "./collection.ts";
 import { Dict } from "./dict.ts";
 import { hashLatin1, latin1, latin1Equals } from "../util/bytes.ts";
 import { nextCursor } from "./scan_cursor.ts";
+import { withInserted, withoutRange } from "../util/exact_arrays.ts";
 
 /** The setting that decides when an intset becomes a hash table. */
 export interface SetLimits {
@@ -239,7 +240,7 @@ export class SetValue implements Collection {
   private appendToFew(few: string[], member: string): void {
     this.payloadBytes += member.length;
     if (few.length < FEW_MAX) {
-      this.few = withMember(few, member);
+      this.few = withInserted(few, few.length, member);
       return;
     }
     this.few = null;
@@ -258,7 +259,7 @@ export class SetValue implements Collection {
     } else if (this.few !== null) {
       const at = this.few.indexOf(member);
       if (at < 0) return false;
-      this.few = withoutMember(this.few, at);
+      this.few = withoutRange(this.few, at, at + 1);
     } else if (!this.table!.delete(member)) {
       return false;
     }
@@ -380,22 +381,6 @@ function fewIndexOf(few: string[], bytes: Uint8Array): number {
     }
   }
   return -1;
-}
-
-/** A copy of `few` one longer, ending with `member` (exactly sized: a push would reserve spare room). */
-function withMember(few: string[], member: string): string[] {
-  const n = few.length;
-  const grown = new Array<string>(n + 1);
-  for (let i = 0; i < n; i++) grown[i] = few[i];
-  grown[n] = member;
-  return grown;
-}
-
-/** A copy of `few` without its member at `at`, order kept. */
-function withoutMember(few: string[], at: number): string[] {
-  const shrunk = new Array<string>(few.length - 1);
-  for (let i = 0, j = 0; i < few.length; i++) if (i !== at) shrunk[j++] = few[i];
-  return shrunk;
 }
 
 /**

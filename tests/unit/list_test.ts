@@ -1,5 +1,5 @@
 import { assertEquals, assertTrue } from "../helpers/assert.ts";
-import { ListValue } from "../../src/store/list.ts";
+import { FEW_MAX, FEW_MEMBER_MAX, ListValue } from "../../src/store/list.ts";
 
 /** Deterministic PRNG (mulberry32) so failures replay. */
 function prng(seed: number): () => number {
@@ -14,6 +14,10 @@ function prng(seed: number): () => number {
 }
 
 const EMPTY_MEMORY = new ListValue().memoryUsage();
+
+/** What {@link ListValue.memoryUsage} reports for members in the array form: a pointer and a string each. */
+const arrayFormMemory = (members: string[]) =>
+  members.reduce((n, m) => n + 8 + 24 + m.length, EMPTY_MEMORY);
 
 const bytesOf = (s: string) => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
 
@@ -84,6 +88,53 @@ Deno.test("ListValue: binary members round-trip, clone is independent", () => {
   assertEquals(list.toArray(), members);
   assertEquals(copy.size, members.length + 1);
   assertTrue(list.memoryUsage() > 100_000, "memory counts member bytes");
+});
+
+Deno.test("ListValue: the array form moves to blocks on the first member that does not fit", () => {
+  const few = Array.from({ length: FEW_MAX }, (_, i) => "m" + i);
+  assertEquals(ListValue.fromArray(few).memoryUsage(), arrayFormMemory(few));
+  // One member too many, at either end or in the middle.
+  for (const grow of ["back", "front", "middle"] as const) {
+    const list = ListValue.fromArray(few);
+    if (grow === "back") list.pushBackBytes(bytesOf("x"));
+    else if (grow === "front") list.pushFront("x");
+    else list.insertBytes(3, bytesOf("x"));
+    const expected = grow === "back" ? [...few, "x"] : grow === "front" ? ["x", ...few] : [
+      ...few.slice(0, 3),
+      "x",
+      ...few.slice(3),
+    ];
+    assertEquals(list.toArray(), expected, grow);
+    assertTrue(list.memoryUsage() > arrayFormMemory(expected), `${grow}: moved to blocks`);
+  }
+  // One member too long, pushed, inserted or written over another.
+  const long = "\x00\r\n\xff".repeat(FEW_MEMBER_MAX / 4) + "!";
+  for (const write of ["push", "insert", "set", "setBytes"] as const) {
+    const list = ListValue.fromArray(["a", "b"]);
+    if (write === "push") list.pushBack(long);
+    else if (write === "insert") list.insert(1, long);
+    else if (write === "set") list.set(1, long);
+    else list.setBytes(1, bytesOf(long));
+    const expected = write === "push"
+      ? ["a", "b", long]
+      : write === "insert"
+      ? ["a", long, "b"]
+      : ["a", long];
+    assertEquals(list.toArray(), expected, write);
+    assertTrue(list.memoryUsage() > arrayFormMemory(expected), `${write}: moved to blocks`);
+    const at = expected.indexOf(long);
+    assertEquals(list.lengthAt(at), long.length);
+    assertTrue(list.equalsBytes(at, bytesOf(long)));
+  }
+  // A member of exactly FEW_MEMBER_MAX bytes stays, and an emptied list is compact again.
+  const edge = ListValue.fromArray(["a"]);
+  edge.pushBack("y".repeat(FEW_MEMBER_MAX));
+  assertEquals(edge.memoryUsage(), arrayFormMemory(edge.toArray()));
+  const big = ListValue.fromArray(Array.from({ length: 100 }, (_, i) => "v" + i));
+  big.removeFront(100);
+  assertEquals(big.memoryUsage(), EMPTY_MEMORY);
+  big.pushBack("again");
+  assertEquals(big.toArray(), ["again"]);
 });
 
 Deno.test("ListValue: large lists grow, wrap and shrink back", () => {
@@ -339,6 +390,7 @@ Deno.test("ListValue: byte storage against an array model (binary, empty, huge m
               bulkSlice: (src, off, len) => {
                 written = String.fromCharCode(...src.subarray(off, off + len));
               },
+              bulkLatin1: (text) => written = text,
             });
             assertEquals(written, model[i]);
           }
