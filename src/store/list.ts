@@ -32,7 +32,7 @@
  * listpack) holds them as latin1 strings in one exactly-sized array, which
  * is rebuilt on each change: a block, its arena and slot table cost ~400
  * bytes more than two short members need. The first push or write that
- * does not fit moves it to the block ring, for good.
+ * does not fit moves it to the block ring, where it stays until emptied.
  *
  * @module
  */
@@ -412,7 +412,7 @@ export class ListValue implements Collection {
 
   /** Adds a member at the tail (RPUSH). */
   pushBack(member: string): void {
-    if (this.fewAccepts(member.length)) {
+    if (this.staysFew(member.length)) {
       this.insertFew(this.length, member);
       return;
     }
@@ -423,7 +423,7 @@ export class ListValue implements Collection {
 
   /** {@link pushBack} with the member given as bytes (copied). */
   pushBackBytes(member: Uint8Array): void {
-    if (this.fewAccepts(member.length)) {
+    if (this.staysFew(member.length)) {
       this.insertFew(this.length, latin1(member));
       return;
     }
@@ -434,7 +434,7 @@ export class ListValue implements Collection {
 
   /** Adds a member at the head (LPUSH). */
   pushFront(member: string): void {
-    if (this.fewAccepts(member.length)) {
+    if (this.staysFew(member.length)) {
       this.insertFew(0, member);
       return;
     }
@@ -445,7 +445,7 @@ export class ListValue implements Collection {
 
   /** {@link pushFront} with the member given as bytes (copied). */
   pushFrontBytes(member: Uint8Array): void {
-    if (this.fewAccepts(member.length)) {
+    if (this.staysFew(member.length)) {
       this.insertFew(0, latin1(member));
       return;
     }
@@ -491,7 +491,7 @@ export class ListValue implements Collection {
    * shifting the shorter side: O(min(index, size − index)).
    */
   insert(index: number, member: string): void {
-    if (this.fewAccepts(member.length)) {
+    if (this.staysFew(member.length)) {
       this.insertFew(index, member);
       return;
     }
@@ -502,7 +502,7 @@ export class ListValue implements Collection {
 
   /** {@link insert} with the member given as bytes (copied). */
   insertBytes(index: number, member: Uint8Array): void {
-    if (this.fewAccepts(member.length)) {
+    if (this.staysFew(member.length)) {
       this.insertFew(index, latin1(member));
       return;
     }
@@ -579,8 +579,11 @@ export class ListValue implements Collection {
 
   // ------------------------------------------------------------- storage
 
-  /** True when the array form takes one more member of `bytes` bytes. */
-  private fewAccepts(bytes: number): boolean {
+  /**
+   * True when the list is in the array form and it takes one more member of
+   * `bytes` bytes; when it does not, the list moves to the block ring.
+   */
+  private staysFew(bytes: number): boolean {
     if (this.few === null) return false;
     if (this.length < FEW_MAX && bytes <= FEW_MEMBER_MAX) return true;
     this.leaveFew();
