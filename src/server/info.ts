@@ -242,9 +242,13 @@ export function renderInfo(server: Server, requested: string[]): string {
   for (const name of names) {
     const lines = section(server, name);
     if (lines === null) continue;
-    parts.push(`# ${title(name)}\r\n` + lines.map((l) => l + "\r\n").join(""));
+    parts.push(`# ${title(name)}\r\n`);
+    for (const line of lines) parts.push(line, "\r\n");
+    parts.push("\r\n");
   }
-  return parts.join("\r\n");
+  // One join for the whole text; sections are separated by a blank line, with none after the last.
+  parts.pop();
+  return parts.join("");
 }
 
 /** The client-side caching figures of INFO stats. */

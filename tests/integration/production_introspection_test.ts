@@ -103,6 +103,9 @@ Deno.test("memory: USAGE grows with the value; STATS counts keys; INFO used_memo
       const f of ["used_memory_rss", "used_memory_peak", "maxmemory", "maxmemory_policy"]
     ) assertTrue(after.has(f), f);
     assertEquals(after.get("maxmemory_policy"), "noeviction");
+    // The machine's memory, read once like Redis's (the test process shares the machine).
+    assertEquals(Number(after.get("total_system_memory")), Deno.systemMemoryInfo().total);
+    assertEquals(after.get("total_system_memory"), before.get("total_system_memory"));
     await c.call("DEL", "big");
     const freed = infoFields(await c.value("INFO", "memory") as string);
     assertTrue(Number(freed.get("used_memory")) < Number(after.get("used_memory")) - 100_000);
