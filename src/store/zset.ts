@@ -201,7 +201,7 @@ export class ZSetValue implements Collection {
       this.compact &&
       (this.enc.size + 1 > limits.maxListpackEntries ||
         member.length > limits.maxListpackValue ||
-        this.enc.memberBytes + member.length > LISTPACK_MAX_SAFE_BYTES)
+        (this.enc as CompactZSet).packedBytes + member.length > LISTPACK_MAX_SAFE_BYTES)
     ) {
       this.convertToIndexed();
     }

@@ -9,8 +9,6 @@
 export interface ZSetEncoding {
   /** Number of members. */
   readonly size: number;
-  /** Total length of all members, in bytes. */
-  readonly memberBytes: number;
   /** Score of `member`, or undefined when absent. */
   score(member: string): number | undefined;
   /** Rank of `member`, or -1 when absent. */

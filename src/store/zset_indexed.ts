@@ -87,10 +87,6 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     return this.count;
   }
 
-  get memberBytes(): number {
-    return this.bytes;
-  }
-
   // ------------------------------------------------------------ hash table
 
   /**

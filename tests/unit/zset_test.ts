@@ -463,6 +463,64 @@ Deno.test("zset value: listpack stores -0 as 0, skiplist keeps -0", () => {
   assertTrue(Object.is(built.score("x"), 0));
 });
 
+Deno.test("zset value: listpack orders and keeps scores exactly, down to the last bit", () => {
+  // Neighbouring doubles differ only in the low 32 bits of their encoding;
+  // subnormals, the extremes and both signs cover every word the packed
+  // score key transforms.
+  const up = (x: number) => {
+    const f = new Float64Array([x]);
+    new BigInt64Array(f.buffer)[0] += 1n;
+    return f[0];
+  };
+  const scores = [
+    -Infinity,
+    -Number.MAX_VALUE,
+    -1e300,
+    -(up(1)),
+    -1,
+    -Number.MIN_VALUE * 3,
+    -Number.MIN_VALUE,
+    0,
+    Number.MIN_VALUE,
+    up(Number.MIN_VALUE),
+    2.2250738585072014e-308,
+    0.1,
+    1,
+    up(1),
+    up(up(1)),
+    4294967296,
+    up(4294967296),
+    Number.MAX_SAFE_INTEGER,
+    Number.MAX_VALUE,
+    Infinity,
+  ];
+  const rnd = prng(3);
+  let cases = 0;
+  for (let run = 0; run < 50; run++) {
+    const limits = { maxListpackEntries: 128, maxListpackValue: 64 };
+    const z = ZSetValue.forFirstMember(1, limits);
+    const order = scores.map((_, i) => i).sort(() => rnd() - 0.5);
+    // Inserted in a random order, then each moved by an update to a random other score.
+    for (const i of order) z.insert("m" + String(i).padStart(2, "0"), -scores[i], limits);
+    for (const i of order) z.update("m" + String(i).padStart(2, "0"), scores[i]);
+    assertEquals(z.encoding(), "listpack");
+    const seen: number[] = [];
+    z.forEach((m, s) => {
+      assertTrue(Object.is(s, scores[Number(m.slice(1))]), `${m} keeps ${s}`);
+      seen.push(s);
+    });
+    assertEquals(seen, scores);
+    const from = (min: number, minExclusive: boolean) =>
+      z.firstInScoreRange({ min, max: Infinity, minExclusive, maxExclusive: false });
+    assertEquals(from(1, false), scores.indexOf(1));
+    assertEquals(from(1, true), scores.indexOf(1) + 1);
+    assertEquals(from(-0, false), scores.indexOf(0));
+    assertEquals(from(up(1), true), scores.indexOf(up(1)) + 1);
+    cases++;
+  }
+  assertEquals(cases, 50);
+});
+
 Deno.test("zset value: encodings follow Redis's conversion rules", () => {
   const z = ZSetValue.forFirstMember(1, SMALL);
   for (let i = 0; i < 16; i++) z.insert("m" + i, i, SMALL);
