@@ -35,6 +35,15 @@ let memberStart = 0;
 let memberLength = 0;
 let nextEntry = 0;
 
+// Where `find` last found a member: ZADD and ZINCRBY read a member's score
+// and then update it, which would scan for it twice. Keyed by the packed
+// data's value, not its identity: equal data means equal offsets, so the
+// entry is right for any set that holds the same string.
+let foundIn = "";
+let foundMember = "";
+let foundRank = -1;
+let foundAt = 0;
+
 /** Flips the top bit of a 32-bit word: signed comparison then orders words as unsigned. */
 const SIGN = 0x80000000 | 0;
 
@@ -211,6 +220,10 @@ export class CompactZSet implements ZSetEncoding {
   /** Rank of `member` with the cursor on it, or -1. */
   private find(member: string): number {
     const data = this.data;
+    if (member === foundMember && data === foundIn) {
+      this.read(foundAt);
+      return foundRank;
+    }
     const n = this.count;
     const length = member.length;
     // Members differ most often in their last byte ("user:1", "user:2"...).
@@ -221,7 +234,9 @@ export class CompactZSet implements ZSetEncoding {
       const c = data.charCodeAt(at);
       if (c >= 0x80) {
         this.read(at);
-        if (memberLength === length && data.startsWith(member, memberStart)) return i;
+        if (memberLength === length && data.startsWith(member, memberStart)) {
+          return this.found(member, i);
+        }
         at = nextEntry;
       } else if (
         c === length &&
@@ -229,12 +244,21 @@ export class CompactZSet implements ZSetEncoding {
         data.startsWith(member, at + 1)
       ) {
         this.read(at);
-        return i;
+        return this.found(member, i);
       } else {
         at += 9 + c;
       }
     }
     return -1;
+  }
+
+  /** Remembers the entry under the cursor as where `member` is, at `rank`. */
+  private found(member: string, rank: number): number {
+    foundIn = this.data;
+    foundMember = member;
+    foundRank = rank;
+    foundAt = entryStart;
+    return rank;
   }
 
   /**

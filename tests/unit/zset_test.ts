@@ -521,6 +521,41 @@ Deno.test("zset value: listpack orders and keeps scores exactly, down to the las
   assertEquals(cases, 50);
 });
 
+Deno.test("zset value: a listpack lookup followed by a write in another set stays exact", () => {
+  // ZADD reads a member's score, then updates it; the listpack remembers
+  // where it found the member. Interleave two sets (equal, then diverging)
+  // so a remembered position could only be right if it is checked.
+  const limits = { maxListpackEntries: 128, maxListpackValue: 64 };
+  const a = ZSetValue.fromEntries(["x", "y", "z"], [1, 2, 3], limits);
+  const b = ZSetValue.fromEntries(["x", "y", "z"], [1, 2, 3], limits);
+  let checks = 0;
+  const entries = (z: ZSetValue) => {
+    const all: [string, number][] = [];
+    z.forEach((m, s) => all.push([m, s]));
+    return all;
+  };
+  assertEquals(a.score("y"), 2);
+  b.update("y", 10); // same data as a: the remembered entry is valid for b too
+  assertEquals(entries(b), [["x", 1], ["z", 3], ["y", 10]]);
+  assertEquals(a.score("z"), 3);
+  b.update("z", 0); // b differs now: z is elsewhere
+  assertEquals(entries(b), [["z", 0], ["x", 1], ["y", 10]]);
+  assertEquals(b.score("x"), 1);
+  b.insert("w", 5, limits);
+  b.update("x", 20); // b changed between the lookup and the update
+  assertEquals(entries(b), [["z", 0], ["w", 5], ["y", 10], ["x", 20]]);
+  assertEquals(entries(a), [["x", 1], ["y", 2], ["z", 3]]);
+  for (const [m, s] of entries(b)) {
+    assertEquals(b.score(m), s);
+    checks++;
+  }
+  assertEquals(a.rank("z"), 2);
+  assertEquals(b.rank("z"), 0);
+  assertTrue(b.remove("w"));
+  assertEquals(b.score("w"), undefined);
+  assertEquals(checks, 4);
+});
+
 Deno.test("zset value: encodings follow Redis's conversion rules", () => {
   const z = ZSetValue.forFirstMember(1, SMALL);
   for (let i = 0; i < 16; i++) z.insert("m" + i, i, SMALL);
