@@ -77,3 +77,35 @@ for (const n of SIZES) {
     zset.walk(newScores[next()] % (n - 10), false, () => --left > 0);
   });
 }
+
+// A set small enough for the listpack encoding (members packed into one
+// string, scores in an array beside it), as most sorted sets in practice.
+{
+  const n = 100;
+  const zset = ZSetValue.forFirstMember(1, LIMITS);
+  for (let k = 0; k < n; k++) zset.insert("element:" + k, Math.floor(random() * 100_000), LIMITS);
+  const probes = Array.from({ length: 1024 }, (_, k) => latin1(latin1Bytes("element:" + (k % n))));
+  const newScores = Array.from({ length: 1024 }, () => Math.floor(random() * 100_000));
+  let i = 0;
+  const next = () => (i = (i + 1) & 1023);
+  Deno.bench(`ZADD existing member (score, then update), listpack n=${n}`, {
+    group: "listpack",
+  }, () => {
+    const k = next();
+    if (zset.score(probes[k]) !== undefined) zset.update(probes[k], newScores[k]);
+  });
+  Deno.bench(`ZADD new member + ZREM it, listpack n=${n}`, { group: "listpack" }, () => {
+    const k = next();
+    zset.insert("new:" + k, newScores[k], LIMITS);
+    zset.remove("new:" + k);
+  });
+  Deno.bench(`ZRANGEBYSCORE bounds, listpack n=${n}`, { group: "listpack" }, () => {
+    const k = next();
+    zset.firstInScoreRange({
+      min: newScores[k],
+      max: Infinity,
+      minExclusive: false,
+      maxExclusive: false,
+    });
+  });
+}
