@@ -24,6 +24,7 @@
  */
 
 import { stringBytes, type ZSetEncoding } from "./zset_encoding.ts";
+import { withInserted, withoutRange } from "../util/exact_arrays.ts";
 
 // The entry decoded last by `read` (shared by all sets: every method reads
 // what it needs before calling out, so nesting cannot confuse it): where
@@ -83,26 +84,6 @@ function upperBound(scores: readonly number[], score: number, from: number): num
     else hi = mid;
   }
   return lo;
-}
-
-/** A copy of `scores` with `score` inserted at `at`, exactly sized. */
-function withInserted(scores: readonly number[], at: number, score: number): number[] {
-  const n = scores.length;
-  const next = new Array<number>(n + 1);
-  for (let i = 0; i < at; i++) next[i] = scores[i];
-  next[at] = score;
-  for (let i = at; i < n; i++) next[i + 1] = scores[i];
-  return next;
-}
-
-/** A copy of `scores` without the entries `first..last`, exactly sized. */
-function withoutRange(scores: readonly number[], first: number, last: number): number[] {
-  const n = scores.length;
-  const removed = last - first + 1;
-  const next = new Array<number>(n - removed);
-  for (let i = 0; i < first; i++) next[i] = scores[i];
-  for (let i = last + 1; i < n; i++) next[i - removed] = scores[i];
-  return next;
 }
 
 /** A small sorted set: members packed into one string, scores in an array beside it. */
@@ -301,7 +282,7 @@ export class CompactZSet implements ZSetEncoding {
     const rank = this.find(member);
     if (rank < 0) return false;
     this.data = flat([this.data.slice(0, entryStart), this.data.slice(nextEntry)]);
-    this.scores = withoutRange(this.scores, rank, rank);
+    this.scores = withoutRange(this.scores, rank, rank + 1);
     return true;
   }
 
@@ -313,7 +294,7 @@ export class CompactZSet implements ZSetEncoding {
       at = nextEntry;
     }
     this.data = flat([this.data.slice(0, start), this.data.slice(at)]);
-    this.scores = withoutRange(this.scores, first, last);
+    this.scores = withoutRange(this.scores, first, last + 1);
   }
 
   memberAt(rank: number): string {
