@@ -261,9 +261,10 @@ export class CompactZSet implements ZSetEncoding {
     if (score === 0) score = 0;
     const to = this.countBefore(score, member, from);
     const scores = this.scores;
-    // Move the score within the array (it keeps its length).
-    if (to < from) { for (let i = from; i > to; i--) scores[i] = scores[i - 1]; }
-    else for (let i = from; i < to; i++) scores[i] = scores[i + 1];
+    // Move the score within the array (it keeps its length): one of the
+    // two loops runs, depending on the direction.
+    for (let i = from; i > to; i--) scores[i] = scores[i - 1];
+    for (let i = from; i < to; i++) scores[i] = scores[i + 1];
     scores[to] = score;
     if (to === from) return; // the member keeps its place
     const data = this.data;
