@@ -15,12 +15,17 @@
  *   (`--allow-busy` runs anyway and records which), and names the tests
  *   during which another process did, and what used the CPU at the end.
  *
+ * PING_MBULK also runs against the Deno floor (bench/deno_floor.ts), a Deno
+ * server that only frames requests and answers +PONG through the socket ops
+ * Rift uses: the report gives it as what the runtime alone allows, so a gap
+ * to Redis splits into the runtime's share and Rift's own.
+ *
  * The memory part loads the same data into both (1,000,000 small string keys,
  * then 100 collections of 100,000 elements) and compares resident memory
  * after `MEMORY PURGE` (a full GC in Rift).
  *
  * Usage: deno task bench:compare [--quick] [--reps 3] [--no-memory] [--no-throughput]
- *          [--tests set,get] [--pipelines 1,16] [--requests 200000] [--allow-busy]
+ *          [--tests set,get] [--pipelines 1,16] [--requests 200000] [--allow-busy] [--no-floor]
  *        deno task bench:compare --render bench/results/<run>.json   (make it latest.*)
  * Writes bench/results/<date>-<commit>.json and .md, and bench/results/latest.md
  * and latest.svg (the README shows the latter two).
@@ -45,6 +50,7 @@ import {
   pipeCommands,
   rssOf,
   type ServerProcess,
+  startFloorProcess,
   startRedisProcess,
   startRiftProcess,
 } from "./servers.ts";
@@ -126,6 +132,8 @@ export interface Row {
   ratio: number;
   /** Set when the test could not run (e.g. a command Rift lacks). */
   error?: string;
+  /** The Deno floor in the same rounds (PING_MBULK only; absent in older results). */
+  floor?: Measurement;
   /** Other processes that used the CPU while the test ran (absent when none, and in older results). */
   busy?: BusyProcess[];
 }
@@ -236,12 +244,14 @@ function summarize(runs: Run[]): Measurement {
 const EMPTY: Measurement = { rps: NaN, p50: NaN, p99: NaN, cpuPerRequest: NaN, runs: [] };
 
 /**
- * Measures one test on both servers: `reps` rounds, alternating which server
- * runs first so neither always gets the warmer (or quieter) turn.
+ * Measures one test on both servers (and the floor, when given): `reps`
+ * rounds, alternating which server runs first so neither always gets the
+ * warmer (or quieter) turn.
  */
 async function compareTest(
   rift: ServerProcess,
   redis: ServerProcess,
+  floor: ServerProcess | null,
   test: string,
   pipeline: number,
   requests: number,
@@ -250,13 +260,15 @@ async function compareTest(
 ): Promise<Row> {
   const riftRuns: Run[] = [];
   const redisRuns: Run[] = [];
+  const floorRuns: Run[] = [];
   const cpuBefore = cpuSnapshot();
   try {
     for (let rep = 0; rep < reps; rep++) {
       const order = (firstRound + rep) % 2 === 0 ? [rift, redis] : [redis, rift];
+      if (floor !== null) order.splice(rep % 3, 0, floor);
       for (const server of order) {
         const run = await runBenchmark(server, test, requests, pipeline);
-        (server === rift ? riftRuns : redisRuns).push(run);
+        (server === rift ? riftRuns : server === redis ? redisRuns : floorRuns).push(run);
       }
     }
   } catch (e) {
@@ -273,7 +285,9 @@ async function compareTest(
   const r = summarize(riftRuns);
   const s = summarize(redisRuns);
   const row: Row = { test, pipeline, requests, rift: r, redis: s, ratio: r.rps / s.rps };
-  const busy = busyBetween(cpuBefore, cpuSnapshot(), [rift.pid, redis.pid]);
+  if (floor !== null) row.floor = summarize(floorRuns);
+  const measured = [rift.pid, redis.pid, ...(floor !== null ? [floor.pid] : [])];
+  const busy = busyBetween(cpuBefore, cpuSnapshot(), measured);
   if (busy.length > 0) {
     row.busy = busy;
     console.error(
@@ -317,6 +331,33 @@ export function renderTable(rows: Row[]): string {
     );
   }
   return lines.join("\n");
+}
+
+/**
+ * What the Deno floor reached in the rows that measured it, beside Redis
+ * and Rift, or nothing for results without it.
+ */
+export function renderFloor(rows: Row[]): string[] {
+  const measured = rows.filter((r) => r.floor !== undefined && !r.error);
+  if (measured.length === 0) return [];
+  const lines = [
+    "The Deno floor (bench/deno_floor.ts: frames requests and answers +PONG through the socket ops Rift uses, nothing else), in the same PING_MBULK rounds:",
+    "",
+    "| -P | Floor req/s | ÷ Redis | Floor p50 / p99 ms | p99 ÷ Redis | CPU µs/req floor / Redis | Rift ÷ floor req/s |",
+    "|---|---|---|---|---|---|---|",
+  ];
+  for (const r of measured) {
+    const f = r.floor!;
+    lines.push(
+      `| ${r.pipeline} | ${fmtRate(f.rps)} | ${fmtRatio(f.rps / r.redis.rps)} | ${fmtMs(f.p50)} / ${
+        fmtMs(f.p99)
+      } | ${fmtRatio(f.p99 / r.redis.p99)} | ${f.cpuPerRequest.toFixed(2)} / ${
+        r.redis.cpuPerRequest.toFixed(2)
+      } | ${fmtRatio(r.rift.rps / f.rps)} |`,
+    );
+  }
+  lines.push("");
+  return lines;
 }
 
 /** Which targets the result meets, one line each. */
@@ -402,6 +443,7 @@ export function renderReport(result: Result): string {
     renderTable(result.rows),
     "",
     ...busyRows(result.rows),
+    ...renderFloor(result.rows),
     m
       ? [
         "| Memory (RSS after MEMORY PURGE) | Rift | Redis | Ratio |",
@@ -582,6 +624,7 @@ if (import.meta.main) {
       reps: { type: "string" },
       render: { type: "string" },
       "allow-busy": { type: "boolean", default: false },
+      "no-floor": { type: "boolean", default: false },
     },
   });
   if (values.render) {
@@ -611,13 +654,26 @@ if (import.meta.main) {
   if (!values["no-throughput"]) {
     const rift = await startRiftProcess();
     const redis = await startRedisProcess();
+    const floor = values["no-floor"] || !tests.includes("ping_mbulk")
+      ? null
+      : await startFloorProcess();
     try {
       console.log(renderTable([]));
       for (const pipeline of pipelines) {
         for (const test of tests) {
           // Pipelined runs are faster per request: give them more requests.
           const n = Math.round(requests * (pipeline > 1 ? 4 : 1) * (REQUEST_SHARE[test] ?? 1));
-          const row = await compareTest(rift, redis, test, pipeline, n, reps, rows.length);
+          const withFloor = test === "ping_mbulk" ? floor : null;
+          const row = await compareTest(
+            rift,
+            redis,
+            withFloor,
+            test,
+            pipeline,
+            n,
+            reps,
+            rows.length,
+          );
           rows.push(row);
           console.log(renderTable([row]).split("\n")[2]);
         }
@@ -625,6 +681,7 @@ if (import.meta.main) {
     } finally {
       await rift.stop();
       await redis.stop();
+      await floor?.stop();
     }
     stem = (await writeResult(loadBefore, busyBefore, null, reps, rows, null)).stem;
   }

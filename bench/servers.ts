@@ -22,7 +22,7 @@ export const RIFT_V8_FLAGS = [...V8_FLAGS, "--expose-gc"];
 
 /** A server child process. */
 export interface ServerProcess {
-  name: "rift" | "redis";
+  name: "rift" | "redis" | "floor";
   port: number;
   pid: number;
   stop(): Promise<void>;
@@ -51,6 +51,32 @@ export async function startRiftProcess(extraArgs: string[] = []): Promise<Server
   await waitForPort(port, 60_000);
   return {
     name: "rift",
+    port,
+    pid: child.pid,
+    async stop() {
+      child.kill("SIGTERM");
+      await child.status;
+    },
+  };
+}
+
+/** Starts the Deno floor (bench/deno_floor.ts: answers +PONG, nothing else). */
+export async function startFloorProcess(): Promise<ServerProcess> {
+  const port = freePort();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net",
+      `--v8-flags=${V8_FLAGS.join(",")}`,
+      `${ROOT}bench/deno_floor.ts`,
+      String(port),
+    ],
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
+  await waitForPort(port, 60_000);
+  return {
+    name: "floor",
     port,
     pid: child.pid,
     async stop() {
