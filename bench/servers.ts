@@ -28,29 +28,23 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts Rift from source, in memory (no saving), quiet. */
-export async function startRiftProcess(extraArgs: string[] = []): Promise<ServerProcess> {
+/**
+ * Runs a Deno script as a server on a free port: `args(port)` are the
+ * arguments after `deno run`. Resolves once the port accepts connections.
+ */
+async function startDenoServer(
+  name: ServerProcess["name"],
+  args: (port: number) => string[],
+): Promise<ServerProcess> {
   const port = freePort();
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      `--v8-flags=${RIFT_V8_FLAGS.join(",")}`,
-      `${ROOT}main.ts`,
-      "--port",
-      String(port),
-      "--save",
-      "",
-      "--loglevel",
-      "warning",
-      ...extraArgs,
-    ],
+    args: ["run", ...args(port)],
     stdout: "null",
     stderr: "inherit",
   }).spawn();
   await waitForPort(port, 60_000);
   return {
-    name: "rift",
+    name,
     port,
     pid: child.pid,
     async stop() {
@@ -60,30 +54,30 @@ export async function startRiftProcess(extraArgs: string[] = []): Promise<Server
   };
 }
 
+/** Starts Rift from source, in memory (no saving), quiet. */
+export function startRiftProcess(extraArgs: string[] = []): Promise<ServerProcess> {
+  return startDenoServer("rift", (port) => [
+    "--allow-all",
+    `--v8-flags=${RIFT_V8_FLAGS.join(",")}`,
+    `${ROOT}main.ts`,
+    "--port",
+    String(port),
+    "--save",
+    "",
+    "--loglevel",
+    "warning",
+    ...extraArgs,
+  ]);
+}
+
 /** Starts the Deno floor (bench/deno_floor.ts: answers +PONG, nothing else). */
-export async function startFloorProcess(): Promise<ServerProcess> {
-  const port = freePort();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net",
-      `--v8-flags=${V8_FLAGS.join(",")}`,
-      `${ROOT}bench/deno_floor.ts`,
-      String(port),
-    ],
-    stdout: "null",
-    stderr: "inherit",
-  }).spawn();
-  await waitForPort(port, 60_000);
-  return {
-    name: "floor",
-    port,
-    pid: child.pid,
-    async stop() {
-      child.kill("SIGTERM");
-      await child.status;
-    },
-  };
+export function startFloorProcess(): Promise<ServerProcess> {
+  return startDenoServer("floor", (port) => [
+    "--allow-net",
+    `--v8-flags=${V8_FLAGS.join(",")}`,
+    `${ROOT}bench/deno_floor.ts`,
+    String(port),
+  ]);
 }
 
 /** Starts Debian's redis-server with persistence off. */
