@@ -654,10 +654,9 @@ if (import.meta.main) {
   if (!values["no-throughput"]) {
     const rift = await startRiftProcess();
     const redis = await startRedisProcess();
-    const floor = values["no-floor"] || !tests.includes("ping_mbulk")
-      ? null
-      : await startFloorProcess();
+    let floor: ServerProcess | null = null;
     try {
+      if (!values["no-floor"] && tests.includes("ping_mbulk")) floor = await startFloorProcess();
       console.log(renderTable([]));
       for (const pipeline of pipelines) {
         for (const test of tests) {
