@@ -5,7 +5,8 @@
 
 import { assertEquals, assertMatch, assertTrue } from "../helpers/assert.ts";
 import { busyBetween, busyProcesses, cpuSnapshot } from "../../bench/servers.ts";
-import { renderReport, type Result } from "../../bench/compare.ts";
+import { renderReport } from "../../bench/compare.ts";
+import { benchResult } from "../helpers/bench_results.ts";
 
 Deno.test({
   name: "bench: busyProcesses finds a process spinning on a core",
@@ -39,18 +40,10 @@ Deno.test({
 });
 
 Deno.test("bench: the report names other busy processes, and none when there were none", () => {
-  const result: Result = {
-    date: "2026-01-01T00:00:00.000Z",
-    commit: "abc1234",
-    machine: "test machine",
-    loadBefore: [0, 0, 0],
-    loadAfter: [0, 0, 0],
+  const result = benchResult({
     busyBefore: [],
     busyAfter: [{ pid: 42, name: "redis-benchmark", share: 1 }],
-    reps: 1,
-    rows: [],
-    memory: null,
-  };
+  });
   const row = {
     test: "set",
     pipeline: 16,

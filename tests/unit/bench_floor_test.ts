@@ -7,7 +7,8 @@
 import { assertEquals, assertMatch } from "../helpers/assert.ts";
 import { frameRequests } from "../../bench/deno_floor.ts";
 import { startFloorProcess } from "../../bench/servers.ts";
-import { renderReport, type Result, type Row } from "../../bench/compare.ts";
+import { renderReport, type Row } from "../../bench/compare.ts";
+import { benchResult } from "../helpers/bench_results.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -75,16 +76,7 @@ Deno.test("bench floor: the report shows the floor beside Redis and Rift when it
     ratio: 0.8,
     floor: measurement(90_000, 0.6, 10),
   };
-  const result: Result = {
-    date: "2026-01-01T00:00:00.000Z",
-    commit: "abc1234",
-    machine: "test machine",
-    loadBefore: [0, 0, 0],
-    loadAfter: [0, 0, 0],
-    reps: 1,
-    rows: [row],
-    memory: null,
-  };
+  const result = benchResult({ rows: [row] });
   assertMatch(
     renderReport(result),
     /\| 1 \| 90,000 \| 0\.90 \| 0\.300 \/ 0\.600 \| 1\.20 \| 10\.00 \/ 9\.00 \| 0\.89 \|/,
