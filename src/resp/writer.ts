@@ -97,7 +97,10 @@ export class ReplyWriter {
    * measured to make V8 allocate in old space and run needless full GCs.
    */
   take(): Uint8Array {
-    const chunk = this.buf.subarray(0, this.length);
+    // A view made from the ArrayBuffer: `subarray` looks up a species
+    // constructor first, which costs about twice as much per write.
+    const buf = this.buf;
+    const chunk = new Uint8Array(buf.buffer, buf.byteOffset, this.length);
     this.writing = this.buf;
     this.length = 0;
     return chunk;

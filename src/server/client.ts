@@ -141,7 +141,13 @@ export class Client {
 
   /** Bytes handed to the socket and not yet confirmed written. */
   private inFlight = 0;
-  private writing: Promise<void> | null = null;
+  /** The chunk of output being written (from `out.take()`), or null when no write is running. */
+  private writingChunk: Uint8Array | null = null;
+  /** The bytes on the wire for {@link writingChunk} (rendered by another protocol) and how many went. */
+  private wire: Uint8Array = EMPTY;
+  private wireSent = 0;
+  /** Callers of {@link flush} waiting for the output to be written. */
+  private flushWaiters: (() => void)[] | null = null;
   private flushScheduled = false;
   /** When the output first went over the soft limit (0 = not over). */
   private softLimitSince = 0;
@@ -191,7 +197,11 @@ export class Client {
       for (;;) {
         const region = this.parser.prepareRead();
         const n = await read(region);
-        if (n === 0) break;
+        if (n === 0) {
+          // Replies to what came before the end of the stream still go out.
+          await this.flush();
+          break;
+        }
         this.server.stats.totalNetInputBytes += n;
         this.server.stats.totalReadsProcessed++;
         this.lastInteraction = this.server.keyspace.now;
@@ -200,13 +210,19 @@ export class Client {
         if (this.protocol !== null) this.protocol.receive(region.subarray(0, n));
         else this.parser.commit(n);
         this.processInput();
-        if (this.out.length > 0) {
-          // Replies go out together once every connection read in this turn
-          // of the event loop has run its commands (see Server.writeBarrier).
-          await this.server.writeBarrier(this);
+        if (this.closeAfterReply || this.closed) {
           await this.flush();
+          break;
         }
-        if (this.closeAfterReply || this.closed) break;
+        if (this.out.length === 0) continue;
+        // The next read need not wait for this write: a client waiting for
+        // its reply sends nothing meanwhile. One that keeps sending while its
+        // replies are still being written waits for the socket, which keeps
+        // its unsent replies to what one read produced.
+        if (this.writingChunk !== null) await this.flush();
+        // Replies go out together once every connection read in this turn
+        // of the event loop has run its commands (see Server.queueWrite).
+        else this.server.queueWrite(this);
       }
     } catch (e) {
       if (e instanceof QueryBufferLimitError) {
@@ -276,35 +292,84 @@ export class Client {
 
   /** Writes all pending output; resolves when the socket took it. */
   flush(): Promise<void> {
-    if (this.writing !== null) return this.writing;
-    if (this.out.length === 0 || this.conn === null || this.closed) return RESOLVED;
-    this.writing = this.drain();
-    return this.writing;
+    this.startWrite();
+    if (this.writingChunk === null) return RESOLVED;
+    return new Promise((resolve) => (this.flushWaiters ??= []).push(resolve));
   }
 
-  private async drain(): Promise<void> {
-    const conn = this.conn!;
-    try {
-      while (this.out.length > 0 && !this.closed) {
-        const chunk = this.out.take();
-        this.inFlight = chunk.length;
-        // Replies may only leave once what they acknowledge is durable (AOF fsync).
-        const gate = this.server.replyGate?.() ?? null;
-        if (gate !== null) await gate;
-        const wire = this.protocol !== null ? this.protocol.render(chunk) : chunk;
-        let off = await conn.write(wire);
-        while (off < wire.length) off += await conn.write(wire.subarray(off));
-        this.server.stats.totalNetOutputBytes += wire.length;
-        this.server.stats.totalWritesProcessed++;
-        this.inFlight = 0;
-        this.out.release(chunk);
-      }
-    } catch {
-      this.kill();
-    } finally {
-      this.inFlight = 0;
-      this.writing = null;
+  /**
+   * Writes pending output unless a write is running: one chunk at a time,
+   * continuing from each write's completion until the output is empty.
+   * Callbacks rather than an async function: this runs for every reply, and
+   * an async function costs a promise, a suspended frame and their garbage
+   * per call.
+   */
+  startWrite(): void {
+    if (this.writingChunk !== null) return;
+    if (this.out.length === 0 || this.conn === null || this.closed) {
+      this.wakeFlushWaiters();
+      return;
     }
+    const chunk = this.out.take();
+    this.writingChunk = chunk;
+    this.inFlight = chunk.length;
+    // Replies may only leave once what they acknowledge is durable (AOF fsync).
+    const gate = this.server.replyGate?.() ?? null;
+    if (gate !== null) gate.then(this.sendChunk, this.writeFailed);
+    else this.sendChunk();
+  }
+
+  // Each step catches what it throws: nothing awaits these callbacks, and an
+  // error escaping one would be an unhandled rejection, fatal to the server.
+  private readonly sendChunk = (): void => {
+    try {
+      if (this.closed) return this.writeFailed();
+      const chunk = this.writingChunk!;
+      this.wire = this.protocol !== null ? this.protocol.render(chunk) : chunk;
+      this.wireSent = 0;
+      this.conn!.write(this.wire).then(this.wrote, this.writeFailed);
+    } catch {
+      this.writeFailed();
+    }
+  };
+
+  private readonly wrote = (n: number): void => {
+    try {
+      const wire = this.wire;
+      this.wireSent += n;
+      if (this.wireSent < wire.length) {
+        if (this.closed) return this.writeFailed();
+        this.conn!.write(wire.subarray(this.wireSent)).then(this.wrote, this.writeFailed);
+        return;
+      }
+      this.server.stats.totalNetOutputBytes += wire.length;
+      this.server.stats.totalWritesProcessed++;
+      this.out.release(this.writingChunk!);
+      this.endWrite();
+      this.startWrite();
+    } catch {
+      this.writeFailed();
+    }
+  };
+
+  /** A failed write (or one left behind by closing): the connection is done. */
+  private readonly writeFailed = (): void => {
+    this.endWrite();
+    this.kill();
+    this.wakeFlushWaiters();
+  };
+
+  private endWrite(): void {
+    this.writingChunk = null;
+    this.wire = EMPTY;
+    this.inFlight = 0;
+  }
+
+  private wakeFlushWaiters(): void {
+    const waiters = this.flushWaiters;
+    if (waiters === null) return;
+    this.flushWaiters = null;
+    for (const wake of waiters) wake();
   }
 
   /**
@@ -374,6 +439,7 @@ export class Client {
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
+const EMPTY = new Uint8Array(0);
 
 function formatAddr(addr: Deno.Addr): string {
   if (addr.transport === "tcp" || addr.transport === "udp") {

@@ -362,37 +362,39 @@ export class Server {
 
   // ---------------------------------------------------------------- writing
 
-  /** Clients waiting at the current {@link writeBarrier}. */
-  private barrierClients: Client[] = [];
-  private barrier: Promise<void> | null = null;
+  /** Clients whose replies go out at the end of this turn ({@link queueWrite}). */
+  private writeQueue: Client[] = [];
+  /** The other of two queues swapped at each flush, so none is allocated per turn. */
+  private writeQueueSpare: Client[] = [];
+  private writeQueued = false;
 
   /**
-   * Resolves once every client that ran commands in this turn of the event
-   * loop has started writing its replies, which happens for all of them
-   * together after the last one ran (as Redis writes replies in
-   * `beforeSleep`, after serving every readable client). Sending the replies
-   * in one burst matters when a peer waits for several of them: waking a
-   * sleeping process costs the sender far more than the send itself (an
-   * inter-processor interrupt, and a VM exit on virtual machines), and a
-   * peer already awake for the first reply needs no wake-up for the rest.
-   * The reads of one turn resolve before any of their continuations run, so
-   * a microtask queued by the first continuation runs after the last.
+   * Starts writing a client's replies once every client that ran commands in
+   * this turn of the event loop has run them: all of them write together
+   * after the last one ran, as Redis writes replies in `beforeSleep` after
+   * serving every readable client. Sending the replies in one burst matters
+   * when a peer waits for several of them: waking a sleeping process costs
+   * the sender far more than the send itself (an inter-processor interrupt,
+   * and a VM exit on virtual machines), and a peer already awake for the
+   * first reply needs no wake-up for the rest. The reads of one turn resolve
+   * before any of their continuations run, so a microtask queued by the
+   * first continuation runs after the last.
    */
-  writeBarrier(c: Client): Promise<void> {
-    this.barrierClients.push(c);
-    if (this.barrier === null) {
-      this.barrier = new Promise((resolve) => {
-        queueMicrotask(() => {
-          const clients = this.barrierClients;
-          this.barrierClients = [];
-          this.barrier = null;
-          for (const waiting of clients) void waiting.flush();
-          resolve();
-        });
-      });
-    }
-    return this.barrier;
+  queueWrite(c: Client): void {
+    this.writeQueue.push(c);
+    if (this.writeQueued) return;
+    this.writeQueued = true;
+    queueMicrotask(this.writeQueuedClients);
   }
+
+  private readonly writeQueuedClients = (): void => {
+    const clients = this.writeQueue;
+    this.writeQueue = this.writeQueueSpare;
+    this.writeQueued = false;
+    for (let i = 0; i < clients.length; i++) clients[i].startWrite();
+    clients.length = 0;
+    this.writeQueueSpare = clients;
+  };
 
   // -------------------------------------------------------------- commands
 

@@ -48,8 +48,11 @@ export function readsDirectly(conn: Deno.Conn): boolean {
 export function socketReader(conn: Deno.Conn): SocketRead {
   const rid = resourceId(conn);
   if (CORE !== null && rid !== null) {
+    // The runtime's core object holds its properties in a dictionary, so
+    // `core.read` would be looked up on every call: the op is taken once.
     const core = CORE;
-    return (buffer) => core.read(rid, buffer);
+    const readOp = core.read;
+    return (buffer) => readOp.call(core, rid, buffer);
   }
   return async (buffer) => (await conn.read(buffer)) ?? 0;
 }
