@@ -66,6 +66,34 @@ class Inner {
 
 type TreeNode = Leaf | Inner;
 
+// One insert or removal moves half a leaf on average. A `copyWithin` call
+// enters a C++ builtin, which costs more than moving ~64 entries: a ZADD
+// that re-scores a member made four (slots and scores, out and back in).
+// With one loop moving both arrays, `perf` put re-scoring at 2.3 instead
+// of 3.3 µs per unpipelined ZADD, and in-process ZADD at 2.10 instead of
+// 2.20 µs.
+
+/** Shifts entries `p..n-1` of a leaf one place right (room at `p`). */
+function openGap(leaf: Leaf, p: number): void {
+  const slots = leaf.slots;
+  const scores = leaf.scores;
+  for (let i = leaf.n; i > p; i--) {
+    slots[i] = slots[i - 1];
+    scores[i] = scores[i - 1];
+  }
+}
+
+/** Shifts entries `p+1..n-1` of a leaf one place left (over entry `p`). */
+function closeGap(leaf: Leaf, p: number): void {
+  const slots = leaf.slots;
+  const scores = leaf.scores;
+  const n = leaf.n;
+  for (let i = p + 1; i < n; i++) {
+    slots[i - 1] = slots[i];
+    scores[i - 1] = scores[i];
+  }
+}
+
 function entries(node: TreeNode, level: number): number {
   return level === 0 ? (node as Leaf).n : (node as Inner).children.length;
 }
@@ -162,9 +190,8 @@ export class OrderTree {
     this.count++;
     const leaf = node as Leaf;
     const p = this.leafLowerBound(leaf, s, m);
-    leaf.slots.copyWithin(p + 1, p, leaf.n);
+    openGap(leaf, p);
     leaf.slots[p] = slot;
-    leaf.scores.copyWithin(p + 1, p, leaf.n);
     leaf.scores[p] = s;
     leaf.n++;
     if (leaf.n <= LEAF_CAPACITY) return;
@@ -327,8 +354,7 @@ export class OrderTree {
       this.removeRange(rank, rank);
       return;
     }
-    leaf.slots.copyWithin(p, p + 1, leaf.n);
-    leaf.scores.copyWithin(p, p + 1, leaf.n);
+    closeGap(leaf, p);
     leaf.n--;
     for (let level = this.height; level > 0; level--) {
       const inner = this.pathNodes[level];
