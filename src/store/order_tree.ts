@@ -66,12 +66,11 @@ class Inner {
 
 type TreeNode = Leaf | Inner;
 
-// One insert or removal moves half a leaf on average. A `copyWithin` call
-// enters a C++ builtin, which costs more than moving ~64 entries: a ZADD
-// that re-scores a member made four (slots and scores, out and back in).
-// With one loop moving both arrays, `perf` put re-scoring at 2.3 instead
-// of 3.3 µs per unpipelined ZADD, and in-process ZADD at 2.10 instead of
-// 2.20 µs.
+// One insert or removal moves half a leaf on average, ~64 entries. A
+// `copyWithin` call enters a C++ builtin, so one loop moving both arrays
+// is cheaper than two calls when the leaf is in cache (in-process ZADD
+// 2.20 → 2.10 µs). Without pipelining the moved lines are mostly cache
+// misses either way, and re-scoring costs the same (3.0–3.5 µs in `perf`).
 
 /** Shifts entries `p..n-1` of a leaf one place right (room at `p`). */
 function openGap(leaf: Leaf, p: number): void {
