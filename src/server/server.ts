@@ -324,19 +324,7 @@ export class Server {
 
   /** Parser limits for a client, read live from the configuration. */
   parserLimitsFor(c: Client): ParserLimits {
-    const limits = this.limits;
-    const authRequired = () => this.authRequired();
-    return {
-      get protoMaxBulkLen() {
-        return limits.protoMaxBulkLen;
-      },
-      get queryBufferLimit() {
-        return limits.queryBufferLimit;
-      },
-      get authRequired() {
-        return !c.authenticated && authRequired();
-      },
-    };
+    return new ClientParserLimits(this, this.limits, c);
   }
 
   /** Protocol limits shared by all parsers, kept in step with CONFIG SET. */
@@ -631,5 +619,33 @@ export class Server {
   /** True once shutdown has begun. */
   get isShuttingDown(): boolean {
     return this.shuttingDown;
+  }
+}
+
+/**
+ * A client's parser limits, read live: the shared values follow CONFIG SET,
+ * and the smaller limits before authentication follow the client's state.
+ * A class rather than an object literal with getters: a literal's getters
+ * are new functions for every client, which gives each client's object its
+ * own shape, and with many clients the parser's reads of them go through
+ * the slow, megamorphic path.
+ */
+class ClientParserLimits implements ParserLimits {
+  constructor(
+    private readonly server: Server,
+    private readonly shared: { protoMaxBulkLen: number; queryBufferLimit: number },
+    private readonly client: Client,
+  ) {}
+
+  get protoMaxBulkLen(): number {
+    return this.shared.protoMaxBulkLen;
+  }
+
+  get queryBufferLimit(): number {
+    return this.shared.queryBufferLimit;
+  }
+
+  get authRequired(): boolean {
+    return !this.client.authenticated && this.server.authRequired();
   }
 }
