@@ -16,15 +16,17 @@
  */
 
 import { encodeCommand } from "../tests/helpers/client.ts";
-import { Config } from "../src/config/config.ts";
-import { Server } from "../src/server/server.ts";
-import { Logger } from "../src/server/log.ts";
+import { startServer } from "../src/mod.ts";
 
 const CONNECTIONS = 50;
 const REQUESTS_PER_CONNECTION = 100;
 const ADDR: Deno.NetAddr = { transport: "tcp", hostname: "127.0.0.1", port: 6379 };
 
-const server = new Server(new Config(), { logger: new Logger("warning", "", { capture: true }) });
+// The server as `deno task start` runs it (every module: statistics, latency
+// tracking, memory accounting, persistence hooks), without saving; the
+// scripted connections bypass its listener.
+const rift = await startServer({ config: { save: "" }, captureLogs: true });
+const server = rift.server;
 
 /** A connection that reads `request` `count` times, then the end of the stream. */
 function scriptedConn(request: Uint8Array, count: number, wrote: (n: number) => void): Deno.Conn {
