@@ -198,7 +198,8 @@ export class Client {
         const region = this.parser.prepareRead();
         const n = await read(region);
         if (n === 0) {
-          // Replies to what came before the end of the stream still go out.
+          // Replies to what came before the end of the stream still go out:
+          // closing the connection now would cancel a write still in flight.
           await this.flush();
           break;
         }

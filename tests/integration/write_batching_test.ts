@@ -8,6 +8,7 @@
 import { assertEquals, assertTrue } from "../helpers/assert.ts";
 import { latin1 } from "../helpers/client.ts";
 import { withRift } from "../helpers/server.ts";
+import { raw, rawSession } from "../helpers/protocol_fuzz.ts";
 import type { Client } from "../../src/server/client.ts";
 
 async function waitFor(condition: () => boolean): Promise<void> {
@@ -95,15 +96,7 @@ Deno.test("write batching: a client that sends without reading gets every reply,
 
 Deno.test("write batching: replies to what came before the end of the stream still go out", async () => {
   await withRift(async (rift) => {
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port: rift.port });
-    await conn.write(new TextEncoder().encode("PING\r\nECHO hello\r\nINCR n\r\n"));
-    await conn.closeWrite();
-    let text = "";
-    const buf = new Uint8Array(1024);
-    for (let n = await conn.read(buf); n !== null; n = await conn.read(buf)) {
-      text += latin1(buf.subarray(0, n));
-    }
-    conn.close();
+    const text = await rawSession(rift.port, [raw("PING\r\nECHO hello\r\nINCR n\r\n")]);
     assertEquals(text, "+PONG\r\n$5\r\nhello\r\n:1\r\n");
   });
 });
