@@ -354,7 +354,6 @@ export class Server {
   private writeQueue: Client[] = [];
   /** The other of two queues swapped at each flush, so none is allocated per turn. */
   private writeQueueSpare: Client[] = [];
-  private writeQueued = false;
 
   /**
    * Starts writing a client's replies once every client that ran commands in
@@ -369,16 +368,13 @@ export class Server {
    * first continuation runs after the last.
    */
   queueWrite(c: Client): void {
-    this.writeQueue.push(c);
-    if (this.writeQueued) return;
-    this.writeQueued = true;
-    queueMicrotask(this.writeQueuedClients);
+    // The first client of a turn schedules the writes of all of them.
+    if (this.writeQueue.push(c) === 1) queueMicrotask(this.writeQueuedClients);
   }
 
   private readonly writeQueuedClients = (): void => {
     const clients = this.writeQueue;
     this.writeQueue = this.writeQueueSpare;
-    this.writeQueued = false;
     for (let i = 0; i < clients.length; i++) clients[i].startWrite();
     clients.length = 0;
     this.writeQueueSpare = clients;
