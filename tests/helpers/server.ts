@@ -127,13 +127,16 @@ async function startRedisOnce(extraArgs: string[], dir?: string): Promise<RedisP
   // INFO is refused: then it must at least still be running).
   const probe = await RespClient.connect(port);
   const info = await probe.value("INFO", "server").catch(() => "");
-  await probe.close();
   const ours = info instanceof ReplyError
     ? await Promise.race([
       child.status.then(() => false),
       new Promise<boolean>((r) => setTimeout(() => r(true), 100)),
     ])
     : new RegExp(`^process_id:${child.pid}\\r$`, "m").test(String(info));
+  // Redis accepts connections while it loads its RDB or AOF and answers
+  // -LOADING to data commands until it is done.
+  if (ours && !(info instanceof ReplyError)) await untilLoaded(probe);
+  await probe.close();
   if (!ours) {
     try {
       child.kill("SIGKILL");
@@ -163,4 +166,13 @@ async function startRedisOnce(extraArgs: string[], dir?: string): Promise<RedisP
       if (!dir) await Deno.remove(workDir, { recursive: true }).catch(() => {});
     },
   };
+}
+
+/** Polls `INFO persistence` until a redis-server reports `loading:0`. */
+async function untilLoaded(c: RespClient): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!/^loading:0\r$/m.test(String(await c.value("INFO", "persistence")))) {
+    if (Date.now() > deadline) throw new Error("redis-server did not finish loading");
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
