@@ -289,11 +289,24 @@ export class OrderTree {
       this.pathIndex[level] = j;
       node = inner.children[j];
     }
+    // Within the leaf the slot itself is known: find the first entry with
+    // its score, then the slot among the entries sharing that score. No
+    // member is compared (each would be a string read from elsewhere).
     const leaf = node as Leaf;
-    const p = this.leafLowerBound(leaf, s, m);
+    const scores = leaf.scores;
+    let lo = 0;
+    let hi = leaf.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (scores[mid] < s) lo = mid + 1;
+      else hi = mid;
+    }
+    const slots = leaf.slots;
+    let p = lo;
+    while (p < leaf.n && scores[p] === s && slots[p] !== slot) p++;
     this.foundLeaf = leaf;
     this.foundIndex = p;
-    return p < leaf.n && leaf.slots[p] === slot ? rank + p : -1;
+    return p < leaf.n && slots[p] === slot ? rank + p : -1;
   }
 
   /** Rank (0-based) of a slot in the tree, or -1 when it is not there. O(log n). */
