@@ -139,8 +139,6 @@ export class Client {
   protocol: ConnectionProtocol | null = null;
   private awaitingFirstBytes = true;
 
-  /** Bytes handed to the socket and not yet confirmed written. */
-  private inFlight = 0;
   /** The chunk of output being written (from `out.take()`), or null when no write is running. */
   private writingChunk: Uint8Array | null = null;
   /** The bytes on the wire for {@link writingChunk} (rendered by another protocol) and how many went. */
@@ -186,7 +184,9 @@ export class Client {
 
   /** Output bytes waiting (buffered plus in flight). */
   get pendingOutput(): number {
-    return this.out.length + this.inFlight;
+    // The chunk being written is in flight until the socket confirms all of it.
+    const inFlight = this.writingChunk === null ? 0 : this.writingChunk.length;
+    return this.out.length + inFlight;
   }
 
   /** Reads and executes commands until the connection closes. */
@@ -313,7 +313,6 @@ export class Client {
     }
     const chunk = this.out.take();
     this.writingChunk = chunk;
-    this.inFlight = chunk.length;
     // Replies may only leave once what they acknowledge is durable (AOF fsync).
     const gate = this.server.replyGate?.() ?? null;
     if (gate !== null) gate.then(this.sendChunk, this.writeFailed);
@@ -363,7 +362,6 @@ export class Client {
   private endWrite(): void {
     this.writingChunk = null;
     this.wire = EMPTY;
-    this.inFlight = 0;
   }
 
   private wakeFlushWaiters(): void {

@@ -8,6 +8,7 @@
 
 import { type RiftHandle, type StartOptions, startServer } from "../../src/mod.ts";
 import { ReplyError, RespClient } from "./client.ts";
+import { infoField, waitFor } from "./persistence.ts";
 
 /** An embedded Rift plus a helper to open clients to it. */
 export interface TestRift extends RiftHandle {
@@ -135,7 +136,9 @@ async function startRedisOnce(extraArgs: string[], dir?: string): Promise<RedisP
     : new RegExp(`^process_id:${child.pid}\\r$`, "m").test(String(info));
   // Redis accepts connections while it loads its RDB or AOF and answers
   // -LOADING to data commands until it is done.
-  if (ours && !(info instanceof ReplyError)) await untilLoaded(probe);
+  if (ours && !(info instanceof ReplyError)) {
+    await waitFor(async () => await infoField(probe, "loading") === "0", "redis-server to load");
+  }
   await probe.close();
   if (!ours) {
     try {
@@ -166,13 +169,4 @@ async function startRedisOnce(extraArgs: string[], dir?: string): Promise<RedisP
       if (!dir) await Deno.remove(workDir, { recursive: true }).catch(() => {});
     },
   };
-}
-
-/** Polls `INFO persistence` until a redis-server reports `loading:0`. */
-async function untilLoaded(c: RespClient): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!/^loading:0\r$/m.test(String(await c.value("INFO", "persistence")))) {
-    if (Date.now() > deadline) throw new Error("redis-server did not finish loading");
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
