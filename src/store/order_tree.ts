@@ -150,6 +150,11 @@ export class OrderTree {
     return score < s || (score === s && (this.keys.members[slot] as string) < m);
   }
 
+  /** True when slot `slot`'s member orders before `m` (their scores being equal). */
+  private memberBefore(slot: number, m: string): boolean {
+    return (this.keys.members[slot] as string) < m;
+  }
+
   /** Index of the child of `node` whose key range holds (s, m). */
   private childFor(node: Inner, s: number, m: string): number {
     const scores = node.sepScores;
@@ -288,19 +293,17 @@ export class OrderTree {
   // ---------------------------------------------------------------- lookups
 
   /**
-   * Descends to a slot by its key, recording the path (for {@link removeSlot}).
-   * Returns its rank, or -1 when it is not in the tree; its leaf and position
-   * are left in `foundLeaf`/`foundIndex`.
+   * Descends to a slot by its key, recording the path (for {@link removeSlot}
+   * and {@link pathRank}). Returns false when it is not in the tree; its leaf
+   * and position are left in `foundLeaf`/`foundIndex`.
    */
-  private seek(slot: number): number {
+  private seek(slot: number): boolean {
     const s = this.keys.scores[slot];
     const m = this.keys.members[slot] as string;
     let node = this.root;
-    let rank = 0;
     for (let level = this.height; level > 0; level--) {
       const inner = node as Inner;
       const j = this.childFor(inner, s, m);
-      for (let i = 0; i < j; i++) rank += inner.counts[i];
       this.pathNodes[level] = inner;
       this.pathIndex[level] = j;
       node = inner.children[j];
@@ -315,12 +318,27 @@ export class OrderTree {
     while (p < leaf.n && scores[p] === s && slots[p] !== slot) p++;
     this.foundLeaf = leaf;
     this.foundIndex = p;
-    return p < leaf.n && slots[p] === slot ? rank + p : -1;
+    return p < leaf.n && slots[p] === slot;
+  }
+
+  /**
+   * Rank of the element {@link seek} found, from the counts of the children
+   * left of its path. Computed only when needed: a re-score rarely needs
+   * it, and each level's counts are cache lines a descent need not read.
+   */
+  private pathRank(): number {
+    let rank = this.foundIndex;
+    for (let level = this.height; level > 0; level--) {
+      const counts = this.pathNodes[level].counts;
+      const j = this.pathIndex[level];
+      for (let i = 0; i < j; i++) rank += counts[i];
+    }
+    return rank;
   }
 
   /** Rank (0-based) of a slot in the tree, or -1 when it is not there. O(log n). */
   rankOf(slot: number): number {
-    return this.seek(slot);
+    return this.seek(slot) ? this.pathRank() : -1;
   }
 
   /**
@@ -329,9 +347,8 @@ export class OrderTree {
    * rank found on the way goes to {@link removeRange}. False when absent.
    */
   removeSlot(slot: number): boolean {
-    const rank = this.seek(slot);
-    if (rank < 0) return false;
-    this.removeFound(rank);
+    if (!this.seek(slot)) return false;
+    this.removeFound();
     return true;
   }
 
@@ -345,33 +362,37 @@ export class OrderTree {
    * separators above it, so they must not move in place.
    */
   rescore(slot: number, score: number): void {
-    const rank = this.seek(slot);
-    if (rank < 0) throw new Error(`rescore: slot ${slot} is not in the tree`);
+    if (!this.seek(slot)) throw new Error(`rescore: slot ${slot} is not in the tree`);
     const leaf = this.foundLeaf;
     const p = this.foundIndex;
     const scores = this.keys.scores;
     if (p > 0 && p < leaf.n - 1) {
+      // The neighbours' scores are read from the leaf's copy (the slot
+      // table's entries are cache misses); members only on a tie.
       const m = this.keys.members[slot] as string;
+      const below = leaf.scores[p - 1];
+      const above = leaf.scores[p + 1];
       // Members are unique, so the next key cannot equal the new one.
       if (
-        this.slotBefore(leaf.slots[p - 1], score, m) &&
-        !this.slotBefore(leaf.slots[p + 1], score, m)
+        (below < score || (below === score && this.memberBefore(leaf.slots[p - 1], m))) &&
+        (above > score || (above === score && !this.memberBefore(leaf.slots[p + 1], m)))
       ) {
         scores[slot] = score;
         leaf.scores[p] = score;
         return;
       }
     }
-    this.removeFound(rank);
+    this.removeFound();
     scores[slot] = score;
     this.insert(slot);
   }
 
-  /** Removes the slot {@link seek} just found at `rank`. */
-  private removeFound(rank: number): void {
+  /** Removes the slot {@link seek} just found. */
+  private removeFound(): void {
     const leaf = this.foundLeaf;
     const p = this.foundIndex;
     if (this.height > 0 && leaf.n <= LEAF_MIN) {
+      const rank = this.pathRank();
       this.removeRange(rank, rank);
       return;
     }
