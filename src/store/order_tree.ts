@@ -343,8 +343,9 @@ export class OrderTree {
 
   /**
    * Removes one slot, found by its key. One descent when its leaf stays at
-   * least half full (then no node is merged or rebalanced); otherwise the
-   * rank found on the way goes to {@link removeRange}. False when absent.
+   * least half full (then no node is merged or rebalanced); otherwise its
+   * rank, summed along that descent's path, goes to {@link removeRange}.
+   * False when absent.
    */
   removeSlot(slot: number): boolean {
     if (!this.seek(slot)) return false;
