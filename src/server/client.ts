@@ -210,7 +210,14 @@ export class Client {
         // Another protocol takes the bytes; the parser's empty buffer is just the read buffer.
         if (this.protocol !== null) this.protocol.receive(region.subarray(0, n));
         else this.parser.commit(n);
-        this.processInput();
+        // Runs once every connection read in this turn has its bytes (see
+        // Server.executeSoon); what the commands threw is rethrown here.
+        await this.server.executeSoon(this);
+        if (this.executionError !== null) {
+          const error = this.executionError;
+          this.executionError = null;
+          throw error;
+        }
         if (this.closeAfterReply || this.closed) {
           await this.flush();
           break;
@@ -257,6 +264,46 @@ export class Client {
   }
 
   /**
+   * Parses the first command waiting in the receive buffer ahead of
+   * {@link processInput}, which then runs it first, so the server can warm
+   * the caches for the keys of every connection's next command before
+   * running any (Server.executeSoon). Null when there is none, or when this
+   * client would not run it now (blocked, paused, closing, another protocol).
+   * A protocol error leaves the parser where it was (tests/unit/parser_test.ts
+   * checks it), so processInput meets it again in its turn and reports it.
+   */
+  parseAhead(): Uint8Array[] | null {
+    if (
+      this.protocol !== null || this.postponed !== null || this.blocked !== null ||
+      this.closeAfterReply || this.closed || this.parsedAhead !== null
+    ) return null;
+    try {
+      this.parsedAhead = this.parser.next();
+    } catch {
+      // Left for processInput, which parses again and reports it.
+    }
+    return this.parsedAhead;
+  }
+
+  /**
+   * The command {@link parseAhead} took from the receive buffer: views into
+   * it, valid until the next read, which comes only after processInput ran.
+   */
+  private parsedAhead: Uint8Array[] | null = null;
+  /** What {@link processInput} threw when the server ran it for this client's read loop. */
+  executionError: unknown = null;
+
+  /** The next command: the one parsed ahead, else the next in the buffer. */
+  private nextCommand(): Uint8Array[] | null {
+    if (this.parsedAhead !== null) {
+      const argv = this.parsedAhead;
+      this.parsedAhead = null;
+      return argv;
+    }
+    return this.protocol !== null ? this.protocol.next() : this.parser.next();
+  }
+
+  /**
    * Executes every complete command in the receive buffer, stopping early
    * when the client blocks, is paused, or must close.
    */
@@ -271,7 +318,7 @@ export class Client {
     while (this.blocked === null && !this.closeAfterReply && !this.closed) {
       let argv: Uint8Array[] | null;
       try {
-        argv = this.protocol !== null ? this.protocol.next() : this.parser.next();
+        argv = this.nextCommand();
       } catch (e) {
         if (!(e instanceof ProtocolError)) throw e;
         this.out.error("ERR " + e.message);

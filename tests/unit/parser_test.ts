@@ -29,14 +29,27 @@ function parseChunks(chunks: Uint8Array[], limits = LIMITS): string[][] {
   return out;
 }
 
+/**
+ * The protocol error a request raises, or "no error". Also checks that the
+ * error leaves the parser where it was, so the next call raises it again:
+ * the server may parse a command ahead of running it (Client.parseAhead) and
+ * relies on meeting the same error when it parses in its turn.
+ */
 function parseError(text: string, limits = LIMITS): string {
-  try {
-    parseChunks([bytes(text)], limits);
-  } catch (e) {
-    if (e instanceof ProtocolError) return e.message;
-    throw e;
-  }
-  return "no error";
+  const p = new RequestParser(limits);
+  p.feed(bytes(text));
+  const nextError = (): string => {
+    try {
+      while (p.next() !== null);
+    } catch (e) {
+      if (e instanceof ProtocolError) return e.message;
+      throw e;
+    }
+    return "no error";
+  };
+  const message = nextError();
+  assertEquals(nextError(), message, "a protocol error is raised again by the next call");
+  return message;
 }
 
 /** Small deterministic PRNG (mulberry32) so failures reproduce. */

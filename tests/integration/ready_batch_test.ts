@@ -1,0 +1,182 @@
+/**
+ * The connections read in one turn of the event loop run their commands
+ * together (Server.executeSoon): each one's first command is parsed ahead
+ * and its key warmed in the caches before any runs. Parsing ahead must
+ * change nothing a client sees: replies, their order, protocol errors, CLIENT
+ * PAUSE and SELECT behave as if each client had parsed its own commands.
+ */
+
+import { assertEquals, assertTrue } from "../helpers/assert.ts";
+import { encodeCommand } from "../helpers/client.ts";
+import { withRift } from "../helpers/server.ts";
+import type { Client } from "../../src/server/client.ts";
+import type { Server } from "../../src/server/server.ts";
+import type { Database } from "../../src/store/database.ts";
+
+const text = new TextDecoder();
+
+/** Connection-less clients, fed directly: no read loop competes with the test. */
+function clients(server: Server, n: number): Client[] {
+  return Array.from({ length: n }, () => server.createClient(null));
+}
+
+function feed(c: Client, ...commands: string[][]): void {
+  for (const command of commands) c.parser.feed(encodeCommand(command));
+}
+
+/** What a client was sent so far, as text; clears it. */
+function output(c: Client): string {
+  const reply = text.decode(c.out.buf.subarray(0, c.out.length));
+  c.out.truncate(0);
+  return reply;
+}
+
+/** Records the keys each prefetch of `db` was asked to warm. */
+function spyPrefetch(db: Database): string[][] {
+  const calls: string[][] = [];
+  const original = db.prefetch.bind(db);
+  db.prefetch = (argv, first, last, step) => {
+    const keys: string[] = [];
+    const end = last < 0 ? argv.length + last : last;
+    for (let i = first; i <= end; i += step) keys.push(text.decode(argv[i]));
+    calls.push(keys);
+    original(argv, first, last, step);
+  };
+  return calls;
+}
+
+/** Queues every client for this turn, as their reads would, and waits for the turn. */
+async function runTogether(server: Server, cs: Client[]): Promise<void> {
+  const done = cs.map((c) => server.executeSoon(c));
+  // One turn: every client got the same promise.
+  assertTrue(done.every((p) => p === done[0]), "clients of one turn share one promise");
+  await done[0];
+}
+
+Deno.test("ready batch: the first key of every client's next command is warmed together, and every reply is right", async () => {
+  await withRift(async (rift) => {
+    const server = rift.server;
+    const [a, b, c, d, e, f] = clients(server, 6);
+    feed(a, ["SET", "k:a", "1"], ["GET", "k:a"]);
+    feed(b, ["INCR", "counter"]);
+    feed(c, ["PING"]);
+    feed(d, ["HSET", "h", "f", "v"]);
+    feed(e, ["MSET", "m1", "x", "m2", "y"]);
+    feed(f, ["ECHO", "not-a-key"]);
+    const calls = spyPrefetch(server.db(0));
+    await runTogether(server, [a, b, c, d, e, f]);
+    // One warm-up for the turn: the keys of the first commands, in order
+    // (PING and ECHO have none), then MSET's own prefetch of all its keys
+    // when it runs.
+    assertEquals(calls, [["k:a", "counter", "h", "m1"], ["m1", "m2"]]);
+    assertEquals(output(a), "+OK\r\n$1\r\n1\r\n");
+    assertEquals(output(b), ":1\r\n");
+    assertEquals(output(c), "+PONG\r\n");
+    assertEquals(output(d), ":1\r\n");
+    assertEquals(output(e), "+OK\r\n");
+    assertEquals(output(f), "$9\r\nnot-a-key\r\n");
+    // A second turn parses ahead again, from where each client stopped.
+    feed(a, ["GET", "counter"]);
+    feed(b, ["INCR", "counter"]);
+    await runTogether(server, [a, b]);
+    assertEquals(calls.slice(2), [["counter", "counter"]]);
+    assertEquals(output(a), "$1\r\n1\r\n");
+    assertEquals(output(b), ":2\r\n");
+  });
+});
+
+Deno.test("ready batch: a protocol error parsed ahead is reported in its turn, and the other clients run", async () => {
+  await withRift(async (rift) => {
+    const server = rift.server;
+    const [a, bad, c] = clients(server, 3);
+    feed(a, ["SET", "x", "1"]);
+    bad.parser.feed(new TextEncoder().encode("*1\r\n$abc\r\n"));
+    feed(c, ["GET", "x"]);
+    await runTogether(server, [a, bad, c]);
+    assertEquals(output(a), "+OK\r\n");
+    assertEquals(output(bad), "-ERR Protocol error: invalid bulk length\r\n");
+    assertTrue(bad.closeAfterReply, "the client is closed after the error reply");
+    assertEquals(output(c), "$1\r\n1\r\n");
+  });
+});
+
+Deno.test("ready batch: a command parsed ahead and held by CLIENT PAUSE runs later with its own bytes", async () => {
+  await withRift(async (rift) => {
+    const server = rift.server;
+    const [writer, reader] = clients(server, 2);
+    server.pause(Date.now() + 60_000, true);
+    feed(writer, ["SET", "paused", "first"]);
+    feed(reader, ["GET", "paused"]);
+    await runTogether(server, [writer, reader]);
+    assertEquals(output(reader), "$-1\r\n");
+    assertEquals(output(writer), "");
+    assertTrue(writer.postponed !== null, "the write waits for the pause");
+    // More input reuses the receive buffer the parsed command was read from.
+    feed(writer, ["SET", "other", "second-and-longer"]);
+    server.unpause();
+    writer.processInput();
+    assertEquals(output(writer), "+OK\r\n+OK\r\n");
+    feed(reader, ["MGET", "paused", "other"]);
+    reader.processInput();
+    assertEquals(output(reader), "*2\r\n$5\r\nfirst\r\n$17\r\nsecond-and-longer\r\n");
+  });
+});
+
+Deno.test("ready batch: clients in another database run without being warmed in the first one's", async () => {
+  await withRift(async (rift) => {
+    const server = rift.server;
+    const [a, b] = clients(server, 2);
+    feed(b, ["SELECT", "3"]);
+    b.processInput();
+    assertEquals(output(b), "+OK\r\n");
+    feed(a, ["SET", "same", "db0"]);
+    feed(b, ["SET", "same", "db3"]);
+    const calls0 = spyPrefetch(server.db(0));
+    const calls3 = spyPrefetch(server.db(3));
+    await runTogether(server, [a, b]);
+    assertEquals([calls0, calls3], [[["same"]], []]);
+    assertEquals([output(a), output(b)], ["+OK\r\n", "+OK\r\n"]);
+    feed(a, ["GET", "same"]);
+    feed(b, ["GET", "same"]);
+    await runTogether(server, [a, b]);
+    assertEquals([output(a), output(b)], ["$3\r\ndb0\r\n", "$3\r\ndb3\r\n"]);
+  });
+});
+
+Deno.test("ready batch: what one client's commands throw is left to its own read loop, and the rest still run", async () => {
+  await withRift(async (rift) => {
+    const server = rift.server;
+    const [a, broken, c] = clients(server, 3);
+    const failure = new Error("handler failed");
+    broken.processInput = () => {
+      throw failure;
+    };
+    feed(a, ["SET", "y", "1"]);
+    feed(c, ["GET", "y"]);
+    await runTogether(server, [a, broken, c]);
+    assertEquals(broken.executionError, failure);
+    assertEquals([a.executionError, c.executionError], [null, null]);
+    assertEquals([output(a), output(c)], ["+OK\r\n", "$1\r\n1\r\n"]);
+  });
+});
+
+Deno.test("ready batch: many connections sending at once over TCP each get their own replies, in order", async () => {
+  await withRift(async (rift) => {
+    const CONNECTIONS = 24;
+    const ROUNDS = 50;
+    const conns = await Promise.all(Array.from({ length: CONNECTIONS }, () => rift.client()));
+    for (let round = 0; round < ROUNDS; round++) {
+      // All connections send before any reply is read, so reads land in the same turns.
+      await Promise.all(conns.map((c, i) => c.send("INCR", `n:${i}`)));
+      await Promise.all(conns.map((c, i) => c.send("GET", `n:${i}`)));
+      const replies = await Promise.all(conns.map(async (c) => [await c.read(), await c.read()]));
+      for (const [incr, get] of replies) {
+        assertEquals(incr.reply, { type: "integer", value: BigInt(round + 1) });
+        assertEquals(get.reply, {
+          type: "bulk",
+          value: new TextEncoder().encode(String(round + 1)),
+        });
+      }
+    }
+  });
+});
