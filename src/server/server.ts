@@ -348,7 +348,7 @@ export class Server {
   /** `requirepass`, cached: checked for every client's parser limits. */
   private requirePass = "";
 
-  // ---------------------------------------------------------------- writing
+  // --------------------------------------------------------- running a turn
 
   /** Clients whose reads of this turn wait to run their commands ({@link executeSoon}). */
   private readyQueue: Client[] = [];
@@ -414,6 +414,8 @@ export class Server {
     if (keys.length > 0) db.prefetch(keys, 0, keys.length - 1, 1);
     keys.length = 0;
   }
+
+  // ---------------------------------------------------------------- writing
 
   /** Clients whose replies go out at the end of this turn ({@link queueWrite}). */
   private writeQueue: Client[] = [];
