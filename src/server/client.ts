@@ -274,8 +274,8 @@ export class Client {
    */
   parseAhead(): Uint8Array[] | null {
     if (
-      this.protocol !== null || this.postponed !== null || this.blocked !== null ||
-      this.closeAfterReply || this.closed || this.parsedAhead !== null
+      !this.runnable || this.protocol !== null || this.postponed !== null ||
+      this.parsedAhead !== null
     ) return null;
     try {
       this.parsedAhead = this.parser.next();
@@ -292,6 +292,11 @@ export class Client {
   private parsedAhead: Uint8Array[] | null = null;
   /** What {@link processInput} threw when the server ran it for this client's read loop. */
   executionError: unknown = null;
+
+  /** True while this client runs the commands it receives: not blocked, not closing. */
+  private get runnable(): boolean {
+    return this.blocked === null && !this.closeAfterReply && !this.closed;
+  }
 
   /** The next command: the one parsed ahead, else the next in the buffer. */
   private nextCommand(): Uint8Array[] | null {
@@ -315,7 +320,7 @@ export class Client {
       this.postponed = null;
       this.server.execute(this, argv);
     }
-    while (this.blocked === null && !this.closeAfterReply && !this.closed) {
+    while (this.runnable) {
       let argv: Uint8Array[] | null;
       try {
         argv = this.nextCommand();

@@ -150,9 +150,10 @@ export class OrderTree {
     return score < s || (score === s && (this.keys.members[slot] as string) < m);
   }
 
-  /** True when slot `slot`'s member orders before `m` (their scores being equal). */
-  private memberBefore(slot: number, m: string): boolean {
-    return (this.keys.members[slot] as string) < m;
+  /** True when slot `a`'s member orders before slot `b`'s (for equal scores). */
+  private memberBefore(a: number, b: number): boolean {
+    const members = this.keys.members;
+    return (members[a] as string) < (members[b] as string);
   }
 
   /** Index of the child of `node` whose key range holds (s, m). */
@@ -370,13 +371,12 @@ export class OrderTree {
     if (p > 0 && p < leaf.n - 1) {
       // The neighbours' scores are read from the leaf's copy (the slot
       // table's entries are cache misses); members only on a tie.
-      const m = this.keys.members[slot] as string;
       const below = leaf.scores[p - 1];
       const above = leaf.scores[p + 1];
       // Members are unique, so the next key cannot equal the new one.
       if (
-        (below < score || (below === score && this.memberBefore(leaf.slots[p - 1], m))) &&
-        (above > score || (above === score && !this.memberBefore(leaf.slots[p + 1], m)))
+        (below < score || (below === score && this.memberBefore(leaf.slots[p - 1], slot))) &&
+        (above > score || (above === score && this.memberBefore(slot, leaf.slots[p + 1])))
       ) {
         scores[slot] = score;
         leaf.scores[p] = score;
