@@ -4,7 +4,10 @@
  * subscriptions, blocking state).
  *
  * The read loop reads as much as is available, executes every complete
- * command in it synchronously, then writes all replies with one write.
+ * command in it synchronously, then writes all replies with one write. It
+ * is a chain of callbacks (readNext → onRead → Server.executeSoon →
+ * afterExecute → readNext), not an async function: a resumed frame per
+ * await is a cost every request pays.
  * Replies produced for this client by *other* clients (pub/sub messages,
  * a push that unblocks it) are flushed with {@link Client.scheduleFlush}.
  *
@@ -17,7 +20,7 @@ import type { Database } from "../store/database.ts";
 import type { CommandSpec } from "../commands/spec.ts";
 import type { Server } from "./server.ts";
 import type { WatchedKey } from "./watch.ts";
-import { socketReader } from "./socket_read.ts";
+import { type SocketRead, socketReader } from "./socket_read.ts";
 
 /** A command queued by `MULTI` (arguments copied). */
 export interface QueuedCommand {
@@ -189,71 +192,125 @@ export class Client {
     return this.out.length + inFlight;
   }
 
-  /** Reads and executes commands until the connection closes. */
-  async run(): Promise<void> {
-    const conn = this.conn!;
-    const read = socketReader(conn);
+  /** Reads the socket; set by {@link run}. */
+  private read: SocketRead | null = null;
+  /** Where the read in flight puts its bytes. */
+  private readRegion: Uint8Array = EMPTY;
+  /** Resolves the promise {@link run} returned; null once the connection is done. */
+  private ended: (() => void) | null = null;
+
+  /**
+   * Reads and executes commands until the connection closes; resolves then.
+   * A chain of callbacks, not an async loop: a read's bytes wait for the
+   * turn's runner (Server.executeSoon), which calls {@link afterExecute},
+   * and awaiting it would cost every request a promise reaction and a
+   * resumed frame.
+   */
+  run(): Promise<void> {
+    this.read = socketReader(this.conn!);
+    return new Promise((resolve) => {
+      this.ended = resolve;
+      this.readNext();
+    });
+  }
+
+  /** Starts the next read (a callback too: it also runs when a flush finishes). */
+  private readonly readNext = (): void => {
     try {
-      for (;;) {
-        const region = this.parser.prepareRead();
-        const n = await read(region);
-        if (n === 0) {
-          // Replies to what came before the end of the stream still go out:
-          // closing the connection now would cancel a write still in flight.
-          await this.flush();
-          break;
-        }
-        this.server.stats.totalNetInputBytes += n;
-        this.server.stats.totalReadsProcessed++;
-        this.lastInteraction = this.server.keyspace.now;
-        if (this.awaitingFirstBytes && n > 0) this.detectProtocol(region.subarray(0, n));
-        // Another protocol takes the bytes; the parser's empty buffer is just the read buffer.
-        if (this.protocol !== null) this.protocol.receive(region.subarray(0, n));
-        else this.parser.commit(n);
-        // Runs once every connection read in this turn has its bytes (see
-        // Server.executeSoon); what the commands threw is rethrown here.
-        await this.server.executeSoon(this);
-        if (this.executionError !== null) {
-          const error = this.executionError;
-          this.executionError = null;
-          throw error;
-        }
-        if (this.closeAfterReply || this.closed) {
-          await this.flush();
-          break;
-        }
-        if (this.out.length === 0) continue;
-        // The next read need not wait for this write: a client waiting for
-        // its reply sends nothing meanwhile. One that keeps sending while its
-        // replies are still being written waits for the socket, which keeps
-        // its unsent replies to what one read produced.
-        if (this.writingChunk !== null) await this.flush();
-        // Replies go out together once every connection read in this turn
-        // of the event loop has run its commands (see Server.queueWrite).
-        else this.server.queueWrite(this);
-      }
+      const region = this.parser.prepareRead();
+      this.readRegion = region;
+      this.read!(region).then(this.onRead, this.end);
     } catch (e) {
-      if (e instanceof QueryBufferLimitError) {
-        this.server.stats.clientQueryBufferLimitDisconnections++;
-        this.server.log.warning(
-          `Closing client that reached max query buffer length: id=${this.id} addr=${this.addr}`,
-        );
-      } else if (!isDisconnect(e)) {
-        this.server.log.warning(`Client id=${this.id} addr=${this.addr} failed: ${e}`);
+      this.end(e);
+    }
+  };
+
+  /** A read finished: `n` bytes came, or none when the peer closed its side. */
+  private readonly onRead = (n: number): void => {
+    try {
+      if (n === 0) {
+        // Replies to what came before the end of the stream still go out:
+        // closing the connection now would cancel a write still in flight.
+        this.flush().then(this.end);
+        return;
       }
-    } finally {
-      this.closed = true;
-      try {
-        conn.close();
-      } catch {
-        // Already closed.
+      this.server.stats.totalNetInputBytes += n;
+      this.server.stats.totalReadsProcessed++;
+      this.lastInteraction = this.server.keyspace.now;
+      const region = this.readRegion;
+      if (this.awaitingFirstBytes) this.detectProtocol(region.subarray(0, n));
+      // Another protocol takes the bytes; the parser's empty buffer is just the read buffer.
+      if (this.protocol !== null) this.protocol.receive(region.subarray(0, n));
+      else this.parser.commit(n);
+      // Runs once every connection read in this turn has its bytes (see
+      // Server.executeSoon), which then calls afterExecute.
+      this.server.executeSoon(this);
+    } catch (e) {
+      this.end(e);
+    }
+  };
+
+  /**
+   * The server ran the commands of this client's read, with those of every
+   * connection read in the same turn: the replies are queued and the next
+   * read starts, or the connection ends. Clients without a read loop (AOF
+   * replay, tests) are left as they are, `executionError` included.
+   */
+  afterExecute(): void {
+    if (this.ended === null) return;
+    try {
+      if (this.executionError !== null) {
+        const error = this.executionError;
+        this.executionError = null;
+        throw error;
       }
-      this.server.clientClosed(this);
-      // Nothing reads this connection's buffers any more: the next connection can have them.
-      this.parser.recycle();
-      this.out.recycle();
+      if (this.closeAfterReply || this.closed) {
+        this.flush().then(this.end);
+        return;
+      }
+      if (this.out.length === 0) return this.readNext();
+      // The next read need not wait for this write: a client waiting for
+      // its reply sends nothing meanwhile. One that keeps sending while its
+      // replies are still being written waits for the socket, which keeps
+      // its unsent replies to what one read produced.
+      if (this.writingChunk !== null) {
+        this.flush().then(this.readNext);
+        return;
+      }
+      // Replies go out together once every connection read in this turn
+      // of the event loop has run its commands (see Server.queueWrite).
+      this.server.queueWrite(this);
+      this.readNext();
+    } catch (e) {
+      this.end(e);
     }
   }
+
+  /** The connection is done: `e` is why (undefined: the peer closed it). */
+  private readonly end = (e?: unknown): void => {
+    const ended = this.ended;
+    if (ended === null) return;
+    this.ended = null;
+    if (e instanceof QueryBufferLimitError) {
+      this.server.stats.clientQueryBufferLimitDisconnections++;
+      this.server.log.warning(
+        `Closing client that reached max query buffer length: id=${this.id} addr=${this.addr}`,
+      );
+    } else if (e !== undefined && !isDisconnect(e)) {
+      this.server.log.warning(`Client id=${this.id} addr=${this.addr} failed: ${e}`);
+    }
+    this.closed = true;
+    try {
+      this.conn!.close();
+    } catch {
+      // Already closed.
+    }
+    this.server.clientClosed(this);
+    // Nothing reads this connection's buffers any more: the next connection can have them.
+    this.parser.recycle();
+    this.out.recycle();
+    ended();
+  };
 
   private detectProtocol(firstBytes: Uint8Array): void {
     this.awaitingFirstBytes = false;

@@ -354,9 +354,6 @@ export class Server {
   private readyQueue: Client[] = [];
   /** The other of two queues swapped at each run, so none is allocated per turn. */
   private readyQueueSpare: Client[] = [];
-  /** Settles when the clients of {@link readyQueue} have run their commands. */
-  private readyDone: Promise<void> = Promise.resolve();
-  private settleReady: () => void = () => {};
   /** Each ready client's next key, warmed together ({@link runReadyClients}). */
   private readonly readyKeys: Uint8Array[] = [];
 
@@ -368,21 +365,17 @@ export class Server {
    * entry and key bytes are loaded for all of them together before any runs:
    * a lookup in a large keyspace waits on three dependent cache misses, and
    * this way the misses of different connections are in flight together.
-   * One promise per turn, shared by its clients; what a client's commands
-   * throw is left in its `executionError`.
+   * Then each client's `afterExecute` queues its replies and starts its next
+   * read; what a client's commands threw is left in its `executionError`
+   * for that step, so one failing connection does not stop the others.
    */
-  executeSoon(c: Client): Promise<void> {
-    if (this.readyQueue.push(c) === 1) {
-      this.readyDone = new Promise((resolve) => (this.settleReady = resolve));
-      queueMicrotask(this.runReadyClients);
-    }
-    return this.readyDone;
+  executeSoon(c: Client): void {
+    if (this.readyQueue.push(c) === 1) queueMicrotask(this.runReadyClients);
   }
 
   private readonly runReadyClients = (): void => {
     const clients = this.readyQueue;
     this.readyQueue = this.readyQueueSpare;
-    const settle = this.settleReady;
     this.warmNextKeys(clients);
     for (let i = 0; i < clients.length; i++) {
       const c = clients[i];
@@ -392,9 +385,9 @@ export class Server {
         c.executionError = e;
       }
     }
+    for (let i = 0; i < clients.length; i++) clients[i].afterExecute();
     clients.length = 0;
     this.readyQueueSpare = clients;
-    settle();
   };
 
   /** Parses each client's next command ahead and warms its first key (see {@link executeSoon}). */
