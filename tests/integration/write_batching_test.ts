@@ -94,6 +94,58 @@ Deno.test("write batching: a client that sends without reading gets every reply,
   });
 });
 
+Deno.test("write batching: a connection whose replies wait for the socket is not read again, so its unsent output stays bounded", async () => {
+  await withRift(async (rift) => {
+    const VALUE_BYTES = 2 * 1024 * 1024;
+    const PER_READ = 8;
+    const setup = await rift.client();
+    await setup.value("SET", "big", "v".repeat(VALUE_BYTES));
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port: rift.port });
+    const encoder = new TextEncoder();
+    const send = async (text: string) => {
+      const bytes = encoder.encode(text);
+      for (let off = 0; off < bytes.length;) off += await conn.write(bytes.subarray(off));
+    };
+    const gets = () => rift.server.stats.command("get").calls;
+    const serverSide = [...rift.server.clients.values()].at(-1) as Client;
+    try {
+      // 16 MB of replies to one read, far more than the socket buffers hold
+      // while nothing reads them: the write stays in flight. The next read
+      // does not wait for it (a client waiting for its replies sends nothing
+      // meanwhile), so a second batch runs and its replies queue behind.
+      await send("GET big\r\n".repeat(PER_READ));
+      await waitFor(() => gets() === PER_READ);
+      await send("GET big\r\n".repeat(PER_READ));
+      await waitFor(() => gets() === 2 * PER_READ);
+      // From then on the connection waits for the socket: a third batch is
+      // not read, so no more output piles up.
+      await send("GET big\r\n".repeat(PER_READ));
+      await new Promise((r) => setTimeout(r, 300));
+      assertEquals(gets(), 2 * PER_READ);
+      assertTrue(
+        serverSide.pendingOutput <= 2 * PER_READ * (VALUE_BYTES + 16),
+        `unsent output ${serverSide.pendingOutput} bytes`,
+      );
+      // Reading lets everything through, in order.
+      const reply = encoder.encode(`$${VALUE_BYTES}\r\n${"v".repeat(VALUE_BYTES)}\r\n`);
+      const received = new Uint8Array(reply.length);
+      for (let i = 0; i < 3 * PER_READ; i++) {
+        for (let got = 0; got < received.length;) {
+          const n = await conn.read(received.subarray(got));
+          if (n === null) throw new Error(`connection closed in reply ${i}`);
+          got += n;
+        }
+        let same = true;
+        for (let j = 0; j < reply.length && same; j++) same = received[j] === reply[j];
+        assertTrue(same, `reply ${i} is the value`);
+      }
+      assertEquals(gets(), 3 * PER_READ);
+    } finally {
+      conn.close();
+    }
+  });
+});
+
 Deno.test("write batching: replies to what came before the end of the stream still go out", async () => {
   await withRift(async (rift) => {
     const text = await rawSession(rift.port, [raw("PING\r\nECHO hello\r\nINCR n\r\n")]);
