@@ -258,12 +258,12 @@ export class Client {
    */
   afterExecute(): void {
     if (this.ended === null) return;
+    if (this.executionError !== null) {
+      const error = this.executionError;
+      this.executionError = null;
+      return this.end(error);
+    }
     try {
-      if (this.executionError !== null) {
-        const error = this.executionError;
-        this.executionError = null;
-        throw error;
-      }
       if (this.closeAfterReply || this.closed) {
         this.flush().then(this.end);
         return;
