@@ -26,6 +26,7 @@
  *
  * Usage: deno task bench:compare [--quick] [--reps 3] [--no-memory] [--no-throughput]
  *          [--tests set,get] [--pipelines 1,16] [--requests 200000] [--allow-busy] [--no-floor]
+ *          [--rift-args "--io-backend epoll"]
  *        deno task bench:compare --render bench/results/<run>.json   (make it latest.*)
  * Writes bench/results/<date>-<commit>.json and .md, and bench/results/latest.md
  * and latest.svg (the README shows the latter two).
@@ -166,6 +167,9 @@ export interface MemoryResult {
 }
 
 /** Everything one invocation measured. */
+/** Extra flags for Rift (`--rift-args "--io-backend epoll"`), recorded in the result. */
+let riftArgs: string[] = [];
+
 export interface Result {
   date: string;
   commit: string;
@@ -178,6 +182,8 @@ export interface Result {
   reps: number;
   rows: Row[];
   memory: MemoryResult | null;
+  /** Extra flags Rift ran with (`--rift-args`; absent in older results and when none). */
+  riftArgs?: string[];
 }
 
 /** Runs redis-benchmark once and reads its CSV line and the server's CPU time. */
@@ -438,7 +444,8 @@ export function renderReport(result: Result): string {
     `Measured ${result.date} at commit ${result.commit} on ${result.machine}.`,
     `Load average before ${load(result.loadBefore)}, after ${load(result.loadAfter)}.` +
     busyLine(result),
-    `redis-benchmark -c ${CLIENTS} -r ${KEYSPACE}; median of ${result.reps} alternating runs per server; ratio = Rift ÷ Redis.`,
+    `redis-benchmark -c ${CLIENTS} -r ${KEYSPACE}; median of ${result.reps} alternating runs per server; ratio = Rift ÷ Redis.` +
+    (result.riftArgs?.length ? ` Rift ran with \`${result.riftArgs.join(" ")}\`.` : ""),
     "",
     renderTable(result.rows),
     "",
@@ -625,6 +632,7 @@ if (import.meta.main) {
       render: { type: "string" },
       "allow-busy": { type: "boolean", default: false },
       "no-floor": { type: "boolean", default: false },
+      "rift-args": { type: "string", default: "" },
     },
   });
   if (values.render) {
@@ -635,6 +643,7 @@ if (import.meta.main) {
     Deno.exit(0);
   }
   const quick = values.quick;
+  riftArgs = values["rift-args"].split(/\s+/).filter((a) => a.length > 0);
   const tests = values.tests ? values.tests.split(",") : DEFAULT_TESTS;
   const pipelines = values.pipelines.split(",").map(Number);
   const requests = Number(values.requests ?? (quick ? 50_000 : 200_000));
@@ -652,7 +661,7 @@ if (import.meta.main) {
   let memory: MemoryResult | null = null;
   let stem = "";
   if (!values["no-throughput"]) {
-    const rift = await startRiftProcess();
+    const rift = await startRiftProcess(riftArgs);
     const redis = await startRedisProcess();
     let floor: ServerProcess | null = null;
     try {
@@ -686,7 +695,7 @@ if (import.meta.main) {
   }
   if (!values["no-memory"]) {
     // Fresh servers: the baseline must not include what the throughput tests left.
-    const rift = await startRiftProcess();
+    const rift = await startRiftProcess(riftArgs);
     const redis = await startRedisProcess();
     try {
       memory = await compareMemory(
@@ -733,6 +742,7 @@ async function writeResult(
     reps,
     rows,
     memory,
+    ...(riftArgs.length > 0 ? { riftArgs } : {}),
     stem: stem || `${date.replace(/[:.]/g, "-")}-${commit}`,
   };
   const { stem: _, ...stored } = result;

@@ -17,6 +17,7 @@
 
 import { encodeCommand } from "../tests/helpers/client.ts";
 import { startServer } from "../src/mod.ts";
+import { denoSocket } from "../src/server/client_socket.ts";
 
 const CONNECTIONS = 50;
 const REQUESTS_PER_CONNECTION = 100;
@@ -55,7 +56,7 @@ async function serve(request: Uint8Array, replyLength: number): Promise<void> {
   const runs: Promise<void>[] = [];
   for (let i = 0; i < CONNECTIONS; i++) {
     const conn = scriptedConn(request, REQUESTS_PER_CONNECTION, (n) => written += n);
-    runs.push(server.createClient(conn).run());
+    runs.push(server.createClient(denoSocket(conn)).run());
   }
   await Promise.all(runs);
   const expected = CONNECTIONS * REQUESTS_PER_CONNECTION * replyLength;

@@ -194,6 +194,13 @@ const NETWORK: Directive[] = [
   }),
   clientOutputBufferLimit,
   bool({ name: "human-mode", default: false, help: "greet telnet users with a readable REPL" }),
+  oneOf({
+    name: "io-backend",
+    default: "deno",
+    values: ["deno", "epoll"],
+    mutable: false,
+    help: "client sockets: Deno's socket ops, or Rift's own epoll loop over FFI (Linux)",
+  }),
   text({
     name: "requirepass",
     default: "",

@@ -20,7 +20,7 @@ import type { Database } from "../store/database.ts";
 import type { CommandSpec } from "../commands/spec.ts";
 import type { Server } from "./server.ts";
 import type { WatchedKey } from "./watch.ts";
-import { type SocketRead, socketReader } from "./socket_read.ts";
+import type { ClientSocket } from "./client_socket.ts";
 
 /** A command queued by `MULTI` (arguments copied). */
 export interface QueuedCommand {
@@ -155,7 +155,7 @@ export class Client {
 
   constructor(
     readonly server: Server,
-    private readonly conn: Deno.Conn | null,
+    private readonly conn: ClientSocket | null,
     options: { id: number; db: Database; authenticated: boolean },
   ) {
     this.id = options.id;
@@ -192,8 +192,6 @@ export class Client {
     return this.out.length + inFlight;
   }
 
-  /** Reads the socket; set by {@link run}. */
-  private read: SocketRead | null = null;
   /** Where the read in flight puts its bytes. */
   private readRegion: Uint8Array = EMPTY;
   /** Resolves the promise {@link run} returned; null once the connection is done. */
@@ -207,7 +205,6 @@ export class Client {
    * resumed frame.
    */
   run(): Promise<void> {
-    this.read = socketReader(this.conn!);
     return new Promise((resolve) => {
       this.ended = resolve;
       this.readNext();
@@ -219,7 +216,7 @@ export class Client {
     try {
       const region = this.parser.prepareRead();
       this.readRegion = region;
-      this.read!(region).then(this.onRead, this.end);
+      this.conn!.read(region, this.onRead, this.end);
     } catch (e) {
       this.end(e);
     }
@@ -436,7 +433,7 @@ export class Client {
       const chunk = this.writingChunk!;
       this.wire = this.protocol !== null ? this.protocol.render(chunk) : chunk;
       this.wireSent = 0;
-      this.conn!.write(this.wire).then(this.wrote, this.writeFailed);
+      this.conn!.write(this.wire, this.wrote, this.writeFailed);
     } catch {
       this.writeFailed();
     }
@@ -448,7 +445,7 @@ export class Client {
       this.wireSent += n;
       if (this.wireSent < wire.length) {
         if (this.closed) return this.writeFailed();
-        this.conn!.write(wire.subarray(this.wireSent)).then(this.wrote, this.writeFailed);
+        this.conn!.write(wire.subarray(this.wireSent), this.wrote, this.writeFailed);
         return;
       }
       this.server.stats.totalNetOutputBytes += wire.length;

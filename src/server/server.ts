@@ -22,6 +22,8 @@ import type { CommandSpec } from "../commands/spec.ts";
 import { CommandTable } from "../commands/table.ts";
 import { BlockingRegistry } from "./blocking.ts";
 import { Client, type ProtocolDetector } from "./client.ts";
+import { type ClientSocket, denoSocket } from "./client_socket.ts";
+import { EpollLoop, epollUnavailable } from "./epoll.ts";
 import { Logger, type LogLevel } from "./log.ts";
 import {
   NOTIFY_EVICTED,
@@ -61,7 +63,7 @@ export type AdmissionCheck = (c: Client, spec: CommandSpec) => string | null;
  * A check run on each accepted connection (protected mode); returns an
  * error reply to send before closing it, or null to accept it.
  */
-export type ConnectionCheck = (conn: Deno.TcpConn) => string | null;
+export type ConnectionCheck = (socket: ClientSocket) => string | null;
 
 /** Client-side caching hooks (see src/server/tracking.ts). */
 export interface KeyTracker {
@@ -154,7 +156,7 @@ export class Server {
   /** Extra INFO sections contributed by other modules: name → lines. */
   readonly infoSections = new Map<string, () => string[]>();
 
-  private listeners: Deno.Listener[] = [];
+  private listeners: { close(): void }[] = [];
   private pendingPropagation: Propagated[] = [];
   private nextClientId = 1;
   private cronTimer: ReturnType<typeof setInterval> | undefined;
@@ -237,17 +239,33 @@ export class Server {
   listen(): void {
     const port = this.config.int("port");
     const binds = this.config.get("bind") as string[];
+    let epoll: EpollLoop | null = null;
+    if (this.config.str("io-backend") === "epoll") {
+      const unavailable = epollUnavailable();
+      if (unavailable !== null) throw new Error(unavailable);
+      epoll = new EpollLoop(
+        (socket) => this.accept(socket),
+        () => this.config.int("tcp-keepalive") > 0,
+        this.finishPass,
+      );
+    }
     for (const raw of binds) {
       const optional = raw.startsWith("-");
       let host = optional ? raw.slice(1) : raw;
       if (host === "*") host = "0.0.0.0";
       if (host === "::*") host = "::";
       try {
-        const listener = Deno.listen({ hostname: host, port: this.port || port });
-        this.listeners.push(listener);
-        this.port = (listener.addr as Deno.NetAddr).port;
+        if (epoll !== null) {
+          const listener = epoll.listen(host, this.port || port);
+          this.listeners.push(listener);
+          this.port = listener.addr.port;
+        } else {
+          const listener = Deno.listen({ hostname: host, port: this.port || port });
+          this.listeners.push(listener);
+          this.port = (listener.addr as Deno.NetAddr).port;
+          void this.acceptLoop(listener);
+        }
         this.boundAddresses.push(host);
-        void this.acceptLoop(listener);
       } catch (e) {
         if (optional) continue;
         for (const l of this.listeners) l.close();
@@ -256,24 +274,27 @@ export class Server {
         );
       }
     }
+    epoll?.start();
     this.startCron();
   }
 
   private async acceptLoop(listener: Deno.Listener): Promise<void> {
     try {
-      for await (const conn of listener) this.accept(conn as Deno.TcpConn);
+      for await (const conn of listener) {
+        try {
+          (conn as Deno.TcpConn).setNoDelay(true);
+          (conn as Deno.TcpConn).setKeepAlive(this.config.int("tcp-keepalive") > 0);
+        } catch {
+          // Options are best effort (the peer may already be gone).
+        }
+        this.accept(denoSocket(conn));
+      }
     } catch (e) {
       if (!this.stopped) this.log.warning(`Accept loop ended: ${e}`);
     }
   }
 
-  private accept(conn: Deno.TcpConn): void {
-    try {
-      conn.setNoDelay(true);
-      conn.setKeepAlive(this.config.int("tcp-keepalive") > 0);
-    } catch {
-      // Options are best effort (the peer may already be gone).
-    }
+  private accept(conn: ClientSocket): void {
     if (this.shuttingDown) {
       conn.close();
       return;
@@ -287,13 +308,14 @@ export class Server {
     }
     if (refusal !== null) {
       this.stats.rejectedConnections++;
-      void conn.write(utf8(`-${refusal}\r\n`)).catch(() => {}).finally(() => {
+      const close = () => {
         try {
           conn.close();
         } catch {
           // Already closed.
         }
-      });
+      };
+      conn.write(utf8(`-${refusal}\r\n`), close, close);
       return;
     }
     const c = this.createClient(conn);
@@ -301,7 +323,7 @@ export class Server {
   }
 
   /** Creates and registers a client (conn null for internal clients such as AOF replay). */
-  createClient(conn: Deno.Conn | null): Client {
+  createClient(conn: ClientSocket | null): Client {
     const c = new Client(this, conn, {
       id: this.nextClientId++,
       db: this.db(0),
@@ -388,6 +410,16 @@ export class Server {
     for (let i = 0; i < clients.length; i++) clients[i].afterExecute();
     clients.length = 0;
     this.readyQueueSpare = clients;
+  };
+
+  /**
+   * Runs what this turn queued, now: the epoll loop calls it after each
+   * pass, whose replies must go out before it waits again. The microtasks
+   * queued for the same work then find nothing to do.
+   */
+  private readonly finishPass = (): void => {
+    if (this.readyQueue.length > 0) this.runReadyClients();
+    if (this.writeQueue.length > 0) this.writeQueuedClients();
   };
 
   /** Parses each client's next command ahead and warms its first key (see {@link executeSoon}). */
