@@ -26,7 +26,7 @@
  *
  * Usage: deno task bench:compare [--quick] [--reps 3] [--no-memory] [--no-throughput]
  *          [--tests set,get] [--pipelines 1,16] [--requests 200000] [--allow-busy] [--no-floor]
- *          [--rift-args "--io-backend epoll"]
+ *          [--rift-args="--io-backend epoll"]
  *        deno task bench:compare --render bench/results/<run>.json   (make it latest.*)
  * Writes bench/results/<date>-<commit>.json and .md, and bench/results/latest.md
  * and latest.svg (the README shows the latter two).
@@ -167,7 +167,7 @@ export interface MemoryResult {
 }
 
 /** Everything one invocation measured. */
-/** Extra flags for Rift (`--rift-args "--io-backend epoll"`), recorded in the result. */
+/** Extra flags for Rift (`--rift-args="--io-backend epoll"`), recorded in the result. */
 let riftArgs: string[] = [];
 
 export interface Result {
