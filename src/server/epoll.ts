@@ -355,9 +355,7 @@ class EpollSocket implements ClientSocket {
       return;
     }
     const done = this.readDone!;
-    this.readRegion = null;
-    this.readDone = null;
-    this.readFailed = null;
+    this.clearRead();
     done(n);
   }
 
@@ -376,27 +374,33 @@ class EpollSocket implements ClientSocket {
       return;
     }
     const done = this.writeDone!;
-    this.writeBytes = null;
-    this.writeDone = null;
-    this.writeFailed = null;
+    this.clearWrite();
     this.loop.watch(this, this.interest & ~EPOLLOUT);
     done(n);
   }
 
   failRead(e: unknown): void {
     const failed = this.readFailed;
-    this.readRegion = null;
-    this.readDone = null;
-    this.readFailed = null;
+    this.clearRead();
     if (failed !== null) this.loop.complete(failed, e);
   }
 
   failWrite(e: unknown): void {
     const failed = this.writeFailed;
+    this.clearWrite();
+    if (failed !== null) this.loop.complete(failed, e);
+  }
+
+  private clearRead(): void {
+    this.readRegion = null;
+    this.readDone = null;
+    this.readFailed = null;
+  }
+
+  private clearWrite(): void {
     this.writeBytes = null;
     this.writeDone = null;
     this.writeFailed = null;
-    if (failed !== null) this.loop.complete(failed, e);
   }
 }
 
@@ -419,7 +423,9 @@ export class EpollLoop {
   /** Completions of the current pass and their values, run together as one microtask. */
   private completions: ((value: never) => void)[] = [];
   private completionValues: unknown[] = [];
+  /** Scratch for draining the wake-up counter, and the increment that wakes it. */
   private readonly wakeBytes = new Uint8Array(8);
+  private readonly wakeOne = Uint8Array.of(1, 0, 0, 0, 0, 0, 0, 0);
   private yieldChannel: MessageChannel | null = null;
   private resumeAfterYield: (() => void) | null = null;
 
@@ -611,8 +617,6 @@ export class EpollLoop {
   }
 
   private wake(): void {
-    const one = new Uint8Array(8);
-    one[0] = 1;
-    if (this.running) this.libc.write(this.wakeFd, one, 8);
+    if (this.running) this.libc.write(this.wakeFd, this.wakeOne, 8);
   }
 }

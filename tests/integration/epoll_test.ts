@@ -12,6 +12,7 @@ import { encodeCommand, latin1, RespClient } from "../helpers/client.ts";
 import { spawnRift } from "../helpers/process.ts";
 import { raw, rawSession } from "../helpers/protocol_fuzz.ts";
 import { epollUnavailable, formatIPv6 } from "../../src/server/epoll.ts";
+import { concatBytes } from "../../src/util/bytes.ts";
 
 const AVAILABLE = epollUnavailable() === null;
 
@@ -64,15 +65,9 @@ Deno.test({
       });
 
       await t.step("a pipeline of 2,000 commands in one write is answered in order", async () => {
-        const parts: Uint8Array[] = [];
-        for (let i = 0; i < 2000; i++) parts.push(encodeCommand(["INCR", "pipelined"]));
-        const total = parts.reduce((n, p) => n + p.length, 0);
-        const batch = new Uint8Array(total);
-        let off = 0;
-        for (const p of parts) {
-          batch.set(p, off);
-          off += p.length;
-        }
+        const batch = concatBytes(
+          Array.from({ length: 2000 }, () => encodeCommand(["INCR", "pipelined"])),
+        );
         await c.writeRaw(batch);
         for (let i = 1; i <= 2000; i++) {
           assertEquals((await c.read()).reply, { type: "integer", value: BigInt(i) });
