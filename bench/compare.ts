@@ -26,7 +26,7 @@
  *
  * Usage: deno task bench:compare [--quick] [--reps 3] [--no-memory] [--no-throughput]
  *          [--tests set,get] [--pipelines 1,16] [--requests 200000] [--allow-busy] [--no-floor]
- *          [--rift-args="--io-backend epoll"]
+ *          [--rift-args="--io-backend deno"]
  *        deno task bench:compare --render bench/results/<run>.json   (make it latest.*)
  * Writes bench/results/<date>-<commit>.json and .md, and bench/results/latest.md
  * and latest.svg (the README shows the latter two).
@@ -46,6 +46,7 @@ import {
   cpuSnapshot,
   describeCommit,
   describeMachine,
+  ioBackendOf,
   loadAverage,
   median,
   pipeCommands,
@@ -167,8 +168,10 @@ export interface MemoryResult {
 }
 
 /** Everything one invocation measured. */
-/** Extra flags for Rift (`--rift-args="--io-backend epoll"`), recorded in the result. */
+/** Extra flags for Rift (`--rift-args="--io-backend deno"`), recorded in the result. */
 let riftArgs: string[] = [];
+/** The socket backend Rift served with (INFO's multiplexing_api), recorded in the result. */
+let riftIoBackend = "";
 
 export interface Result {
   date: string;
@@ -184,7 +187,15 @@ export interface Result {
   memory: MemoryResult | null;
   /** Extra flags Rift ran with (`--rift-args`; absent in older results and when none). */
   riftArgs?: string[];
+  /** Rift's socket backend, INFO's multiplexing_api: epoll or tokio (absent in older results). */
+  ioBackend?: string;
 }
+
+/** How the report names a socket backend (INFO's multiplexing_api). */
+const BACKEND_NAMES: Record<string, string> = {
+  epoll: "its own epoll loop (io-backend epoll)",
+  tokio: "Deno's socket ops (io-backend deno)",
+};
 
 /** Runs redis-benchmark once and reads its CSV line and the server's CPU time. */
 async function runBenchmark(
@@ -445,7 +456,10 @@ export function renderReport(result: Result): string {
     `Load average before ${load(result.loadBefore)}, after ${load(result.loadAfter)}.` +
     busyLine(result),
     `redis-benchmark -c ${CLIENTS} -r ${KEYSPACE}; median of ${result.reps} alternating runs per server; ratio = Rift ÷ Redis.` +
-    (result.riftArgs?.length ? ` Rift ran with \`${result.riftArgs.join(" ")}\`.` : ""),
+    (result.riftArgs?.length ? ` Rift ran with \`${result.riftArgs.join(" ")}\`.` : "") +
+    (result.ioBackend
+      ? ` Rift's sockets: ${BACKEND_NAMES[result.ioBackend] ?? result.ioBackend}.`
+      : ""),
     "",
     renderTable(result.rows),
     "",
@@ -662,6 +676,7 @@ if (import.meta.main) {
   let stem = "";
   if (!values["no-throughput"]) {
     const rift = await startRiftProcess(riftArgs);
+    riftIoBackend = await ioBackendOf(rift.port);
     const redis = await startRedisProcess();
     let floor: ServerProcess | null = null;
     try {
@@ -743,6 +758,7 @@ async function writeResult(
     rows,
     memory,
     ...(riftArgs.length > 0 ? { riftArgs } : {}),
+    ...(riftIoBackend ? { ioBackend: riftIoBackend } : {}),
     stem: stem || `${date.replace(/[:.]/g, "-")}-${commit}`,
   };
   const { stem: _, ...stored } = result;

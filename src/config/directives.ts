@@ -196,10 +196,11 @@ const NETWORK: Directive[] = [
   bool({ name: "human-mode", default: false, help: "greet telnet users with a readable REPL" }),
   oneOf({
     name: "io-backend",
-    default: "deno",
-    values: ["deno", "epoll"],
+    default: "auto",
+    values: ["auto", "deno", "epoll"],
     mutable: false,
-    help: "client sockets: Deno's socket ops, or Rift's own epoll loop over FFI (Linux)",
+    help: "client sockets: Rift's own epoll loop over FFI (Linux), Deno's socket ops, or auto: " +
+      "epoll for the rift process where it can run, Deno's ops for embedded servers",
   }),
   text({
     name: "requirepass",

@@ -23,6 +23,8 @@
  * server leaves Deno's event loop entirely to timers and file work. While
  * busy, it yields a turn of Deno's event loop at least every
  * {@link YIELD_EVERY_MS}, so timers, signals and persistence keep running.
+ * An embedded server (one sharing the thread with its host program) never
+ * blocks in the main thread: it parks as soon as nothing is ready.
  *
  * Completions are reported as the {@link ClientSocket} interface promises:
  * later, never from inside the call that started the operation (they run
@@ -433,6 +435,12 @@ export class EpollLoop {
     private readonly onAccept: (socket: ClientSocket) => void,
     private readonly keepAlive: () => boolean,
     private readonly finishPass: () => void,
+    /**
+     * Whether idle waits may block the main thread for a while before the
+     * loop parks: yes for the `rift` process, no for an embedded server,
+     * which shares the thread with its host program and so parks at once.
+     */
+    private readonly waitOnMainThread: boolean,
   ) {
     this.libc = loadLibc();
     this.epfd = this.check(this.libc.epoll_create1(EPOLL_CLOEXEC));
@@ -498,7 +506,7 @@ export class EpollLoop {
     while (this.listeners.size > 0 || this.socketCount > 0) {
       let n = this.libc.epoll_wait(this.epfd, this.events, MAX_EVENTS, 0);
       if (n === 0) {
-        if (emptyWaits >= BUSY_WAITS) {
+        if (!this.waitOnMainThread || emptyWaits >= BUSY_WAITS) {
           // Idle: wait in a thread, leaving Deno's event loop free.
           await this.libc.epoll_park(this.epfd, this.parkEvents, 1, PARK_MS);
           emptyWaits = 0;

@@ -74,7 +74,7 @@ function section(server: Server, name: string): string[] | null {
         "arch_bits:64",
         `deno_version:${Deno.version.deno}`,
         `v8_version:${Deno.version.v8}`,
-        "multiplexing_api:tokio",
+        `multiplexing_api:${server.ioBackend === "epoll" ? "epoll" : "tokio"}`,
         `process_id:${Deno.pid}`,
         `process_supervised:${supervisionMode(config.str("supervised"))}`,
         `run_id:${server.runId}`,

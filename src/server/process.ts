@@ -147,7 +147,7 @@ export async function runServerProcess(config: Config): Promise<void> {
 
   let server: Server;
   try {
-    server = await startServerWith(config, { logger: log });
+    server = await startServerWith(config, { logger: log, standalone: true });
   } catch (e) {
     log.warning((e as Error).message);
     if (wrotePid) removePidFile(pidfile, log);

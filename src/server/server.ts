@@ -45,6 +45,12 @@ export interface ServerOptions {
   clock?: Clock;
   /** Logger; by default one is built from `loglevel`/`logfile`. */
   logger?: Logger;
+  /**
+   * The server is the whole process (the `rift` command), not embedded in
+   * someone's program: `io-backend auto` then picks the epoll loop, which
+   * may wait on the main thread (an embedded one never does).
+   */
+  standalone?: boolean;
 }
 
 /** A command to write to the AOF (and, one day, replicas). */
@@ -111,6 +117,10 @@ export class Server {
   readonly watch: WatchRegistry;
   readonly blocking: BlockingRegistry;
   readonly clients = new Map<number, Client>();
+  /** Whether the server is the whole process (see {@link ServerOptions.standalone}). */
+  readonly standalone: boolean;
+  /** The socket backend serving clients, settled when the server listens. */
+  ioBackend: "deno" | "epoll" = "deno";
   /** Changes since the last save (save points, propagation). */
   dirty = 0;
   /** True while a dataset is being loaded: most commands get `-LOADING`. */
@@ -172,6 +182,7 @@ export class Server {
 
   constructor(config: Config = new Config(), options: ServerOptions = {}) {
     this.config = config;
+    this.standalone = options.standalone ?? false;
     this.log = options.logger ??
       new Logger(config.str("loglevel") as LogLevel, config.str("logfile"));
     config.onChange("loglevel", (v) => this.log.level = v as LogLevel);
@@ -240,13 +251,13 @@ export class Server {
     const port = this.config.int("port");
     const binds = this.config.get("bind") as string[];
     let epoll: EpollLoop | null = null;
-    if (this.config.str("io-backend") === "epoll") {
-      const unavailable = epollUnavailable();
-      if (unavailable !== null) throw new Error(unavailable);
+    this.ioBackend = this.chooseIoBackend();
+    if (this.ioBackend === "epoll") {
       epoll = new EpollLoop(
         (socket) => this.accept(socket),
         () => this.config.int("tcp-keepalive") > 0,
         this.finishPass,
+        this.standalone,
       );
     }
     for (const raw of binds) {
@@ -276,6 +287,22 @@ export class Server {
     }
     epoll?.start();
     this.startCron();
+  }
+
+  /**
+   * `io-backend`: epoll when asked for (failing when it cannot run), or for
+   * `auto` when the server is the process and the platform has it; an
+   * embedded server keeps Deno's ops unless told otherwise.
+   */
+  private chooseIoBackend(): "deno" | "epoll" {
+    const wanted = this.config.str("io-backend");
+    if (wanted === "deno") return "deno";
+    if (wanted === "auto" && !this.standalone) return "deno";
+    const unavailable = epollUnavailable();
+    if (unavailable === null) return "epoll";
+    if (wanted === "epoll") throw new Error(unavailable);
+    this.log.notice(`Serving clients with Deno's socket ops: ${unavailable}.`);
+    return "deno";
   }
 
   private async acceptLoop(listener: Deno.Listener): Promise<void> {

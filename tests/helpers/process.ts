@@ -50,8 +50,15 @@ export interface RiftProcess {
   stop(signal?: Deno.Signal): Promise<{ code: number; stdout: string; stderr: string }>;
 }
 
-/** Starts Rift as a process on a free port with extra flags; waits until it accepts connections. */
-export async function spawnRift(args: string[] = [], cwd?: string): Promise<RiftProcess> {
+/**
+ * Starts Rift as a process on a free port with extra flags; waits until it
+ * accepts connections. `permissions` are Deno's flags for it (all by default).
+ */
+export async function spawnRift(
+  args: string[] = [],
+  cwd?: string,
+  permissions: string[] = ["--allow-all"],
+): Promise<RiftProcess> {
   const port = freePort();
   const dir = cwd ?? scratchDir();
   let scratch = cwd === undefined ? dir : null;
@@ -62,7 +69,7 @@ export async function spawnRift(args: string[] = [], cwd?: string): Promise<Rift
     await Deno.remove(gone, { recursive: true });
   };
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", `${ROOT}main.ts`, ...args, "--port", String(port)],
+    args: ["run", ...permissions, `${ROOT}main.ts`, ...args, "--port", String(port)],
     cwd: dir,
     stdout: "piped",
     stderr: "piped",

@@ -16,11 +16,18 @@ export interface TestRift extends RiftHandle {
   client(): Promise<RespClient>;
 }
 
-/** Starts an embedded Rift for a test. */
+/**
+ * Starts an embedded Rift for a test. `RIFT_TEST_IO_BACKEND` in the
+ * environment picks its socket backend (`deno task test` runs the wire
+ * suite once on Deno's ops, an embedded server's default, and once more on
+ * the epoll loop, the `rift` process's default on Linux).
+ */
 export async function startRift(
   options: StartOptions = {},
 ): Promise<TestRift & { stop(): Promise<void> }> {
-  const handle = await startServer({ captureLogs: true, ...options });
+  const backend = Deno.env.get("RIFT_TEST_IO_BACKEND");
+  const config = backend ? { "io-backend": backend, ...options.config } : options.config;
+  const handle = await startServer({ captureLogs: true, ...options, config });
   const clients: RespClient[] = [];
   return {
     ...handle,

@@ -12,6 +12,7 @@ import { encodeCommand, latin1, RespClient } from "../helpers/client.ts";
 import { spawnRift } from "../helpers/process.ts";
 import { raw, rawSession } from "../helpers/protocol_fuzz.ts";
 import { epollUnavailable, formatIPv6 } from "../../src/server/epoll.ts";
+import { startServer } from "../../src/mod.ts";
 import { concatBytes } from "../../src/util/bytes.ts";
 
 const AVAILABLE = epollUnavailable() === null;
@@ -171,6 +172,67 @@ Deno.test({
         // Already exited.
       }
     }
+  },
+});
+
+Deno.test({
+  name: "epoll: io-backend auto (the default) is epoll for the rift process, Deno's ops embedded",
+  async fn(t) {
+    const backendOf = async (c: RespClient) => ({
+      configured: await c.raw("CONFIG", "GET", "io-backend"),
+      serving: /^multiplexing_api:(.*)\r$/m.exec(await c.value("INFO", "server") as string)?.[1],
+    });
+    const auto = "*2\r\n$10\r\nio-backend\r\n$4\r\nauto\r\n";
+
+    await t.step("the rift process serves from the epoll loop where it can run", async () => {
+      const rift = await spawnRift(["--save", ""]);
+      try {
+        assertEquals(await backendOf(await rift.client()), {
+          configured: auto,
+          serving: AVAILABLE ? "epoll" : "tokio",
+        });
+      } finally {
+        await rift.stop();
+      }
+    });
+
+    await t.step("--io-backend deno keeps Deno's socket ops", async () => {
+      const rift = await spawnRift(["--save", "", "--io-backend", "deno"]);
+      try {
+        const { serving } = await backendOf(await rift.client());
+        assertEquals(serving, "tokio");
+      } finally {
+        await rift.stop();
+      }
+    });
+
+    await t.step("without FFI permission auto falls back to Deno's ops and says so", async () => {
+      const rift = await spawnRift(["--save", ""], undefined, [
+        "--allow-net",
+        "--allow-read",
+        "--allow-write",
+        "--allow-env",
+        "--allow-sys",
+      ]);
+      const c = await rift.client();
+      const { serving } = await backendOf(c);
+      assertEquals(await c.raw("SET", "k", "v"), "+OK\r\n");
+      const { code, stdout } = await rift.stop();
+      assertEquals(serving, "tokio");
+      assertEquals(code, 0);
+      assertMatch(stdout, /Serving clients with Deno's socket ops: io-backend epoll needs /);
+    });
+
+    await t.step("an embedded server keeps Deno's ops: it shares its host's thread", async () => {
+      const handle = await startServer();
+      const c = await RespClient.connect(handle.port);
+      try {
+        assertEquals(await backendOf(c), { configured: auto, serving: "tokio" });
+      } finally {
+        await c.close();
+        await handle.close();
+      }
+    });
   },
 });
 
