@@ -458,7 +458,7 @@ if (import.meta.main) {
         (report.millis / 1000).toFixed(1)
       } s; ${report.checked} replies checked; server CPU ${
         (cpuMicros / report.commands).toFixed(2)
-      } µs per command.`,
+      } µs per command; sockets: ${await infoField(rift.port, "server", "multiplexing_api")}.`,
     );
     console.log(
       `connected clients ${before.clients} → ${after.clients}, blocked ${after.blocked}; open files ${before.files} → ${after.files}; RSS ${

@@ -430,6 +430,12 @@ export class EpollLoop {
   private readonly wakeOne = Uint8Array.of(1, 0, 0, 0, 0, 0, 0, 0);
   private yieldChannel: MessageChannel | null = null;
   private resumeAfterYield: (() => void) | null = null;
+  private resolveFinished!: () => void;
+  /**
+   * Resolves once the loop has stopped (every listener and socket closed)
+   * and released its descriptors: no wait is left in a thread after it.
+   */
+  readonly finished: Promise<void> = new Promise((resolve) => this.resolveFinished = resolve);
 
   constructor(
     private readonly onAccept: (socket: ClientSocket) => void,
@@ -539,6 +545,7 @@ export class EpollLoop {
     this.running = false;
     this.libc.close(this.wakeFd);
     this.libc.close(this.epfd);
+    this.resolveFinished();
   }
 
   /** One turn of Deno's event loop (timers, signals, file operations). */

@@ -121,6 +121,8 @@ export class Server {
   readonly standalone: boolean;
   /** The socket backend serving clients, settled when the server listens. */
   ioBackend: "deno" | "epoll" = "deno";
+  /** The epoll loop serving clients, when that is the backend. */
+  private epollLoop: EpollLoop | null = null;
   /** Changes since the last save (save points, propagation). */
   dirty = 0;
   /** True while a dataset is being loaded: most commands get `-LOADING`. */
@@ -253,7 +255,7 @@ export class Server {
     let epoll: EpollLoop | null = null;
     this.ioBackend = this.chooseIoBackend();
     if (this.ioBackend === "epoll") {
-      epoll = new EpollLoop(
+      epoll = this.epollLoop = new EpollLoop(
         (socket) => this.accept(socket),
         () => this.config.int("tcp-keepalive") > 0,
         this.finishPass,
@@ -280,6 +282,8 @@ export class Server {
       } catch (e) {
         if (optional) continue;
         for (const l of this.listeners) l.close();
+        // With nothing to serve the loop ends at once, releasing its descriptors.
+        epoll?.start();
         throw new Error(
           `Could not create server TCP listening socket ${host}:${port}: ${(e as Error).message}`,
         );
@@ -727,6 +731,8 @@ export class Server {
     clearTimeout(this.pauseTimer);
     const drainMs = this.config.int("shutdown-timeout") * 1000;
     await Promise.all([...this.clients.values()].map((c) => c.closeGracefully(drainMs)));
+    // With every socket closed the epoll loop ends (a parked one is woken).
+    await this.epollLoop?.finished;
     this.log.warning(`Rift ${VERSION} is now ready to exit, bye bye...`);
     this.resolveClosed();
   }

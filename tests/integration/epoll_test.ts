@@ -237,6 +237,33 @@ Deno.test({
 });
 
 Deno.test({
+  name: "epoll: an embedded server on the epoll loop serves, and close() ends the loop at once",
+  ignore: !AVAILABLE,
+  async fn() {
+    const handle = await startServer({ config: { "io-backend": "epoll" } });
+    const c = await RespClient.connect(handle.port);
+    let closed = false;
+    try {
+      assertMatch(await c.value("INFO", "server") as string, /^multiplexing_api:epoll\r$/m);
+      assertEquals(await c.raw("SET", "k", "v"), "+OK\r\n");
+      assertEquals(await c.raw("GET", "k"), "$1\r\nv\r\n");
+      await c.close();
+      closed = true;
+      // Idle long enough to park its wait in a thread (for up to a second):
+      // closing must wake it, not wait for the park to time out.
+      await new Promise((r) => setTimeout(r, 100));
+      const started = performance.now();
+      await handle.close();
+      const took = performance.now() - started;
+      assertTrue(took < 500, `close() took ${took.toFixed(0)} ms`);
+    } finally {
+      if (!closed) await c.close();
+      await handle.close();
+    }
+  },
+});
+
+Deno.test({
   name: "epoll: binding an address in use fails at startup with the OS's reason",
   ignore: !AVAILABLE,
   async fn() {
