@@ -428,6 +428,8 @@ export class EpollLoop {
   /** Scratch for draining the wake-up counter, and the increment that wakes it. */
   private readonly wakeBytes = new Uint8Array(8);
   private readonly wakeOne = Uint8Array.of(1, 0, 0, 0, 0, 0, 0, 0);
+  /** Where a closing socket's unread input goes. */
+  private readonly discard = new Uint8Array(65536);
   private yieldChannel: MessageChannel | null = null;
   private resumeAfterYield: (() => void) | null = null;
   private resolveFinished!: () => void;
@@ -622,6 +624,10 @@ export class EpollLoop {
   closeSocket(socket: EpollSocket): void {
     socket.closed = true;
     this.control(EPOLL_CTL_DEL, socket.fd, 0);
+    // Closing a socket with unread input makes the kernel reset the
+    // connection and drop the replies still queued to send (a client shut
+    // down in the middle of a pipeline lost them): discard the input first.
+    while (this.libc.recv(socket.fd, this.discard, this.discard.length, 0) > 0);
     this.libc.close(socket.fd);
     this.sockets[socket.fd] = undefined;
     this.socketCount--;
