@@ -358,7 +358,7 @@ export function renderFloor(rows: Row[]): string[] {
   const measured = rows.filter((r) => r.floor !== undefined && !r.error);
   if (measured.length === 0) return [];
   const lines = [
-    "The Deno floor (bench/deno_floor.ts: frames requests and answers +PONG through the socket ops Rift uses, nothing else), in the same PING_MBULK rounds:",
+    "The Deno floor (bench/deno_floor.ts: frames requests and answers +PONG through Deno's socket ops, nothing else), in the same PING_MBULK rounds:",
     "",
     "| -P | Floor req/s | ÷ Redis | Floor p50 / p99 ms | p99 ÷ Redis | CPU µs/req floor / Redis | Rift ÷ floor req/s |",
     "|---|---|---|---|---|---|---|",
