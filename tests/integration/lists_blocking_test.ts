@@ -256,11 +256,15 @@ Deno.test("blocking: BLMOVE to a wrong-type destination fails and the next waite
 });
 
 Deno.test("blocking: sub-second timeouts reply with a null array", async () => {
+  // The waits are long enough for the counts between steps to be seen on a
+  // loaded machine (at 50 and 100 ms, round trips of a busy test run outlived
+  // them), except the 1 ms one (0.0001 s, rounded up), which is over by the
+  // time its count is read: two waiters are left then, whatever the timing.
   await scenario([
-    { c: 0, cmds: [["BLPOP", "k", "0.05"]], replies: 0, blocked: 1 },
-    { c: 1, cmds: [["BLMOVE", "k", "d", "LEFT", "LEFT", "0.1"]], replies: 0, blocked: 2 },
-    { c: 2, cmds: [["BLMPOP", "0.0001", 1, "k", "LEFT"]], replies: 0, blocked: 3 },
-    { c: 3, cmds: [["BRPOPLPUSH", "k", "d", ".2"]], replies: 0, blocked: 0 },
+    { c: 0, cmds: [["BLPOP", "k", "0.5"]], replies: 0, blocked: 1 },
+    { c: 1, cmds: [["BLMOVE", "k", "d", "LEFT", "LEFT", "0.6"]], replies: 0, blocked: 2 },
+    { c: 2, cmds: [["BLMPOP", "0.0001", 1, "k", "LEFT"]], replies: 0, blocked: 2 },
+    { c: 3, cmds: [["BRPOPLPUSH", "k", "d", ".8"]], replies: 0, blocked: 0 },
   ], {
     clients: [NULL_ARRAY, NULL_ARRAY, NULL_ARRAY, NULL_ARRAY],
     blocked: 0,
