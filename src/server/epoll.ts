@@ -133,6 +133,12 @@ function errno(): number {
   return errnoView!.getInt32();
 }
 
+/** Why the last call failed, or null when it only would have blocked (or was interrupted). */
+function callError(): Error | null {
+  const code = errno();
+  return code === EAGAIN || code === EINTR ? null : osError(code);
+}
+
 /** An OS error as Deno reports one ("Address already in use (os error 98)"), with Deno's class. */
 function osError(code: number): Error {
   const text = Deno.UnsafePointerView.getCString(libc!.strerror(code)!);
@@ -323,9 +329,9 @@ class EpollSocket implements ClientSocket {
       this.loop.complete(done, n);
       return;
     }
-    const code = errno();
-    if (n < 0 && code !== EAGAIN && code !== EINTR) {
-      this.loop.complete(failed, osError(code));
+    const error = n < 0 ? callError() : null;
+    if (error !== null) {
+      this.loop.complete(failed, error);
       return;
     }
     // The socket's buffer is full: send when it drains.
@@ -351,9 +357,8 @@ class EpollSocket implements ClientSocket {
     }
     const n = libc!.recv(this.fd, region, region.length, 0);
     if (n < 0) {
-      const code = errno();
-      if (code === EAGAIN || code === EINTR) return;
-      this.failRead(osError(code));
+      const error = callError();
+      if (error !== null) this.failRead(error);
       return;
     }
     const done = this.readDone!;
@@ -370,9 +375,8 @@ class EpollSocket implements ClientSocket {
     }
     const n = libc!.send(this.fd, bytes, bytes.length, MSG_NOSIGNAL);
     if (n < 0) {
-      const code = errno();
-      if (code === EAGAIN || code === EINTR) return;
-      this.failWrite(osError(code));
+      const error = callError();
+      if (error !== null) this.failWrite(error);
       return;
     }
     const done = this.writeDone!;

@@ -119,9 +119,7 @@ export class Server {
   readonly clients = new Map<number, Client>();
   /** Whether the server is the whole process (see {@link ServerOptions.standalone}). */
   readonly standalone: boolean;
-  /** The socket backend serving clients, settled when the server listens. */
-  ioBackend: "deno" | "epoll" = "deno";
-  /** The epoll loop serving clients, when that is the backend. */
+  /** The epoll loop serving clients, when that is the backend (settled by {@link listen}). */
   private epollLoop: EpollLoop | null = null;
   /** Changes since the last save (save points, propagation). */
   dirty = 0;
@@ -252,32 +250,26 @@ export class Server {
   listen(): void {
     const port = this.config.int("port");
     const binds = this.config.get("bind") as string[];
-    let epoll: EpollLoop | null = null;
-    this.ioBackend = this.chooseIoBackend();
-    if (this.ioBackend === "epoll") {
-      epoll = this.epollLoop = new EpollLoop(
+    const epoll = this.epollLoop = this.choosesEpoll()
+      ? new EpollLoop(
         (socket) => this.accept(socket),
         () => this.config.int("tcp-keepalive") > 0,
         this.finishPass,
         this.standalone,
-      );
-    }
+      )
+      : null;
     for (const raw of binds) {
       const optional = raw.startsWith("-");
       let host = optional ? raw.slice(1) : raw;
       if (host === "*") host = "0.0.0.0";
       if (host === "::*") host = "::";
       try {
-        if (epoll !== null) {
-          const listener = epoll.listen(host, this.port || port);
-          this.listeners.push(listener);
-          this.port = listener.addr.port;
-        } else {
-          const listener = Deno.listen({ hostname: host, port: this.port || port });
-          this.listeners.push(listener);
-          this.port = (listener.addr as Deno.NetAddr).port;
-          void this.acceptLoop(listener);
-        }
+        const listener = epoll !== null
+          ? epoll.listen(host, this.port || port)
+          : Deno.listen({ hostname: host, port: this.port || port });
+        this.listeners.push(listener);
+        this.port = (listener.addr as Deno.NetAddr).port;
+        if (epoll === null) void this.acceptLoop(listener as Deno.Listener);
         this.boundAddresses.push(host);
       } catch (e) {
         if (optional) continue;
@@ -294,19 +286,23 @@ export class Server {
   }
 
   /**
-   * `io-backend`: epoll when asked for (failing when it cannot run), or for
+   * `io-backend`: the epoll loop when asked for (failing when it cannot run), or for
    * `auto` when the server is the process and the platform has it; an
    * embedded server keeps Deno's ops unless told otherwise.
    */
-  private chooseIoBackend(): "deno" | "epoll" {
+  private choosesEpoll(): boolean {
     const wanted = this.config.str("io-backend");
-    if (wanted === "deno") return "deno";
-    if (wanted === "auto" && !this.standalone) return "deno";
+    if (wanted === "deno" || (wanted === "auto" && !this.standalone)) return false;
     const unavailable = epollUnavailable();
-    if (unavailable === null) return "epoll";
+    if (unavailable === null) return true;
     if (wanted === "epoll") throw new Error(unavailable);
     this.log.notice(`Serving clients with Deno's socket ops: ${unavailable}.`);
-    return "deno";
+    return false;
+  }
+
+  /** The socket backend serving clients (INFO's multiplexing_api). */
+  get ioBackend(): "deno" | "epoll" {
+    return this.epollLoop !== null ? "epoll" : "deno";
   }
 
   private async acceptLoop(listener: Deno.Listener): Promise<void> {
