@@ -75,6 +75,10 @@ const BUSY_WAITS = 2;
 const YIELD_EVERY_MS = 1;
 /** Longest park before the loop looks at its state again. */
 const PARK_MS = 1000;
+/** Longest a closed socket waits for the peer to take its last replies (see closeSocket). */
+const DRAIN_MS = 2000;
+/** ioctl request for the bytes a socket has not yet had acknowledged (SIOCOUTQ). */
+const TIOCOUTQ = 0x5411;
 
 const SYMBOLS = {
   socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
@@ -98,6 +102,7 @@ const SYMBOLS = {
   read: { parameters: ["i32", "buffer", "u32"], result: "i32" },
   write: { parameters: ["i32", "buffer", "u32"], result: "i32" },
   close: { parameters: ["i32"], result: "i32" },
+  ioctl: { parameters: ["i32", "u32", "buffer"], result: "i32" },
   __errno_location: { parameters: [], result: "pointer" },
   strerror: { parameters: ["i32"], result: "pointer" },
 } as const;
@@ -300,10 +305,13 @@ class EpollSocket implements ClientSocket {
   /** The events the epoll set watches for this socket. */
   interest = EPOLLIN;
   closed = false;
+  /** When a closed socket stops waiting for its replies to drain (see EpollLoop.closeSocket). */
+  drainUntil = 0;
 
   constructor(
     private readonly loop: EpollLoop,
-    readonly fd: number,
+    /** The descriptor; -1 once closed (see EpollLoop.release). */
+    public fd: number,
     readonly remoteAddr: Deno.NetAddr,
     readonly localAddr: Deno.NetAddr,
   ) {}
@@ -432,8 +440,12 @@ export class EpollLoop {
   /** Scratch for draining the wake-up counter, and the increment that wakes it. */
   private readonly wakeBytes = new Uint8Array(8);
   private readonly wakeOne = Uint8Array.of(1, 0, 0, 0, 0, 0, 0, 0);
-  /** Where a closing socket's unread input goes. */
+  /** Where a closed socket's unread input goes. */
   private readonly discard = new Uint8Array(65536);
+  /** Closed sockets whose last replies are still on their way (see closeSocket). */
+  private readonly draining: EpollSocket[] = [];
+  private readonly outq = new Uint8Array(4);
+  private readonly outqView = new Int32Array(this.outq.buffer);
   private yieldChannel: MessageChannel | null = null;
   private resumeAfterYield: (() => void) | null = null;
   private resolveFinished!: () => void;
@@ -519,8 +531,11 @@ export class EpollLoop {
       let n = this.libc.epoll_wait(this.epfd, this.events, MAX_EVENTS, 0);
       if (n === 0) {
         if (!this.waitOnMainThread || emptyWaits >= BUSY_WAITS) {
-          // Idle: wait in a thread, leaving Deno's event loop free.
-          await this.libc.epoll_park(this.epfd, this.parkEvents, 1, PARK_MS);
+          // Idle: wait in a thread, leaving Deno's event loop free (briefly
+          // while closed sockets drain: nothing reports when they are done).
+          const wait = this.draining.length > 0 ? BUSY_WAIT_MS : PARK_MS;
+          await this.libc.epoll_park(this.epfd, this.parkEvents, 1, wait);
+          if (this.draining.length > 0) this.finishDraining();
           emptyWaits = 0;
           lastYield = performance.now();
           continue;
@@ -537,6 +552,7 @@ export class EpollLoop {
         // may block, and the replies must not wait for it.
         this.finishPass();
       }
+      if (this.draining.length > 0) this.finishDraining();
       // Completions and whatever else the pass queued run as microtasks.
       await undefined;
       const now = performance.now();
@@ -573,7 +589,10 @@ export class EpollLoop {
         if ((events & EPOLLOUT) !== 0 || ((events & (EPOLLERR | EPOLLHUP)) !== 0)) {
           if (socket.writeBytes !== null) socket.writable();
         }
-        if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) !== 0 && !socket.closed) socket.readable();
+        if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) !== 0) {
+          if (!socket.closed) socket.readable();
+          else if (!this.discardInput(socket.fd)) this.release(socket);
+        }
       } else if (fd === this.wakeFd) {
         this.libc.read(this.wakeFd, this.wakeBytes, 8);
       } else if (this.listeners.has(fd)) {
@@ -625,19 +644,64 @@ export class EpollLoop {
     }
   };
 
+  /**
+   * Closes a socket for its user at once (a read or write in flight fails).
+   * Its descriptor is closed once the kernel has sent everything queued and
+   * the peer acknowledged it, or after {@link DRAIN_MS}: a socket closed with
+   * unread input, or receiving more afterwards, is reset by the kernel, which
+   * drops the replies still queued (a client shut down in the middle of a
+   * pipeline lost thousands). Meanwhile its input is read and thrown away.
+   */
   closeSocket(socket: EpollSocket): void {
     socket.closed = true;
-    this.control(EPOLL_CTL_DEL, socket.fd, 0);
-    // Closing a socket with unread input makes the kernel reset the
-    // connection and drop the replies still queued to send (a client shut
-    // down in the middle of a pipeline lost them): discard the input first.
-    while (this.libc.recv(socket.fd, this.discard, this.discard.length, 0) > 0);
-    this.libc.close(socket.fd);
-    this.sockets[socket.fd] = undefined;
-    this.socketCount--;
     const gone = new Deno.errors.BadResource("Bad resource ID");
     socket.failRead(gone);
     socket.failWrite(gone);
+    if (this.discardInput(socket.fd) && this.unsentBytes(socket.fd) > 0) {
+      socket.drainUntil = performance.now() + DRAIN_MS;
+      this.control(EPOLL_CTL_MOD, socket.fd, EPOLLIN);
+      this.draining.push(socket);
+      return;
+    }
+    this.release(socket);
+  }
+
+  /** Reads and drops what a closed socket received; false once the peer is gone. */
+  private discardInput(fd: number): boolean {
+    for (;;) {
+      const n = this.libc.recv(fd, this.discard, this.discard.length, 0);
+      if (n > 0) continue;
+      return n < 0 && callError() === null;
+    }
+  }
+
+  /** Bytes queued on a socket that the peer has not acknowledged yet (0 when unknown). */
+  private unsentBytes(fd: number): number {
+    return this.libc.ioctl(fd, TIOCOUTQ, this.outq) === 0 ? this.outqView[0] : 0;
+  }
+
+  /** Closes the descriptors of draining sockets whose replies are through, or whose time is up. */
+  private finishDraining(): void {
+    const now = performance.now();
+    let kept = 0;
+    for (const socket of this.draining) {
+      if (socket.fd >= 0 && (this.unsentBytes(socket.fd) > 0 && now < socket.drainUntil)) {
+        this.draining[kept++] = socket;
+      } else {
+        this.release(socket);
+      }
+    }
+    this.draining.length = kept;
+  }
+
+  /** Closes a closed socket's descriptor (once). */
+  private release(socket: EpollSocket): void {
+    if (socket.fd < 0) return;
+    this.control(EPOLL_CTL_DEL, socket.fd, 0);
+    this.libc.close(socket.fd);
+    this.sockets[socket.fd] = undefined;
+    socket.fd = -1;
+    this.socketCount--;
     if (this.socketCount === 0) this.wake();
   }
 
