@@ -103,7 +103,9 @@ for (const preamble of ["yes", "no"]) {
       await run(c, phase("a"));
       if (ttls) await withTtl(c, "h:a", 3_600_000);
       // A slow rewrite: the writes below happen while it runs and must land in the new incr file.
-      await run(c, [["CONFIG", "SET", "rdb-key-save-delay", 2000]]);
+      // 50 ms per key (the delay is read live, and set to 0 once they are done) leaves the writes
+      // most of a second even when a loaded test run makes each round trip slow.
+      await run(c, [["CONFIG", "SET", "rdb-key-save-delay", 50_000]]);
       assertEquals(
         await c.raw("BGREWRITEAOF"),
         "+Background append only file rewriting started\r\n",
