@@ -36,6 +36,7 @@
 
 import { parseArgs } from "node:util";
 import { renderChart } from "./chart.ts";
+import { infoField } from "./soak.ts";
 import { RespClient } from "../tests/helpers/client.ts";
 import {
   busyBetween,
@@ -46,7 +47,6 @@ import {
   cpuSnapshot,
   describeCommit,
   describeMachine,
-  ioBackendOf,
   loadAverage,
   median,
   pipeCommands,
@@ -676,7 +676,7 @@ if (import.meta.main) {
   let stem = "";
   if (!values["no-throughput"]) {
     const rift = await startRiftProcess(riftArgs);
-    riftIoBackend = await ioBackendOf(rift.port);
+    riftIoBackend = await infoField(rift.port, "server", "multiplexing_api");
     const redis = await startRedisProcess();
     let floor: ServerProcess | null = null;
     try {

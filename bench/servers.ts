@@ -70,20 +70,6 @@ export function startRiftProcess(extraArgs: string[] = []): Promise<ServerProces
   ]);
 }
 
-/**
- * The socket backend a running Rift serves its clients with, as INFO's
- * `multiplexing_api` names it: `epoll` (its own loop) or `tokio` (Deno's ops).
- */
-export async function ioBackendOf(port: number): Promise<string> {
-  const c = await RespClient.connect(port);
-  try {
-    const info = await c.value("INFO", "server") as string;
-    return /^multiplexing_api:(.*)\r$/m.exec(info)?.[1] ?? "unknown";
-  } finally {
-    await c.close();
-  }
-}
-
 /** Starts the Deno floor (bench/deno_floor.ts: answers +PONG, nothing else). */
 export function startFloorProcess(): Promise<ServerProcess> {
   return startDenoServer("floor", (port) => [
