@@ -194,7 +194,7 @@ function memoryStats(c: Client): void {
   const server = c.server;
   const { memory } = production(server);
   const used = memory.notePeak();
-  const { rss } = memory.sampled;
+  const { rss } = memory.sample();
   const out = c.out;
   let clients = 0;
   for (const client of server.clients.values()) clients += clientMemory(client);
@@ -264,7 +264,7 @@ export function memoryDoctorReport(c: Client): string {
   if (used < DOCTOR_MIN_USED) {
     return "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.\n";
   }
-  const { heapUsed, external, rss } = memory.sampled;
+  const { heapUsed, external, rss } = memory.sample();
   const issues: string[] = [];
   if (memory.peak > used * 1.5) {
     issues.push(

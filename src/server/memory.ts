@@ -11,16 +11,15 @@
  *   byte count in a column beside each database, updated after each write
  *   command for the keys it names, dropped when the store deletes an entry
  *   (the store tells us through {@link StoreObserver}), and re-measured by
- *   a background audit that walks the keyspace a little on every cron tick.
+ *   a background audit that walks those values a little on every cron tick.
  *
- * The V8 heap is sampled separately (cron) for INFO, MEMORY STATS and
- * MEMORY DOCTOR; it includes garbage not yet collected and the runtime
+ * The V8 heap is sampled separately, when INFO, MEMORY STATS or MEMORY
+ * DOCTOR ask; it includes garbage not yet collected and the runtime
  * itself, so it is reported but not used for eviction.
  *
  * @module
  */
 
-import v8 from "node:v8";
 import type { Database, StoreObserver } from "../store/database.ts";
 import type { Keyspace } from "../store/keyspace.ts";
 
@@ -74,8 +73,6 @@ export class MemoryAccountant implements StoreObserver {
   peak = 0;
   /** Accounted figure right after startup. */
   readonly startup: number;
-  /** Last V8/OS sample (refreshed by {@link sample}). */
-  sampled: SampledMemory = { heapUsed: 0, external: 0, rss: 0 };
 
   constructor(private readonly keyspace: Keyspace) {
     this.sizes = keyspace.dbs.map(() => new Uint32Array(0));
@@ -177,9 +174,12 @@ export class MemoryAccountant implements StoreObserver {
   }
 
   /**
-   * One step of the background audit: re-measures a few hundred entries,
-   * so values changed without a write command naming them (loading, a
-   * collection measured lazily) converge to their real size.
+   * One step of the background audit: re-measures a few hundred values kept
+   * outside the slab (only those can have an outside size), so values
+   * changed without a write command naming them (loading, a collection
+   * measured lazily) converge to their real size. It walks entry numbers
+   * in order rather than the hash table, whose chains would cost a cache
+   * miss per key: the step runs in the cron, between clients' commands.
    */
   auditStep(entries = AUDIT_ENTRIES_PER_TICK): void {
     const dbs = this.keyspace.dbs;
@@ -188,7 +188,7 @@ export class MemoryAccountant implements StoreObserver {
       const db = dbs[this.auditDb];
       if (db.size > 0) {
         let visited = 0;
-        this.auditCursor = db.scan(this.auditCursor, budget, (id) => {
+        this.auditCursor = db.scanObjects(this.auditCursor, budget, (id) => {
           this.remeasure(db, id);
           visited++;
         });
@@ -205,14 +205,13 @@ export class MemoryAccountant implements StoreObserver {
     for (const db of this.keyspace.dbs) db.forEach((id) => this.remeasure(db, id));
   }
 
-  /** Samples V8's heap figures (about a microsecond) and, when asked, the RSS (a few). */
-  sample(withRss: boolean): SampledMemory {
-    const heap = v8.getHeapStatistics();
-    this.sampled = {
-      heapUsed: heap.used_heap_size,
-      external: heap.external_memory,
-      rss: withRss ? Deno.memoryUsage().rss : this.sampled.rss,
-    };
-    return this.sampled;
+  /**
+   * Reads V8's heap figures and the RSS now (about a hundred microseconds in
+   * a busy server): only INFO and MEMORY ask, so the cron does not pay for
+   * it ten times a second.
+   */
+  sample(): SampledMemory {
+    const { heapUsed, external, rss } = Deno.memoryUsage();
+    return { heapUsed, external, rss };
   }
 }

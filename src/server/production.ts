@@ -41,9 +41,6 @@ const MONITOR_KEYSPACE_ERROR = "ERR Replica can't interact with the keyspace";
 /** Commands a client in MULTI may still send when memory is over the limit. */
 const ALLOWED_IN_MULTI_ON_OOM = new Set(["exec", "discard", "quit", "reset"]);
 
-/** The V8 heap is sampled every cron tick; the RSS (a costlier call) every this many. */
-const RSS_SAMPLE_EVERY = 10;
-
 /** Production state of one server. */
 export interface Production {
   readonly slowlog: SlowLog;
@@ -222,7 +219,7 @@ function install(server: Server): Production {
   server.cronHooks.push(() => {
     // Data loaded by startup modules after this one (persistence) was never measured.
     if (ticks === 0) memory.recount();
-    memory.sample(ticks++ % RSS_SAMPLE_EVERY === 0);
+    ticks++;
     memory.auditStep();
     memory.notePeak();
     evictClientsIfNeeded(server, maxmemory);
@@ -241,7 +238,6 @@ function install(server: Server): Production {
       return `latency_percentiles_usec_${command}:${values.join(",")}`;
     });
   });
-  memory.sample(true);
   return state;
 }
 
@@ -347,7 +343,7 @@ function memoryInfo(server: Server, state: Production): string[] {
   const { memory } = state;
   const config = server.config;
   const used = memory.notePeak();
-  const { heapUsed, external, rss } = memory.sampled;
+  const { heapUsed, external, rss } = memory.sample();
   let overhead = memory.startup;
   for (const db of server.keyspace.dbs) overhead += memory.overheadOf(db);
   const dataset = Math.max(0, used - overhead);

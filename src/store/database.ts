@@ -1023,6 +1023,28 @@ export class Database {
     return v;
   }
 
+  /**
+   * Visits the entries whose value is held outside the slab, in entry
+   * order from entry number `from`, until `count` were visited or
+   * `count * 64` numbers were looked at; returns the number to go on from
+   * (0 once past the last). It reads one array front to back, so entries
+   * kept in the slab cost nothing (a database of small strings has none to
+   * read). `visit` must not modify the database.
+   */
+  scanObjects(from: number, count: number, visit: (id: number) => void): number {
+    const objects = this.objects;
+    const end = Math.min(objects.length, from + count * 64);
+    let visited = 0;
+    let id = from;
+    for (; id < end && visited < count; id++) {
+      if (objects[id] !== undefined) {
+        visit(id);
+        visited++;
+      }
+    }
+    return id >= objects.length ? 0 : id;
+  }
+
   /** Visits every entry. `visit` must not modify the database. */
   forEach(visit: (id: number) => void): void {
     const buckets = this.buckets;

@@ -461,6 +461,40 @@ Deno.test("database: an emptied database gives its entry table back", () => {
   assertEquals(db.size, 1);
 });
 
+Deno.test("database: scanObjects visits exactly the values held outside the slab, in steps", () => {
+  const ks = new Keyspace(new ManualClock(T0), 1);
+  const db = ks.dbs[0];
+  const held = new Set<string>();
+  for (let i = 0; i < 3000; i++) {
+    if (i % 7 === 3) {
+      db.setObject(bytes(`o${i}`), TYPE_LIST, [i]);
+      held.add(`o${i}`);
+    } else if (i % 11 === 5) {
+      db.setString(bytes(`big${i}`), new Uint8Array(5000)); // too long for the slab
+      held.add(`big${i}`);
+    } else {
+      db.setString(bytes(`s${i}`), bytes("v"));
+    }
+  }
+  for (let i = 3; i < 3000; i += 70) {
+    db.delete(bytes(`o${i}`));
+    held.delete(`o${i}`);
+  }
+  const seen: string[] = [];
+  let cursor = 0;
+  do {
+    const before = seen.length;
+    cursor = db.scanObjects(cursor, 5, (id) => seen.push(latin1(db.keyView(id))));
+    assertTrue(seen.length - before <= 5, `a step visited ${seen.length - before}`);
+  } while (cursor !== 0);
+  assertEquals(seen.length, held.size);
+  assertEquals(new Set(seen), held);
+  // A database of small strings has nothing to visit.
+  const small = new Keyspace(new ManualClock(T0), 1).dbs[0];
+  for (let i = 0; i < 1000; i++) small.setString(bytes(`s${i}`), bytes("v"));
+  assertEquals(small.scanObjects(0, 100, () => assertTrue(false, "visited")), 0);
+});
+
 Deno.test("database: SCAN returns keys present for the whole iteration despite resizes", () => {
   let rounds = 0;
   for (let seed = 1; seed <= 25; seed++) {

@@ -196,3 +196,30 @@ Deno.test("memory accounting: without a memory limit, every way of writing a lon
   }
   assertEquals(checked, 24);
 });
+
+Deno.test("memory accounting: one audit step finds a collection among many small strings", async () => {
+  const rift = await startServer({
+    captureLogs: true,
+    config: { "enable-debug-command": "yes" },
+  });
+  const server = rift.server;
+  const c = server.createClient(null);
+  const run = (...args: string[]) => {
+    server.execute(c, args.map((a) => utf8(a)));
+    c.out.truncate(0);
+  };
+  const { memory } = production(server);
+  try {
+    run("DEBUG", "POPULATE", "5000");
+    // Without a memory limit a collection is not measured on writes: the audit catches up.
+    for (let i = 0; i < 100; i++) run("RPUSH", "list", "x".repeat(100));
+    run("SET", "big", "y".repeat(70_000));
+    assertEquals(server.keyspace.dbs[0].size, 5002);
+    const before = memory.externalBytes;
+    memory.auditStep(100);
+    assertTrue(memory.externalBytes > before, "the list is measured");
+    assertEquals(memory.externalBytes, measuredExternal(server));
+  } finally {
+    await rift.close();
+  }
+});
