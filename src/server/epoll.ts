@@ -434,9 +434,15 @@ export class EpollLoop {
   private readonly sockets: (EpollSocket | undefined)[] = [];
   private socketCount = 0;
   private running = false;
-  /** Completions of the current pass and their values, run together as one microtask. */
-  private completions: ((value: never) => void)[] = [];
-  private completionValues: unknown[] = [];
+  /**
+   * Completions of the current pass and their values, run together as one
+   * microtask: the first {@link completionCount} slots. The arrays are kept
+   * and their slots reused (emptying an array drops its storage, which then
+   * comes back on the next push: two allocations a pass).
+   */
+  private readonly completions: (((value: never) => void) | undefined)[] = [];
+  private readonly completionValues: unknown[] = [];
+  private completionCount = 0;
   /** Scratch for draining the wake-up counter, and the increment that wakes it. */
   private readonly wakeBytes = new Uint8Array(8);
   private readonly wakeOne = Uint8Array.of(1, 0, 0, 0, 0, 0, 0, 0);
@@ -629,18 +635,31 @@ export class EpollLoop {
 
   /** Calls `callback(value)` once the current call has returned (one microtask per batch). */
   complete<T>(callback: (value: T) => void, value: T): void {
-    if (this.completions.length === 0) queueMicrotask(this.runCompletions);
-    this.completions.push(callback as (value: never) => void);
-    this.completionValues.push(value);
+    const slot = this.completionCount++;
+    if (slot === 0) queueMicrotask(this.runCompletions);
+    this.completions[slot] = callback as (value: never) => void;
+    this.completionValues[slot] = value;
   }
 
+  /**
+   * Runs the completions in order, including those the callbacks add (they
+   * start after the callback that added them has returned). Each slot is
+   * cleared before its call so nothing stays referenced.
+   */
   private readonly runCompletions = (): void => {
     const callbacks = this.completions;
     const values = this.completionValues;
-    this.completions = [];
-    this.completionValues = [];
-    for (let i = 0; i < callbacks.length; i++) {
-      (callbacks[i] as (value: unknown) => void)(values[i]);
+    try {
+      for (let i = 0; i < this.completionCount; i++) {
+        const callback = callbacks[i] as (value: unknown) => void;
+        const value = values[i];
+        callbacks[i] = undefined;
+        values[i] = undefined;
+        callback(value);
+      }
+    } finally {
+      // Callbacks catch their own errors; should one escape, the next batch still gets its microtask.
+      this.completionCount = 0;
     }
   };
 
