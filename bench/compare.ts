@@ -5,7 +5,9 @@
  *
  * Made for a small, shared, noisy machine:
  * - every test runs several times, alternating which server goes first, and
- *   the median of each server's runs is reported;
+ *   the median of each server's runs is reported; the runs are spread over
+ *   the whole run (round after round of all the tests), so a spell of the
+ *   machine running slow reaches one of a test's runs rather than all;
  * - besides throughput and latency, it records each server's CPU time per
  *   request (from /proc), which other processes disturb much less than
  *   wall-clock throughput;
@@ -44,6 +46,7 @@ import {
   busyProcesses,
   command,
   cpuMicrosOf,
+  type CpuSnapshot,
   cpuSnapshot,
   describeCommit,
   describeMachine,
@@ -183,6 +186,11 @@ export interface Result {
   busyBefore?: BusyProcess[];
   busyAfter?: BusyProcess[];
   reps: number;
+  /**
+   * True when each test's runs were spread over rounds of all the tests;
+   * absent in older results, whose runs of a test followed each other.
+   */
+  spreadRounds?: boolean;
   rows: Row[];
   memory: MemoryResult | null;
   /** Extra flags Rift ran with (`--rift-args`; absent in older results and when none). */
@@ -260,51 +268,83 @@ function summarize(runs: Run[]): Measurement {
 
 const EMPTY: Measurement = { rps: NaN, p50: NaN, p99: NaN, cpuPerRequest: NaN, runs: [] };
 
+/** One test of the comparison while its rounds run. */
+interface Case {
+  test: string;
+  pipeline: number;
+  requests: number;
+  /** Whether the Deno floor runs this test too. */
+  withFloor: boolean;
+  riftRuns: Run[];
+  redisRuns: Run[];
+  floorRuns: Run[];
+  /** CPU snapshots around each of its rounds, to tell what else used the CPU meanwhile. */
+  intervals: [CpuSnapshot, CpuSnapshot][];
+  error?: string;
+}
+
 /**
- * Measures one test on both servers (and the floor, when given): `reps`
- * rounds, alternating which server runs first so neither always gets the
- * warmer (or quieter) turn.
+ * Runs one round of one test: each server once (and the floor, when the
+ * test has it), alternating from round to round and from test to test
+ * which server goes first, so neither always gets the warmer (or quieter)
+ * turn. `position` is the test's place in the round.
  */
-async function compareTest(
+async function runRound(
   rift: ServerProcess,
   redis: ServerProcess,
   floor: ServerProcess | null,
-  test: string,
-  pipeline: number,
-  requests: number,
-  reps: number,
-  firstRound: number,
-): Promise<Row> {
-  const riftRuns: Run[] = [];
-  const redisRuns: Run[] = [];
-  const floorRuns: Run[] = [];
-  const cpuBefore = cpuSnapshot();
+  kase: Case,
+  position: number,
+  round: number,
+): Promise<void> {
+  const order = (position + round) % 2 === 0 ? [rift, redis] : [redis, rift];
+  if (kase.withFloor && floor !== null) order.splice(round % 3, 0, floor);
+  const before = cpuSnapshot();
   try {
-    for (let rep = 0; rep < reps; rep++) {
-      const order = (firstRound + rep) % 2 === 0 ? [rift, redis] : [redis, rift];
-      if (floor !== null) order.splice(rep % 3, 0, floor);
-      for (const server of order) {
-        const run = await runBenchmark(server, test, requests, pipeline);
-        (server === rift ? riftRuns : server === redis ? redisRuns : floorRuns).push(run);
-      }
+    for (const server of order) {
+      const run = await runBenchmark(server, kase.test, kase.requests, kase.pipeline);
+      (server === rift ? kase.riftRuns : server === redis ? kase.redisRuns : kase.floorRuns)
+        .push(run);
     }
   } catch (e) {
-    return {
-      test,
-      pipeline,
-      requests,
-      rift: EMPTY,
-      redis: EMPTY,
-      ratio: NaN,
-      error: (e as Error).message,
-    };
+    kase.error = (e as Error).message;
   }
-  const r = summarize(riftRuns);
-  const s = summarize(redisRuns);
+  kase.intervals.push([before, cpuSnapshot()]);
+}
+
+/**
+ * What other processes used over several intervals (a test's rounds,
+ * spread over the run), as if the intervals were one: each process's CPU
+ * time in them over their total length.
+ */
+export function busyDuring(
+  intervals: readonly [CpuSnapshot, CpuSnapshot][],
+  exclude: readonly number[],
+): BusyProcess[] {
+  const total: CpuSnapshot = { at: 0, ticks: new Map() };
+  for (const [before, after] of intervals) {
+    total.at += after.at - before.at;
+    for (const [pid, { name, ticks }] of after.ticks) {
+      const used = ticks - (before.ticks.get(pid)?.ticks ?? 0);
+      const sum = total.ticks.get(pid);
+      if (sum === undefined) total.ticks.set(pid, { name, ticks: used });
+      else sum.ticks += used;
+    }
+  }
+  return busyBetween({ at: 0, ticks: new Map() }, total, exclude);
+}
+
+/** The row of a test whose rounds are done: the medians of each server's runs. */
+function rowOf(kase: Case, measured: readonly number[]): Row {
+  const { test, pipeline, requests } = kase;
+  if (kase.error !== undefined) {
+    return { test, pipeline, requests, rift: EMPTY, redis: EMPTY, ratio: NaN, error: kase.error };
+  }
+  const r = summarize(kase.riftRuns);
+  const s = summarize(kase.redisRuns);
   const row: Row = { test, pipeline, requests, rift: r, redis: s, ratio: r.rps / s.rps };
-  if (floor !== null) row.floor = summarize(floorRuns);
-  const measured = [rift.pid, redis.pid, ...(floor !== null ? [floor.pid] : [])];
-  const busy = busyBetween(cpuBefore, cpuSnapshot(), measured);
+  if (kase.floorRuns.length > 0) row.floor = summarize(kase.floorRuns);
+  const busy = busyDuring(kase.intervals, measured);
   if (busy.length > 0) {
     row.busy = busy;
     console.error(
@@ -455,7 +495,11 @@ export function renderReport(result: Result): string {
     `Measured ${result.date} at commit ${result.commit} on ${result.machine}.`,
     `Load average before ${load(result.loadBefore)}, after ${load(result.loadAfter)}.` +
     busyLine(result),
-    `redis-benchmark -c ${CLIENTS} -r ${KEYSPACE}; median of ${result.reps} alternating runs per server; ratio = Rift ÷ Redis.` +
+    `redis-benchmark -c ${CLIENTS} -r ${KEYSPACE}; median of ${result.reps} ${
+      result.spreadRounds
+        ? "runs per server, one in each round of all the tests, alternating which server goes first"
+        : "alternating runs per server"
+    }; ratio = Rift ÷ Redis.` +
     (result.riftArgs?.length ? ` Rift ran with \`${result.riftArgs.join(" ")}\`.` : "") +
     (result.ioBackend
       ? ` Rift's sockets: ${BACKEND_NAMES[result.ioBackend] ?? result.ioBackend}.`
@@ -681,24 +725,47 @@ if (import.meta.main) {
     let floor: ServerProcess | null = null;
     try {
       if (!values["no-floor"] && tests.includes("ping_mbulk")) floor = await startFloorProcess();
-      console.log(renderTable([]));
+      // Round after round of every test, so each test's runs are spread over
+      // the whole run: a spell of this machine running slow (they last
+      // seconds to minutes) reaches one of a test's runs, not all of them,
+      // and the median leaves it out.
+      const cases: Case[] = [];
       for (const pipeline of pipelines) {
         for (const test of tests) {
-          // Pipelined runs are faster per request: give them more requests.
-          const n = Math.round(requests * (pipeline > 1 ? 4 : 1) * (REQUEST_SHARE[test] ?? 1));
-          const withFloor = test === "ping_mbulk" ? floor : null;
-          const row = await compareTest(
-            rift,
-            redis,
-            withFloor,
+          cases.push({
             test,
             pipeline,
-            n,
-            reps,
-            rows.length,
-          );
-          rows.push(row);
-          console.log(renderTable([row]).split("\n")[2]);
+            // Pipelined runs are faster per request: give them more requests.
+            requests: Math.round(requests * (pipeline > 1 ? 4 : 1) * (REQUEST_SHARE[test] ?? 1)),
+            withFloor: test === "ping_mbulk",
+            riftRuns: [],
+            redisRuns: [],
+            floorRuns: [],
+            intervals: [],
+          });
+        }
+      }
+      const measured = [rift.pid, redis.pid, ...(floor !== null ? [floor.pid] : [])];
+      for (let round = 0; round < reps; round++) {
+        const last = round === reps - 1;
+        if (last) console.log(renderTable([]));
+        for (const [position, kase] of cases.entries()) {
+          if (kase.error === undefined) {
+            await runRound(rift, redis, floor, kase, position, round);
+          }
+          if (last) {
+            const row = rowOf(kase, measured);
+            rows.push(row);
+            console.log(renderTable([row]).split("\n")[2]);
+          } else {
+            console.log(
+              `round ${round + 1} of ${reps}: ${kase.test.toUpperCase()} -P ${kase.pipeline}: ` +
+                (kase.error ??
+                  `Rift ${fmtRate(kase.riftRuns[round].rps)}, Redis ${
+                    fmtRate(kase.redisRuns[round].rps)
+                  } req/s`),
+            );
+          }
         }
       }
     } finally {
@@ -755,6 +822,7 @@ async function writeResult(
     busyBefore,
     ...(busyAfter === null ? {} : { busyAfter }),
     reps,
+    spreadRounds: true,
     rows,
     memory,
     ...(riftArgs.length > 0 ? { riftArgs } : {}),

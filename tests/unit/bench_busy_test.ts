@@ -4,8 +4,8 @@
  */
 
 import { assertEquals, assertMatch, assertTrue } from "../helpers/assert.ts";
-import { busyBetween, busyProcesses, cpuSnapshot } from "../../bench/servers.ts";
-import { renderReport } from "../../bench/compare.ts";
+import { busyBetween, busyProcesses, type CpuSnapshot, cpuSnapshot } from "../../bench/servers.ts";
+import { busyDuring, renderReport } from "../../bench/compare.ts";
 import { benchResult } from "../helpers/bench_results.ts";
 
 Deno.test({
@@ -67,4 +67,23 @@ Deno.test("bench: the report names other busy processes, and none when there wer
   // Results stored before the check existed render as they did.
   const { busyBefore: _b, busyAfter: _a, ...older } = result;
   assertEquals(renderReport(older).includes("Other processes"), false);
+});
+
+Deno.test("bench: a test's rounds count only the CPU used while they ran", () => {
+  // Process ticks are hundredths of a second; two one-second rounds four seconds apart.
+  const at = (ms: number, ticks: Record<number, number>): CpuSnapshot => ({
+    at: ms,
+    ticks: new Map(
+      Object.entries(ticks).map(([pid, t]) => [Number(pid), { name: `p${pid}`, ticks: t }]),
+    ),
+  });
+  const rounds: [CpuSnapshot, CpuSnapshot][] = [
+    [at(0, { 7: 0, 8: 0, 9: 0 }), at(1000, { 7: 30, 8: 1, 9: 50 })],
+    // Process 8 used four seconds between the rounds: not during them.
+    [at(5000, { 7: 30, 8: 401, 9: 50 }), at(6000, { 7: 40, 8: 402, 9: 100 })],
+  ];
+  const busy = busyDuring(rounds, [9]);
+  // 30 + 10 ticks over two seconds: a fifth of a core. Process 9 is a measured server.
+  assertEquals(busy.map((p) => [p.pid, p.name, Math.round(p.share * 100)]), [[7, "p7", 20]]);
+  assertEquals(busyDuring(rounds, [7, 9]), []);
 });
