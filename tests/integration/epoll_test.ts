@@ -11,7 +11,8 @@ import { assertEquals, assertMatch, assertTrue } from "../helpers/assert.ts";
 import { encodeCommand, latin1, RespClient } from "../helpers/client.ts";
 import { spawnRift } from "../helpers/process.ts";
 import { raw, rawSession } from "../helpers/protocol_fuzz.ts";
-import { epollUnavailable, formatIPv6 } from "../../src/server/epoll.ts";
+import { EpollLoop, epollUnavailable, formatIPv6 } from "../../src/server/epoll.ts";
+import type { ClientSocket } from "../../src/server/client_socket.ts";
 import { startServer } from "../../src/mod.ts";
 import { concatBytes } from "../../src/util/bytes.ts";
 
@@ -233,6 +234,46 @@ Deno.test({
         await handle.close();
       }
     });
+  },
+});
+
+Deno.test({
+  name:
+    "epoll: a pass that read a request ends with the server's finishing step, on the process's blocking loop too",
+  ignore: !AVAILABLE,
+  async fn() {
+    // The server runs the commands read in a pass, and sends their replies,
+    // in that step: without it the `rift` process's loop would block in its
+    // next wait before the microtasks that do the same work ran.
+    const events: string[] = [];
+    let accepted: ClientSocket | null = null;
+    const region = new Uint8Array(64);
+    const loop = new EpollLoop(
+      (socket) => {
+        accepted = socket;
+        socket.read(region, (n) => events.push(`read ${n}`), (e) => events.push(`failed ${e}`));
+      },
+      () => false,
+      () => {
+        if (events.at(-1)?.startsWith("read")) events.push("finish");
+      },
+      true,
+    );
+    const listener = loop.listen("127.0.0.1", 0);
+    loop.start();
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
+    try {
+      await conn.write(new TextEncoder().encode("PING\r\n"));
+      for (let i = 0; i < 300 && !events.includes("finish"); i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      assertEquals(events, ["read 6", "finish"]);
+    } finally {
+      conn.close();
+      (accepted as ClientSocket | null)?.close();
+      listener.close();
+      await loop.finished;
+    }
   },
 });
 
