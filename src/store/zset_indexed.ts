@@ -189,17 +189,16 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
   private rehash(size: number): void {
     const buckets = new Int32Array(size).fill(-1);
     const mask = size - 1;
-    // Relink every used slot; walking the old chains visits exactly those.
-    const old = this.buckets;
-    for (let b = 0; b < old.length; b++) {
-      let slot = old[b];
-      while (slot >= 0) {
-        const following = this.next[slot];
-        const nb = this.hashes[slot] & mask;
-        this.next[slot] = buckets[nb];
-        buckets[nb] = slot;
-        slot = following;
-      }
+    // Relink every used slot, in slot order rather than along the old
+    // chains: the columns are read front to back instead of at random.
+    const members = this.members;
+    const hashes = this.hashes;
+    const next = this.next;
+    for (let slot = 0; slot < this.used; slot++) {
+      if (members[slot] === undefined) continue; // a free slot
+      const nb = hashes[slot] & mask;
+      next[slot] = buckets[nb];
+      buckets[nb] = slot;
     }
     this.buckets = buckets;
     this.mask = mask;
