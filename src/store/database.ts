@@ -103,6 +103,12 @@ const EXPIRE = 3;
 /** String values up to this size are stored inline in the slab. */
 const INLINE_VALUE_MAX = 4096;
 const MIN_BUCKETS = 16;
+/** Tables of fewer keys than this are resized at once (well under a millisecond). */
+const REHASH_AT_ONCE_BELOW = 65536;
+/** Old buckets a write moves while a resize is in progress (Redis moves one). */
+const REHASH_STEP_BUCKETS = 4;
+/** Old buckets moved between clock reads when the cron rehashes. */
+const REHASH_CRON_STEP = 256;
 /** Lookups remembered by key object (a power of two; MSET's usual ten keys fit). */
 const MEMO_SIZE = 16;
 /** Keys {@link Database.prefetch} warms at most (later ones would evict the first). */
@@ -222,8 +228,19 @@ export class Database {
 
   private freeIds: number[] = [];
   private highWater = 0;
-  private buckets = new Int32Array(MIN_BUCKETS).fill(-1);
+  /** Per bucket, 1 + the first entry of its chain (0: empty, so a new table needs no filling). */
+  private buckets = new Int32Array(MIN_BUCKETS);
   private mask = MIN_BUCKETS - 1;
+  /**
+   * While the hash table is being resized, the previous one: its buckets
+   * move to {@link buckets} a few at a time (on writes and in the cron), as
+   * Redis rehashes, so a big keyspace never stops for a whole resize. An
+   * entry whose bucket in it is at or past {@link rehashIndex} is still
+   * there; every other entry is in {@link buckets}.
+   */
+  private oldBuckets: Int32Array | null = null;
+  private oldMask = 0;
+  private rehashIndex = 0;
   private count = 0;
   private volatileIds = new Int32Array(0);
   private volatileCount = 0;
@@ -336,7 +353,7 @@ export class Database {
     }
     const h = hashBytes(key);
     this.lastHash = h;
-    let id = this.buckets[h & this.mask];
+    let id = this.chainOf(h);
     while (id >= 0) {
       if (this.ints[(id << 3) + HASH] === h && this.keyEquals(id, key)) {
         // Remembering a view keeps its whole buffer alive: only small ones
@@ -368,13 +385,11 @@ export class Database {
     const end = Math.min(last < 0 ? argv.length + last : last, argv.length - 1);
     const ids = this.prefetchIds;
     const hashes = this.prefetchHashes;
-    const buckets = this.buckets;
-    const mask = this.mask;
     let n = 0;
     for (let i = first; i <= end && n < PREFETCH_MAX; i += step) {
       const h = hashBytes(argv[i]);
       hashes[n] = h;
-      ids[n++] = buckets[h & mask];
+      ids[n++] = this.chainOf(h);
     }
     // One hop along each chain whose first entry is another key.
     const ints = this.ints;
@@ -598,9 +613,8 @@ export class Database {
 
   /** Creates an entry for a key whose hash is `h` (the key bytes go in a record next). */
   private newEntry(h: number): number {
-    // Grow the hash table before taking an entry number: the relink links
-    // every live entry it finds in the entry table, and this one is not live yet.
-    if (this.count >= this.buckets.length) this.rehash(this.buckets.length * 2);
+    if (this.oldBuckets !== null) this.rehashStep(REHASH_STEP_BUCKETS);
+    else if (this.count >= this.buckets.length) this.resize(this.buckets.length * 2);
     let id: number;
     if (this.freeIds.length > 0) {
       id = this.freeIds.pop()!;
@@ -609,9 +623,7 @@ export class Database {
       if (id >= this.capacity) this.growEntries();
     }
     this.ints[(id << 3) + HASH] = h;
-    const b = h & this.mask;
-    this.ints[(id << 3) + NEXT] = this.buckets[b];
-    this.buckets[b] = id;
+    this.link(id, h);
     this.floats[(id << 2) + EXPIRE] = 0;
     this.ints[(id << 3) + VOLATILE_POS] = -1;
     this.uints[(id << 3) + ACCESS] = this.env.lruClock;
@@ -814,16 +826,17 @@ export class Database {
   deleteEntry(id: number): void {
     if (this.guard !== null) this.guard.beforeAccess(this, id);
     const h = this.ints[(id << 3) + HASH];
-    const b = h & this.mask;
+    const table = this.tableOf(h);
+    const b = h & (table === this.buckets ? this.mask : this.oldMask);
     let prev = -1;
-    let cur = this.buckets[b];
+    let cur = table[b] - 1;
     while (cur >= 0 && cur !== id) {
       prev = cur;
       cur = this.ints[(cur << 3) + NEXT];
     }
     if (cur < 0) throw new Error("Database entry is not in its bucket");
     this.env.storeObserver?.valueDropped(this, id);
-    if (prev < 0) this.buckets[b] = this.ints[(id << 3) + NEXT];
+    if (prev < 0) table[b] = this.ints[(id << 3) + NEXT] + 1;
     else this.ints[(prev << 3) + NEXT] = this.ints[(id << 3) + NEXT];
     if (this.ints[(id << 3) + VOLATILE_POS] >= 0) this.removeVolatile(id);
     if (this.exactExpires.size > 0) this.exactExpires.delete(id);
@@ -836,8 +849,12 @@ export class Database {
       // Entry numbers cannot be compacted while keys live, but an empty
       // database can give its table back (mass expiry, DEL of everything).
       this.resetTables();
+    } else if (this.oldBuckets !== null) {
+      this.rehashStep(REHASH_STEP_BUCKETS);
     } else if (this.buckets.length > MIN_BUCKETS && this.count * 8 < this.buckets.length) {
-      this.rehash(this.buckets.length / 2);
+      let size = this.buckets.length;
+      while (size > MIN_BUCKETS && this.count * 8 < size) size >>= 1;
+      this.resize(size);
     }
   }
 
@@ -847,13 +864,7 @@ export class Database {
    */
   clear(releaseRecords = true): void {
     if (this.guard !== null) this.guard.beforeClear(this);
-    if (releaseRecords) {
-      for (let b = 0; b < this.buckets.length; b++) {
-        for (let id = this.buckets[b]; id >= 0; id = this.ints[(id << 3) + NEXT]) {
-          this.slab.free(this.ints[(id << 3) + REF]);
-        }
-      }
-    }
+    if (releaseRecords) this.forEach((id) => this.slab.free(this.ints[(id << 3) + REF]));
     this.resetTables();
   }
 
@@ -863,8 +874,9 @@ export class Database {
     this.objects = [];
     this.freeIds = [];
     this.highWater = 0;
-    this.buckets = new Int32Array(MIN_BUCKETS).fill(-1);
+    this.buckets = new Int32Array(MIN_BUCKETS);
     this.mask = MIN_BUCKETS - 1;
+    this.oldBuckets = null;
     this.count = 0;
     this.volatileIds = new Int32Array(0);
     this.volatileCount = 0;
@@ -885,6 +897,9 @@ export class Database {
       "highWater",
       "buckets",
       "mask",
+      "oldBuckets",
+      "oldMask",
+      "rehashIndex",
       "count",
       "volatileIds",
       "volatileCount",
@@ -1014,12 +1029,31 @@ export class Database {
     let steps = 0;
     const maxSteps = count * 10;
     let visited = 0;
-    do {
-      for (let id = this.buckets[v & this.mask]; id >= 0; id = this.ints[(id << 3) + NEXT]) {
+    const ints = this.ints;
+    const chain = (head: number) => {
+      for (let id = head; id >= 0; id = ints[(id << 3) + NEXT]) {
         visit(id);
         visited++;
       }
-      v = nextCursor(v, this.mask);
+    };
+    do {
+      const old = this.oldBuckets;
+      if (old === null) {
+        chain(this.buckets[v & this.mask] - 1);
+        v = nextCursor(v, this.mask);
+      } else {
+        // Mid-resize: the smaller table's bucket, then every bucket of the
+        // larger one that it splits into (their indexes share its low bits),
+        // so the cursor stays one of the smaller table and keeps its promise.
+        const [small, smallMask, large, largeMask] = old.length < this.buckets.length
+          ? [old, this.oldMask, this.buckets, this.mask]
+          : [this.buckets, this.mask, old, this.oldMask];
+        chain(small[v & smallMask] - 1);
+        do {
+          chain(large[v & largeMask] - 1);
+          v = nextCursor(v, largeMask);
+        } while ((v & (smallMask ^ largeMask)) !== 0);
+      }
       steps++;
     } while (v !== 0 && visited < count && steps < maxSteps);
     return v;
@@ -1049,9 +1083,12 @@ export class Database {
 
   /** Visits every entry. `visit` must not modify the database. */
   forEach(visit: (id: number) => void): void {
-    const buckets = this.buckets;
-    for (let b = 0; b < buckets.length; b++) {
-      for (let id = buckets[b]; id >= 0; id = this.ints[(id << 3) + NEXT]) visit(id);
+    for (
+      const buckets of this.oldBuckets === null ? [this.buckets] : [this.oldBuckets, this.buckets]
+    ) {
+      for (let b = 0; b < buckets.length; b++) {
+        for (let id = buckets[b] - 1; id >= 0; id = this.ints[(id << 3) + NEXT]) visit(id);
+      }
     }
   }
 
@@ -1084,8 +1121,10 @@ export class Database {
         if (this.bytes[(id << 5) + KIND_BYTE] !== 0) return id;
       }
     }
+    // Sparse: finish a resize first, so one table holds every entry.
+    if (this.oldBuckets !== null) this.rehashStep(Infinity);
     for (;;) {
-      let id = this.buckets[(Math.random() * this.buckets.length) | 0];
+      let id = this.buckets[(Math.random() * this.buckets.length) | 0] - 1;
       if (id < 0) continue;
       let len = 0;
       for (let j = id; j >= 0; j = this.ints[(j << 3) + NEXT]) len++;
@@ -1113,30 +1152,108 @@ export class Database {
     this.capacity = table.byteLength / ENTRY_BYTES;
   }
 
+  /** The table holding the entries of hash `h`. */
+  private tableOf(h: number): Int32Array {
+    const old = this.oldBuckets;
+    return old !== null && (h & this.oldMask) >= this.rehashIndex ? old : this.buckets;
+  }
+
+  /** The first entry of the chain of hash `h`, or -1. */
+  private chainOf(h: number): number {
+    const old = this.oldBuckets;
+    if (old !== null && (h & this.oldMask) >= this.rehashIndex) return old[h & this.oldMask] - 1;
+    return this.buckets[h & this.mask] - 1;
+  }
+
+  /** Links an entry at the head of its chain. */
+  private link(id: number, h: number): void {
+    const table = this.tableOf(h);
+    const b = h & (table === this.buckets ? this.mask : this.oldMask);
+    this.ints[(id << 3) + NEXT] = table[b] - 1;
+    table[b] = id + 1;
+  }
+
   /**
-   * Relinks every live entry into a table of `size` buckets. It walks the
-   * entry table in order, not the old chains: each record is read where the
-   * hardware prefetcher already brought it instead of at a random place,
-   * which made growing past a million keys several times faster.
+   * Starts moving the entries to a table of `size` buckets. A small table
+   * moves at once, relinking entries in table order (sequential reads); a
+   * large one a few buckets per write and for a millisecond per cron tick
+   * ({@link rehashFor}).
    */
-  private rehash(size: number): void {
-    const buckets = new Int32Array(size).fill(-1);
+  private resize(size: number): void {
+    if (this.oldBuckets !== null) this.rehashStep(Infinity);
+    // Zeroed memory is an empty table: the OS maps its pages as they are first written.
+    const buckets = new Int32Array(size);
     const mask = size - 1;
-    const ints = this.ints;
-    const bytes = this.bytes;
-    for (let id = 0; id < this.highWater; id++) {
-      if (bytes[(id << 5) + KIND_BYTE] === 0) continue; // a free entry number
-      const nb = ints[(id << 3) + HASH] & mask;
-      ints[(id << 3) + NEXT] = buckets[nb];
-      buckets[nb] = id;
+    if (this.count < REHASH_AT_ONCE_BELOW) {
+      const ints = this.ints;
+      const bytes = this.bytes;
+      for (let id = 0; id < this.highWater; id++) {
+        if (bytes[(id << 5) + KIND_BYTE] === 0) continue; // a free entry number
+        const nb = ints[(id << 3) + HASH] & mask;
+        ints[(id << 3) + NEXT] = buckets[nb] - 1;
+        buckets[nb] = id + 1;
+      }
+    } else {
+      this.oldBuckets = this.buckets;
+      this.oldMask = this.mask;
+      this.rehashIndex = 0;
     }
     this.buckets = buckets;
     this.mask = mask;
   }
 
+  /**
+   * Moves up to `count` non-empty buckets of the old table (looking at no
+   * more than ten times as many empty ones, as Redis does); the resize ends
+   * with the last.
+   */
+  private rehashStep(count: number): void {
+    const old = this.oldBuckets;
+    if (old === null) return;
+    const ints = this.ints;
+    const buckets = this.buckets;
+    const mask = this.mask;
+    let empty = count * 10;
+    let b = this.rehashIndex;
+    while (b < old.length && count > 0) {
+      let id = old[b] - 1;
+      if (id < 0) {
+        b++;
+        if (--empty <= 0) break;
+        continue;
+      }
+      while (id >= 0) {
+        const following = ints[(id << 3) + NEXT];
+        const nb = ints[(id << 3) + HASH] & mask;
+        ints[(id << 3) + NEXT] = buckets[nb] - 1;
+        buckets[nb] = id + 1;
+        id = following;
+      }
+      old[b++] = 0;
+      count--;
+    }
+    this.rehashIndex = b;
+    if (b >= old.length) this.oldBuckets = null;
+  }
+
+  /** Goes on with a resize for about `ms` milliseconds (the cron's share, like Redis's activerehashing). */
+  rehashFor(ms: number): void {
+    if (this.oldBuckets === null) return;
+    const until = performance.now() + ms;
+    do this.rehashStep(REHASH_CRON_STEP); while (
+      this.oldBuckets !== null && performance.now() < until
+    );
+  }
+
+  /** True while a resize of the hash table is in progress. */
+  get rehashing(): boolean {
+    return this.oldBuckets !== null;
+  }
+
   /** Approximate bytes used by this database's tables (for INFO memory). */
   tableBytes(): number {
-    return this.buckets.byteLength + this.capacity * (ENTRY_BYTES + 8);
+    return this.buckets.byteLength + (this.oldBuckets?.byteLength ?? 0) +
+      this.capacity * (ENTRY_BYTES + 8);
   }
 }
 

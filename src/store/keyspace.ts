@@ -75,6 +75,15 @@ export class Keyspace implements StoreEnv {
   }
 
   /**
+   * Goes on with the hash-table resizes in progress, about `ms` milliseconds
+   * per database at most, as Redis's cron does with `activerehashing`: a
+   * resize otherwise only moves on with writes to its database.
+   */
+  rehashFor(ms: number): void {
+    for (const db of this.dbs) db.rehashFor(ms);
+  }
+
+  /**
    * One run of the active expiry cycle, like Redis's `activeExpireCycle`:
    * per database, sample keys that have a TTL and delete the expired ones,
    * repeating while many of the sample were expired, until `budgetMs` is

@@ -495,6 +495,60 @@ Deno.test("database: scanObjects visits exactly the values held outside the slab
   assertEquals(small.scanObjects(0, 100, () => assertTrue(false, "visited")), 0);
 });
 
+Deno.test("database: a large table resizes a little per write; lookups, deletes, SCAN and iteration see every key meanwhile", () => {
+  const ks = new Keyspace(new ManualClock(T0), 1);
+  const db = ks.dbs[0];
+  const rand = rng(4242);
+  const present = new Set<string>();
+  const add = (k: string) => {
+    db.setString(bytes(k), bytes(k));
+    present.add(k);
+  };
+  for (let i = 0; i < 65_536; i++) add(`a${i}`);
+  assertTrue(!db.rehashing, "not yet");
+  add("first-past");
+  assertTrue(db.rehashing, "a resize of 65,536 buckets goes on bucket by bucket");
+  // A SCAN that starts now and lasts past the resize returns every key present throughout.
+  const steady = new Set(present);
+  const seen = new Set<string>();
+  let cursor = 0;
+  let writes = 0;
+  let checks = 0;
+  let rehashingSteps = 0;
+  do {
+    cursor = db.scan(cursor, 50, (id) => seen.add(latin1(db.keyView(id))));
+    for (let w = 0; w < 20; w++) {
+      if (rand() < 0.6) add(`b${writes}`);
+      else {
+        const k = `a${Math.floor(rand() * 65_536)}`;
+        assertEquals(db.delete(bytes(k)), present.delete(k), `delete ${k}`);
+        steady.delete(k);
+      }
+      writes++;
+    }
+    if (db.rehashing) rehashingSteps++;
+    for (let c = 0; c < 5; c++) {
+      const k = rand() < 0.5
+        ? `a${Math.floor(rand() * 65_536)}`
+        : `b${Math.floor(rand() * writes)}`;
+      const id = db.find(bytes(k));
+      assertEquals(id >= 0, present.has(k), `find ${k} during the resize`);
+      if (id >= 0) assertEquals(latin1(db.stringView(id)), k);
+      checks++;
+    }
+  } while (cursor !== 0);
+  assertTrue(rehashingSteps > 100, `the scan saw the resize going on (${rehashingSteps} steps)`);
+  for (const k of steady) assertTrue(seen.has(k), `${k} present throughout but not returned`);
+  // The cron finishes what writes have not.
+  while (db.rehashing) db.rehashFor(1);
+  let counted = 0;
+  db.forEach(() => counted++);
+  assertEquals(counted, present.size);
+  assertEquals(db.size, present.size);
+  for (const k of present) assertTrue(db.find(bytes(k)) >= 0, `${k} after the resize`);
+  assertTrue(checks > 1000, `${checks} lookups`);
+});
+
 Deno.test("database: SCAN returns keys present for the whole iteration despite resizes", () => {
   let rounds = 0;
   for (let seed = 1; seed <= 25; seed++) {
