@@ -29,20 +29,24 @@ function prng(seed: number): () => number {
   };
 }
 
-Deno.test("memory accounting: tracked sizes equal a full measurement after every operation", async () => {
-  const clock = new ManualClock(1_700_000_000_000);
-  const rift = await startServer({
-    clock,
-    captureLogs: true,
-    config: { "enable-debug-command": "yes", databases: 4 },
-  });
+/** An embedded server, a way to run commands on it in-process (replies dropped), and its accountant. */
+async function accountedServer(config: Record<string, string | number>, clock?: ManualClock) {
+  const rift = await startServer({ clock, captureLogs: true, config });
   const server = rift.server;
   const c = server.createClient(null);
   const run = (...args: string[]) => {
     server.execute(c, args.map((a) => utf8(a)));
     c.out.truncate(0);
   };
-  const { memory } = production(server);
+  return { rift, server, run, memory: production(server).memory };
+}
+
+Deno.test("memory accounting: tracked sizes equal a full measurement after every operation", async () => {
+  const clock = new ManualClock(1_700_000_000_000);
+  const { rift, server, run, memory } = await accountedServer(
+    { "enable-debug-command": "yes", databases: 4 },
+    clock,
+  );
   const random = prng(20260101);
   const sizes = [0, 10, 4096, 4097, 20_000, 70_000];
   let cases = 0;
@@ -198,17 +202,7 @@ Deno.test("memory accounting: without a memory limit, every way of writing a lon
 });
 
 Deno.test("memory accounting: one audit step finds a collection among many small strings", async () => {
-  const rift = await startServer({
-    captureLogs: true,
-    config: { "enable-debug-command": "yes" },
-  });
-  const server = rift.server;
-  const c = server.createClient(null);
-  const run = (...args: string[]) => {
-    server.execute(c, args.map((a) => utf8(a)));
-    c.out.truncate(0);
-  };
-  const { memory } = production(server);
+  const { rift, server, run, memory } = await accountedServer({ "enable-debug-command": "yes" });
   try {
     run("DEBUG", "POPULATE", "5000");
     // Without a memory limit a collection is not measured on writes: the audit catches up.
