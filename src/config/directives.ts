@@ -236,6 +236,11 @@ const KEYSPACE: Directive[] = [
     help: "background task frequency",
   }),
   int({ name: "active-expire-effort", default: 1, min: 1, max: 10 }),
+  bool({
+    name: "activerehashing",
+    default: true,
+    help: "move a resizing keyspace table on for 1 ms per database in each cron tick",
+  }),
   notifyKeyspaceEvents,
   bool({ name: "lazyfree-lazy-expire", default: false }),
   bool({ name: "lazyfree-lazy-user-del", default: false }),

@@ -676,7 +676,7 @@ export class Server {
       this.config.int("active-expire-effort"),
     );
     this.stats.expiredStalePercent = stalePercent * 100;
-    this.keyspace.rehashFor(1);
+    if (this.config.bool("activerehashing")) this.keyspace.rehashFor(1);
     this.flushPropagation();
     this.cronRuns++;
     const now = this.keyspace.now;
