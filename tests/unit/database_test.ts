@@ -549,6 +549,58 @@ Deno.test("database: a large table resizes a little per write; lookups, deletes,
   assertTrue(checks > 1000, `${checks} lookups`);
 });
 
+Deno.test("database: mid-resize, moves between databases, SWAPDB, expiry, random picks and FLUSHDB keep every key", () => {
+  const clock = new ManualClock(T0);
+  const ks = new Keyspace(clock, 2);
+  const [a, b] = ks.dbs;
+  const keysOf = (db: Database) => {
+    const out = new Set<string>();
+    db.forEach((id) => out.add(latin1(db.keyView(id))));
+    return out;
+  };
+  for (let i = 0; i <= 65_536; i++) a.setString(bytes(`k${i}`), bytes(`v${i}`));
+  for (let i = 0; i <= 65_536; i++) b.setString(bytes(`o${i}`), bytes(`w${i}`));
+  assertTrue(a.rehashing && b.rehashing, "both resizing");
+  // Move keys across while both tables are mid-resize.
+  for (let i = 0; i < 500; i++) {
+    const id = a.find(bytes(`k${i}`));
+    a.moveEntry(id, b, bytes(`m${i}`));
+  }
+  assertEquals(a.size, 65_037);
+  assertEquals(b.size, 65_537 + 500);
+  assertEquals(latin1(b.stringView(b.find(bytes("m7")))), "v7");
+  assertEquals(a.find(bytes("k7")), -1);
+  // SWAPDB exchanges two resizing tables, their progress with them.
+  assertTrue(a.rehashing && b.rehashing, "still resizing");
+  a.swapContents(b);
+  assertTrue(a.rehashing && b.rehashing, "still resizing after the swap");
+  assertEquals(latin1(a.stringView(a.find(bytes("o9")))), "w9");
+  assertEquals(latin1(b.stringView(b.find(bytes("k900")))), "v900");
+  assertEquals(keysOf(a).size, a.size);
+  assertEquals(keysOf(b).size, b.size);
+  // Expiry removes keys from whichever table holds them.
+  for (let i = 1000; i < 3000; i++) b.setExpire(b.find(bytes(`k${i}`)), T0 + 10);
+  clock.advance(20);
+  ks.activeExpireCycle(1_000);
+  for (let i = 1000; i < 3000; i += 97) assertEquals(b.find(bytes(`k${i}`)), -1, `k${i} expired`);
+  assertEquals(keysOf(b).size, b.size);
+  // Random picks only return live entries (the sparse path finishes the resize first).
+  for (let i = 0; i < 200; i++) {
+    const id = b.randomEntry();
+    assertTrue(b.find(b.keyCopy(id)) === id, "a live entry");
+  }
+  // The background snapshot's view of live entries agrees with iteration.
+  const live = a.liveEntries();
+  let marked = 0;
+  for (const byte of live) if (byte !== 0) marked++;
+  assertEquals(marked, a.size);
+  a.clear();
+  assertEquals(a.size, 0);
+  assertTrue(!a.rehashing, "an emptied database has one table");
+  a.setString(bytes("again"), bytes("x"));
+  assertEquals(latin1(a.stringView(a.find(bytes("again")))), "x");
+});
+
 Deno.test("database: SCAN returns keys present for the whole iteration despite resizes", () => {
   let rounds = 0;
   for (let seed = 1; seed <= 25; seed++) {
