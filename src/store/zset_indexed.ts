@@ -25,6 +25,10 @@ import { stringBytes, type ZSetEncoding } from "./zset_encoding.ts";
 
 const MIN_SLOTS = 8;
 const MIN_BUCKETS = 4;
+/** Tables of fewer members than this resize at once (well under a millisecond). */
+const REHASH_AT_ONCE_BELOW = 65536;
+/** Old buckets a write moves while a resize is in progress. */
+const REHASH_STEP_BUCKETS = 4;
 
 /** A large sorted set: member table plus ordered index over shared slots. */
 export class IndexedZSet implements ZSetEncoding, SlotKeys {
@@ -37,6 +41,14 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
   private next = new Int32Array(MIN_SLOTS);
   private buckets = new Int32Array(MIN_BUCKETS).fill(-1);
   private mask = MIN_BUCKETS - 1;
+  /**
+   * While the hash table is being resized, the previous one, whose buckets
+   * move a few per write (as the keyspace's do, see Database): a member
+   * whose bucket in it is at or past {@link rehashIndex} is still there.
+   */
+  private oldBuckets: Int32Array | null = null;
+  private oldMask = 0;
+  private rehashIndex = 0;
   private freeSlot = -1;
   /** Slots handed out so far (free ones included). */
   private used = 0;
@@ -67,6 +79,7 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     while (buckets < n) buckets *= 2;
     this.buckets = new Int32Array(buckets).fill(-1);
     this.mask = buckets - 1;
+    this.oldBuckets = null;
     for (let slot = 0; slot < n; slot++) {
       const member = members[slot];
       this.members[slot] = member;
@@ -111,7 +124,7 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
    */
   storedMember(bytes: Uint8Array): string | undefined {
     const h = hashBytes(bytes);
-    let slot = this.buckets[h & this.mask];
+    let slot = this.chainOf(h);
     while (slot >= 0) {
       if (this.hashes[slot] === h) {
         const member = this.members[slot]!;
@@ -139,7 +152,7 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
   private find(member: string): number {
     if (member === this.foundMember) return this.foundSlot;
     const h = this.hashOf(member);
-    let slot = this.buckets[h & this.mask];
+    let slot = this.chainOf(h);
     while (slot >= 0) {
       if (this.hashes[slot] === h && this.members[slot] === member) return slot;
       slot = this.next[slot];
@@ -170,10 +183,11 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
 
   /** Unlinks a slot from its hash chain and puts it on the free list. */
   private releaseSlot(slot: number): void {
-    const b = this.hashes[slot] & this.mask;
-    let cur = this.buckets[b];
+    const table = this.tableOf(this.hashes[slot]);
+    const b = this.hashes[slot] & (table === this.buckets ? this.mask : this.oldMask);
+    let cur = table[b];
     if (cur === slot) {
-      this.buckets[b] = this.next[slot];
+      table[b] = this.next[slot];
     } else {
       while (this.next[cur] !== slot) cur = this.next[cur];
       this.next[cur] = this.next[slot];
@@ -186,22 +200,81 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     this.count--;
   }
 
-  private rehash(size: number): void {
+  /** The table holding the members of hash `h`. */
+  private tableOf(h: number): Int32Array {
+    const old = this.oldBuckets;
+    return old !== null && (h & this.oldMask) >= this.rehashIndex ? old : this.buckets;
+  }
+
+  /** The first slot of the chain of hash `h`, or -1. */
+  private chainOf(h: number): number {
+    const old = this.oldBuckets;
+    if (old !== null && (h & this.oldMask) >= this.rehashIndex) return old[h & this.oldMask];
+    return this.buckets[h & this.mask];
+  }
+
+  /**
+   * Starts moving the members to a table of `size` buckets: a small table at
+   * once, relinking slots in order (the columns read front to back, not at
+   * random along the old chains); a large one a few buckets per write.
+   */
+  private resize(size: number): void {
+    if (this.oldBuckets !== null) this.rehashStep(Infinity);
     const buckets = new Int32Array(size).fill(-1);
     const mask = size - 1;
-    // Relink every used slot, in slot order rather than along the old
-    // chains: the columns are read front to back instead of at random.
-    const members = this.members;
-    const hashes = this.hashes;
-    const next = this.next;
-    for (let slot = 0; slot < this.used; slot++) {
-      if (members[slot] === undefined) continue; // a free slot
-      const nb = hashes[slot] & mask;
-      next[slot] = buckets[nb];
-      buckets[nb] = slot;
+    if (this.count < REHASH_AT_ONCE_BELOW) {
+      const members = this.members;
+      const hashes = this.hashes;
+      const next = this.next;
+      for (let slot = 0; slot < this.used; slot++) {
+        if (members[slot] === undefined) continue; // a free slot
+        const nb = hashes[slot] & mask;
+        next[slot] = buckets[nb];
+        buckets[nb] = slot;
+      }
+    } else {
+      this.oldBuckets = this.buckets;
+      this.oldMask = this.mask;
+      this.rehashIndex = 0;
     }
     this.buckets = buckets;
     this.mask = mask;
+  }
+
+  /** Moves up to `count` non-empty old buckets (and at most ten times as many empty ones). */
+  private rehashStep(count: number): void {
+    const old = this.oldBuckets;
+    if (old === null) return;
+    const next = this.next;
+    const hashes = this.hashes;
+    const buckets = this.buckets;
+    const mask = this.mask;
+    let empty = count * 10;
+    let b = this.rehashIndex;
+    while (b < old.length && count > 0) {
+      let slot = old[b];
+      if (slot < 0) {
+        b++;
+        if (--empty <= 0) break;
+        continue;
+      }
+      while (slot >= 0) {
+        const following = next[slot];
+        const nb = hashes[slot] & mask;
+        next[slot] = buckets[nb];
+        buckets[nb] = slot;
+        slot = following;
+      }
+      old[b++] = -1;
+      count--;
+    }
+    this.rehashIndex = b;
+    if (b >= old.length) this.oldBuckets = null;
+  }
+
+  /** True while a resize of the member table is in progress. */
+  get rehashing(): boolean {
+    return this.oldBuckets !== null;
   }
 
   /**
@@ -219,10 +292,12 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
       this.load(members, scores);
       return;
     }
-    if (this.buckets.length > MIN_BUCKETS && this.count * 8 < this.buckets.length) {
+    if (this.oldBuckets !== null) {
+      this.rehashStep(REHASH_STEP_BUCKETS);
+    } else if (this.buckets.length > MIN_BUCKETS && this.count * 8 < this.buckets.length) {
       let size = this.buckets.length;
       while (size > MIN_BUCKETS && this.count * 8 < size) size >>= 1;
-      this.rehash(size);
+      this.resize(size);
     }
   }
 
@@ -244,12 +319,14 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     this.members[slot] = member;
     this.scores[slot] = score;
     this.hashes[slot] = h;
-    const b = h & this.mask;
-    this.next[slot] = this.buckets[b];
-    this.buckets[b] = slot;
+    const table = this.tableOf(h);
+    const b = h & (table === this.buckets ? this.mask : this.oldMask);
+    this.next[slot] = table[b];
+    table[b] = slot;
     this.count++;
     this.bytes += member.length;
-    if (this.count > this.buckets.length) this.rehash(this.buckets.length * 2);
+    if (this.oldBuckets !== null) this.rehashStep(REHASH_STEP_BUCKETS);
+    else if (this.count > this.buckets.length) this.resize(this.buckets.length * 2);
     this.tree.insert(slot);
   }
 
@@ -314,14 +391,29 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     let v = cursor >>> 0;
     let budget = count * 10;
     let seen = 0;
-    do {
-      let slot = this.buckets[v & this.mask];
-      while (slot >= 0) {
+    const chain = (head: number) => {
+      for (let slot = head; slot >= 0; slot = this.next[slot]) {
         visit(this.members[slot] as string, this.scores[slot]);
         seen += 2;
-        slot = this.next[slot];
       }
-      v = nextCursor(v, this.mask);
+    };
+    do {
+      const old = this.oldBuckets;
+      if (old === null) {
+        chain(this.buckets[v & this.mask]);
+        v = nextCursor(v, this.mask);
+      } else {
+        // Mid-resize: the smaller table's bucket and every bucket of the
+        // larger one it splits into, as the keyspace's SCAN does.
+        const [small, smallMask, large, largeMask] = old.length < this.buckets.length
+          ? [old, this.oldMask, this.buckets, this.mask]
+          : [this.buckets, this.mask, old, this.oldMask];
+        chain(small[v & smallMask]);
+        do {
+          chain(large[v & largeMask]);
+          v = nextCursor(v, largeMask);
+        } while ((v & (smallMask ^ largeMask)) !== 0);
+      }
     } while (v !== 0 && budget-- > 0 && seen < count);
     return v;
   }
@@ -341,11 +433,20 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     this.tree.verify();
     if (this.tree.size !== this.count) throw new Error("tree and table sizes differ");
     let chained = 0;
-    for (let b = 0; b < this.buckets.length; b++) {
-      for (let slot = this.buckets[b]; slot >= 0; slot = this.next[slot]) {
-        chained++;
-        if ((this.hashes[slot] & this.mask) !== b) throw new Error("slot in the wrong bucket");
-        if (this.members[slot] === undefined) throw new Error("free slot in a chain");
+    const old = this.oldBuckets;
+    for (
+      const [table, mask] of old === null ? [[this.buckets, this.mask] as const] : [
+        [old, this.oldMask] as const,
+        [this.buckets, this.mask] as const,
+      ]
+    ) {
+      for (let b = 0; b < table.length; b++) {
+        for (let slot = table[b]; slot >= 0; slot = this.next[slot]) {
+          chained++;
+          if ((this.hashes[slot] & mask) !== b) throw new Error("slot in the wrong bucket");
+          if (this.tableOf(this.hashes[slot]) !== table) throw new Error("slot in the wrong table");
+          if (this.members[slot] === undefined) throw new Error("free slot in a chain");
+        }
       }
     }
     if (chained !== this.count) throw new Error(`${chained} chained slots for ${this.count}`);
@@ -353,7 +454,9 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
 
   memoryUsage(): number {
     const cap = this.scores.length;
-    return 128 + cap * (8 + 8 + 4 + 4) + this.buckets.length * 4 + this.tree.memoryUsage() +
+    return 128 + cap * (8 + 8 + 4 + 4) +
+      (this.buckets.length + (this.oldBuckets?.length ?? 0)) * 4 +
+      this.tree.memoryUsage() +
       this.count * stringBytes(0) + this.bytes;
   }
 }

@@ -3,6 +3,7 @@ import { OrderTree } from "../../src/store/order_tree.ts";
 import { orderEntries, type ZSetLimits, ZSetValue } from "../../src/store/zset.ts";
 import type { LexRange, ScoreRange } from "../../src/store/zset_range.ts";
 import { latin1Bytes } from "../../src/util/bytes.ts";
+import { IndexedZSet } from "../../src/store/zset_indexed.ts";
 
 /** mulberry32: a small seeded PRNG so failures reproduce. */
 function prng(seed: number): () => number {
@@ -627,6 +628,49 @@ Deno.test("zset value: skiplist scan returns every member across resizes", () =>
   for (let i = 0; i < 3000; i++) assertTrue(seen.has("m" + i), `m${i} seen`);
   assertTrue(steps > 20);
   z.verify();
+});
+
+Deno.test("zset value: a large member table resizes a little per write; lookups, removals and ZSCAN see every member meanwhile", () => {
+  const rnd = prng(11);
+  const z = new IndexedZSet();
+  const present = new Map<string, number>();
+  const add = (m: string, score: number) => {
+    if (present.has(m)) z.update(m, score);
+    else z.insert(m, score);
+    present.set(m, score);
+  };
+  for (let i = 0; i <= 65_536; i++) add(`a${i}`, i);
+  assertTrue(z.rehashing, "a resize of 65,536 buckets goes on bucket by bucket");
+  const steady = new Set(present.keys());
+  const seen = new Set<string>();
+  let cursor = 0;
+  let writes = 0;
+  let whileResizing = 0;
+  do {
+    cursor = z.scan(cursor, 40, (m) => seen.add(m));
+    for (let w = 0; w < 12; w++) {
+      const roll = rnd();
+      if (roll < 0.5) add(`b${writes}`, rnd() * 1000);
+      else if (roll < 0.7) add(`a${Math.floor(rnd() * 65_536)}`, rnd() * 1000);
+      else {
+        const m = `a${Math.floor(rnd() * 65_536)}`;
+        assertEquals(z.remove(m), present.delete(m), `remove ${m}`);
+        steady.delete(m);
+      }
+      writes++;
+    }
+    if (z.rehashing) whileResizing++;
+    const probe = rnd() < 0.5 ? `a${Math.floor(rnd() * 65_536)}` : `b${Math.floor(rnd() * writes)}`;
+    assertEquals(z.score(probe), present.get(probe), `score of ${probe}`);
+    assertEquals(z.storedMember(latin1Bytes(probe)), present.has(probe) ? probe : undefined);
+  } while (cursor !== 0);
+  assertTrue(whileResizing > 100, `${whileResizing} scan steps during the resize`);
+  for (const m of steady) assertTrue(seen.has(m), `${m} present throughout but not returned`);
+  z.verify();
+  while (z.rehashing) add(`c${writes++}`, 0);
+  z.verify();
+  assertEquals(z.size, present.size);
+  for (const [m, score] of present) assertEquals(z.score(m), score);
 });
 
 Deno.test("zset value: listpack members of any length (multi-byte length prefixes)", () => {
