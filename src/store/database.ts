@@ -18,7 +18,7 @@
 
 import { hashBytes } from "../util/bytes.ts";
 import { globMatchRange } from "../util/glob.ts";
-import { nextCursor } from "./scan_cursor.ts";
+import { rehashBuckets, scanBuckets } from "./incremental_rehash.ts";
 import { Slab } from "./slab.ts";
 import { LFU_INIT_VAL, lfuDecay, lfuLogIncrement } from "./lfu.ts";
 
@@ -1030,30 +1030,15 @@ export class Database {
     const maxSteps = count * 10;
     let visited = 0;
     const ints = this.ints;
+    // Bucket heads are stored plus one.
     const chain = (head: number) => {
-      for (let id = head; id >= 0; id = ints[(id << 3) + NEXT]) {
+      for (let id = head - 1; id >= 0; id = ints[(id << 3) + NEXT]) {
         visit(id);
         visited++;
       }
     };
     do {
-      const old = this.oldBuckets;
-      if (old === null) {
-        chain(this.buckets[v & this.mask] - 1);
-        v = nextCursor(v, this.mask);
-      } else {
-        // Mid-resize: the smaller table's bucket, then every bucket of the
-        // larger one that it splits into (their indexes share its low bits),
-        // so the cursor stays one of the smaller table and keeps its promise.
-        const [small, smallMask, large, largeMask] = old.length < this.buckets.length
-          ? [old, this.oldMask, this.buckets, this.mask]
-          : [this.buckets, this.mask, old, this.oldMask];
-        chain(small[v & smallMask] - 1);
-        do {
-          chain(large[v & largeMask] - 1);
-          v = nextCursor(v, largeMask);
-        } while ((v & (smallMask ^ largeMask)) !== 0);
-      }
+      v = scanBuckets(v, this.buckets, this.mask, this.oldBuckets, this.oldMask, chain);
       steps++;
     } while (v !== 0 && visited < count && steps < maxSteps);
     return v;
@@ -1202,39 +1187,27 @@ export class Database {
     this.mask = mask;
   }
 
-  /**
-   * Moves up to `count` non-empty buckets of the old table (looking at no
-   * more than ten times as many empty ones, as Redis does); the resize ends
-   * with the last.
-   */
+  /** Moves up to `count` non-empty buckets of the old table; the resize ends with the last. */
   private rehashStep(count: number): void {
     const old = this.oldBuckets;
     if (old === null) return;
+    this.rehashIndex = rehashBuckets(old, this.rehashIndex, count, 0, this.moveChain);
+    if (this.rehashIndex >= old.length) this.oldBuckets = null;
+  }
+
+  /** Relinks an old bucket's chain (`head`, plus one) into the new table. */
+  private readonly moveChain = (head: number): void => {
     const ints = this.ints;
     const buckets = this.buckets;
     const mask = this.mask;
-    let empty = count * 10;
-    let b = this.rehashIndex;
-    while (b < old.length && count > 0) {
-      let id = old[b] - 1;
-      if (id < 0) {
-        b++;
-        if (--empty <= 0) break;
-        continue;
-      }
-      while (id >= 0) {
-        const following = ints[(id << 3) + NEXT];
-        const nb = ints[(id << 3) + HASH] & mask;
-        ints[(id << 3) + NEXT] = buckets[nb] - 1;
-        buckets[nb] = id + 1;
-        id = following;
-      }
-      old[b++] = 0;
-      count--;
+    for (let id = head - 1; id >= 0;) {
+      const following = ints[(id << 3) + NEXT];
+      const nb = ints[(id << 3) + HASH] & mask;
+      ints[(id << 3) + NEXT] = buckets[nb] - 1;
+      buckets[nb] = id + 1;
+      id = following;
     }
-    this.rehashIndex = b;
-    if (b >= old.length) this.oldBuckets = null;
-  }
+  };
 
   /** Goes on with a resize for about `ms` milliseconds (the cron's share, like Redis's activerehashing). */
   rehashFor(ms: number): void {

@@ -19,7 +19,7 @@
  */
 
 import { hashBytes, hashLatin1, latin1Equals } from "../util/bytes.ts";
-import { nextCursor } from "./scan_cursor.ts";
+import { rehashBuckets, scanBuckets } from "./incremental_rehash.ts";
 import { OrderTree, type SlotKeys } from "./order_tree.ts";
 import { stringBytes, type ZSetEncoding } from "./zset_encoding.ts";
 
@@ -241,36 +241,28 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     this.mask = mask;
   }
 
-  /** Moves up to `count` non-empty old buckets (and at most ten times as many empty ones). */
+  /** Moves up to `count` non-empty old buckets; the resize ends with the last. */
   private rehashStep(count: number): void {
     const old = this.oldBuckets;
     if (old === null) return;
+    this.rehashIndex = rehashBuckets(old, this.rehashIndex, count, -1, this.moveChain);
+    if (this.rehashIndex >= old.length) this.oldBuckets = null;
+  }
+
+  /** Relinks an old bucket's chain into the new table. */
+  private readonly moveChain = (head: number): void => {
     const next = this.next;
     const hashes = this.hashes;
     const buckets = this.buckets;
     const mask = this.mask;
-    let empty = count * 10;
-    let b = this.rehashIndex;
-    while (b < old.length && count > 0) {
-      let slot = old[b];
-      if (slot < 0) {
-        b++;
-        if (--empty <= 0) break;
-        continue;
-      }
-      while (slot >= 0) {
-        const following = next[slot];
-        const nb = hashes[slot] & mask;
-        next[slot] = buckets[nb];
-        buckets[nb] = slot;
-        slot = following;
-      }
-      old[b++] = -1;
-      count--;
+    for (let slot = head; slot >= 0;) {
+      const following = next[slot];
+      const nb = hashes[slot] & mask;
+      next[slot] = buckets[nb];
+      buckets[nb] = slot;
+      slot = following;
     }
-    this.rehashIndex = b;
-    if (b >= old.length) this.oldBuckets = null;
-  }
+  };
 
   /** True while a resize of the member table is in progress. */
   get rehashing(): boolean {
@@ -398,22 +390,7 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
       }
     };
     do {
-      const old = this.oldBuckets;
-      if (old === null) {
-        chain(this.buckets[v & this.mask]);
-        v = nextCursor(v, this.mask);
-      } else {
-        // Mid-resize: the smaller table's bucket and every bucket of the
-        // larger one it splits into, as the keyspace's SCAN does.
-        const [small, smallMask, large, largeMask] = old.length < this.buckets.length
-          ? [old, this.oldMask, this.buckets, this.mask]
-          : [this.buckets, this.mask, old, this.oldMask];
-        chain(small[v & smallMask]);
-        do {
-          chain(large[v & largeMask]);
-          v = nextCursor(v, largeMask);
-        } while ((v & (smallMask ^ largeMask)) !== 0);
-      }
+      v = scanBuckets(v, this.buckets, this.mask, this.oldBuckets, this.oldMask, chain);
     } while (v !== 0 && budget-- > 0 && seen < count);
     return v;
   }
