@@ -215,11 +215,11 @@ function install(server: Server): Production {
     return result;
   };
 
-  let ticks = 0;
+  let measured = false;
   server.cronHooks.push(() => {
     // Data loaded by startup modules after this one (persistence) was never measured.
-    if (ticks === 0) memory.recount();
-    ticks++;
+    if (!measured) memory.recount();
+    measured = true;
     memory.auditStep();
     memory.notePeak();
     evictClientsIfNeeded(server, maxmemory);

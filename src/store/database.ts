@@ -827,7 +827,7 @@ export class Database {
     if (this.guard !== null) this.guard.beforeAccess(this, id);
     const h = this.ints[(id << 3) + HASH];
     const table = this.tableOf(h);
-    const b = h & (table === this.buckets ? this.mask : this.oldMask);
+    const b = this.bucketIn(table, h);
     let prev = -1;
     let cur = table[b] - 1;
     while (cur >= 0 && cur !== id) {
@@ -1145,15 +1145,19 @@ export class Database {
 
   /** The first entry of the chain of hash `h`, or -1. */
   private chainOf(h: number): number {
-    const old = this.oldBuckets;
-    if (old !== null && (h & this.oldMask) >= this.rehashIndex) return old[h & this.oldMask] - 1;
-    return this.buckets[h & this.mask] - 1;
+    const table = this.tableOf(h);
+    return table[this.bucketIn(table, h)] - 1;
+  }
+
+  /** The bucket of hash `h` in `table` (the current or the old one). */
+  private bucketIn(table: Int32Array, h: number): number {
+    return h & (table === this.buckets ? this.mask : this.oldMask);
   }
 
   /** Links an entry at the head of its chain. */
   private link(id: number, h: number): void {
     const table = this.tableOf(h);
-    const b = h & (table === this.buckets ? this.mask : this.oldMask);
+    const b = this.bucketIn(table, h);
     this.ints[(id << 3) + NEXT] = table[b] - 1;
     table[b] = id + 1;
   }

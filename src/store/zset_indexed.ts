@@ -184,7 +184,7 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
   /** Unlinks a slot from its hash chain and puts it on the free list. */
   private releaseSlot(slot: number): void {
     const table = this.tableOf(this.hashes[slot]);
-    const b = this.hashes[slot] & (table === this.buckets ? this.mask : this.oldMask);
+    const b = this.bucketIn(table, this.hashes[slot]);
     let cur = table[b];
     if (cur === slot) {
       table[b] = this.next[slot];
@@ -208,9 +208,13 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
 
   /** The first slot of the chain of hash `h`, or -1. */
   private chainOf(h: number): number {
-    const old = this.oldBuckets;
-    if (old !== null && (h & this.oldMask) >= this.rehashIndex) return old[h & this.oldMask];
-    return this.buckets[h & this.mask];
+    const table = this.tableOf(h);
+    return table[this.bucketIn(table, h)];
+  }
+
+  /** The bucket of hash `h` in `table` (the current or the old one). */
+  private bucketIn(table: Int32Array, h: number): number {
+    return h & (table === this.buckets ? this.mask : this.oldMask);
   }
 
   /**
@@ -312,7 +316,7 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     this.scores[slot] = score;
     this.hashes[slot] = h;
     const table = this.tableOf(h);
-    const b = h & (table === this.buckets ? this.mask : this.oldMask);
+    const b = this.bucketIn(table, h);
     this.next[slot] = table[b];
     table[b] = slot;
     this.count++;
