@@ -318,17 +318,13 @@ async function runRound(
 ): Promise<void> {
   const order = (position + round) % 2 === 0 ? [rift, redis] : [redis, rift];
   if (kase.withFloor && floor !== null) order.splice(round % 3, 0, floor);
+  let before = cpuSnapshot();
   try {
     if (round === 0) {
       const warmup = Math.max(1000, Math.round(kase.requests * WARMUP_SHARE));
       for (const server of order) await runBenchmark(server, kase.test, warmup, kase.pipeline);
+      before = cpuSnapshot();
     }
-  } catch (e) {
-    kase.error = (e as Error).message;
-    return;
-  }
-  const before = cpuSnapshot();
-  try {
     for (const server of order) {
       const run = await runBenchmark(server, kase.test, kase.requests, kase.pipeline);
       (server === rift ? kase.riftRuns : server === redis ? kase.redisRuns : kase.floorRuns)
