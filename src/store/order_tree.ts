@@ -345,7 +345,7 @@ export class OrderTree {
   /**
    * Removes one slot, found by its key. One descent when its leaf stays at
    * least half full (then no node is merged or rebalanced); otherwise its
-   * rank, summed along that descent's path, goes to {@link removeRange}.
+   * rank, summed along that descent's path, goes to {@link removeRanks}.
    * False when absent.
    */
   removeSlot(slot: number): boolean {
@@ -390,13 +390,26 @@ export class OrderTree {
 
   /** Removes the slot {@link seek} just found. */
   private removeFound(): void {
+    if (this.removeFoundInPlace(undefined)) return;
+    const rank = this.pathRank();
+    this.removeRanks(rank, rank, undefined);
+  }
+
+  /**
+   * Removes the entry {@link seek} or {@link locate} just found, reporting
+   * its slot, when no node needs merging or rebalancing afterwards: its
+   * leaf stays at least half full, or is an outer-edge leaf keeping an
+   * entry (edges may be under half full, so popping the lowest or highest
+   * element, ZPOPMIN's and ZPOPMAX's pattern, only shifts one leaf). False
+   * when it left everything in place for {@link removeRanks}.
+   */
+  private removeFoundInPlace(onRemove: ((slot: number) => void) | undefined): boolean {
     const leaf = this.foundLeaf;
     const p = this.foundIndex;
-    if (this.height > 0 && leaf.n <= LEAF_MIN) {
-      const rank = this.pathRank();
-      this.removeRange(rank, rank);
-      return;
+    if (this.height > 0 && leaf.n <= LEAF_MIN && (leaf.n === 1 || !this.pathOnEdge())) {
+      return false;
     }
+    if (onRemove) onRemove(leaf.slots[p]);
     closeGap(leaf, p);
     leaf.n--;
     for (let level = this.height; level > 0; level--) {
@@ -405,15 +418,30 @@ export class OrderTree {
       inner.size--;
     }
     this.count--;
+    return true;
   }
 
-  /** Finds the leaf and index holding `rank` (0 <= rank < size). */
+  /** True when the recorded path leads to the first or the last leaf. */
+  private pathOnEdge(): boolean {
+    let left = true;
+    let right = true;
+    for (let level = this.height; level > 0; level--) {
+      const j = this.pathIndex[level];
+      left &&= j === 0;
+      right &&= j === this.pathNodes[level].children.length - 1;
+    }
+    return left || right;
+  }
+
+  /** Finds the leaf and index holding `rank` (0 <= rank < size), recording the path. */
   private locate(rank: number): void {
     let node = this.root;
     for (let level = this.height; level > 0; level--) {
       const inner = node as Inner;
       let i = 0;
       while (rank >= inner.counts[i]) rank -= inner.counts[i++];
+      this.pathNodes[level] = inner;
+      this.pathIndex[level] = i;
       node = inner.children[i];
     }
     this.foundLeaf = node as Leaf;
@@ -487,11 +515,12 @@ export class OrderTree {
   }
 
   /**
-   * Visits slots from `rank` on, towards higher ranks or (`reverse`) lower
+   * Visits slots and their scores (the leaf's copies: the walk reads no
+   * score column) from `rank` on, towards higher ranks or (`reverse`) lower
    * ones, until `visit` returns false or the end is reached.
    * O(log n + visited).
    */
-  walk(rank: number, reverse: boolean, visit: (slot: number) => boolean): void {
+  walk(rank: number, reverse: boolean, visit: (slot: number, score: number) => boolean): void {
     if (rank < 0 || rank >= this.count) return;
     this.locate(rank);
     let leaf: Leaf | null = this.foundLeaf;
@@ -499,15 +528,17 @@ export class OrderTree {
     if (reverse) {
       while (leaf !== null) {
         const slots = leaf.slots;
-        for (; i >= 0; i--) if (!visit(slots[i])) return;
+        const scores = leaf.scores;
+        for (; i >= 0; i--) if (!visit(slots[i], scores[i])) return;
         leaf = leaf.prev;
         if (leaf !== null) i = leaf.n - 1;
       }
     } else {
       while (leaf !== null) {
         const slots = leaf.slots;
+        const scores = leaf.scores;
         const n = leaf.n;
-        for (; i < n; i++) if (!visit(slots[i])) return;
+        for (; i < n; i++) if (!visit(slots[i], scores[i])) return;
         leaf = leaf.next;
         i = 0;
       }
@@ -533,6 +564,19 @@ export class OrderTree {
     if (first < 0) first = 0;
     if (last >= this.count) last = this.count - 1;
     if (first > last) return;
+    if (first === last) {
+      this.locate(first);
+      if (this.removeFoundInPlace(onRemove)) return;
+    }
+    this.removeRanks(first, last, onRemove);
+  }
+
+  /** {@link removeRange} of bounds already clamped, merging and rebalancing as needed. */
+  private removeRanks(
+    first: number,
+    last: number,
+    onRemove: ((slot: number) => void) | undefined,
+  ): void {
     this.removeIn(this.root, this.height, first, last, onRemove);
     this.count -= last - first + 1;
     // Shrink the root while it has a single child.
@@ -667,6 +711,24 @@ export class OrderTree {
     parent.counts[k + 1] = b.n;
     parent.sepScores[k + 1] = b.scores[0];
     parent.sepMembers[k + 1] = this.keys.members[b.slots[0]] as string;
+  }
+
+  /**
+   * Numbers the slots 0, 1, 2... in order, in place: `moved(from, to)` is
+   * called for each, in order, so the owner can move its columns along. The
+   * shape of the tree and its separators stay as they are. O(n).
+   */
+  renumber(moved: (from: number, to: number) => void): void {
+    let node = this.root;
+    for (let level = this.height; level > 0; level--) node = (node as Inner).children[0];
+    let to = 0;
+    for (let leaf: Leaf | null = node as Leaf; leaf !== null; leaf = leaf.next) {
+      const slots = leaf.slots;
+      for (let i = 0; i < leaf.n; i++, to++) {
+        moved(slots[i], to);
+        slots[i] = to;
+      }
+    }
   }
 
   // ------------------------------------------------------------------ build

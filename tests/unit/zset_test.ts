@@ -144,14 +144,17 @@ class TreeHarness {
       const reverse = rnd() < 0.5;
       const want = Math.floor(rnd() * 300);
       const got: number[] = [];
-      this.tree.walk(from, reverse, (slot) => {
+      this.tree.walk(from, reverse, (slot, score) => {
+        assertTrue(Object.is(score, this.keys.scores[slot]), `walk's score of slot ${slot}`);
         got.push(slot);
         return got.length < want;
       });
+      // The first slot is visited whatever the visitor answers.
+      const take = Math.max(1, want);
       const expected = reverse
-        ? this.model.slice(Math.max(0, from - want + 1), from + 1).reverse()
-        : this.model.slice(from, from + want);
-      assertEquals(got, want === 0 ? expected.slice(0, 1) : expected, "walk");
+        ? this.model.slice(Math.max(0, from - take + 1), from + 1).reverse()
+        : this.model.slice(from, from + take);
+      assertEquals(got, expected, "walk");
     }
   }
 }
@@ -300,6 +303,57 @@ Deno.test("order tree: build from sorted slots, then edit and drain", () => {
     cases++;
   }
   assertEquals(cases, sizes.length);
+});
+
+Deno.test("order tree: pops at either end between inserts match the model", () => {
+  // ZPOPMIN and ZPOPMAX only shift the first or last leaf: edge leaves may
+  // drop under half full; verify() fails if an inner one does.
+  const rnd = prng(31337);
+  const h = new TreeHarness();
+  for (let i = 0; i < 40000; i++) h.insert(randomMember(rnd, 10), randomScore(rnd));
+  let pops = 0, byKey = 0, inserts = 0, checks = 0;
+  for (let round = 0; round < 40000; round++) {
+    const r = rnd();
+    const n = h.model.length;
+    if (r < 0.2) {
+      if (h.insert(randomMember(rnd, 10), randomScore(rnd))) inserts++;
+    } else if (r < 0.9) {
+      const at = rnd() < 0.5 ? 0 : n - 1;
+      h.removeRange(at, at);
+      pops++;
+    } else {
+      h.removeByKey(rnd() < 0.5 ? 0 : n - 1);
+      byKey++;
+    }
+    if (round % 500 === 0) {
+      h.check(rnd);
+      checks++;
+    }
+  }
+  h.check(rnd);
+  assertTrue(pops > 25000 && byKey > 3000 && inserts > 6000, `${pops} ${byKey} ${inserts}`);
+  assertEquals(checks, 80);
+});
+
+Deno.test("order tree: renumber numbers the slots in order, reporting each move", () => {
+  const rnd = prng(99);
+  const h = new TreeHarness();
+  for (let i = 0; i < 20000; i++) h.insert(randomMember(rnd, 10), randomScore(rnd));
+  for (let i = 0; i < 5000; i++) h.removeByKey(Math.floor(rnd() * h.model.length));
+  const before = h.model.slice();
+  const members = h.keys.members.slice();
+  const scores = h.keys.scores.slice();
+  const moves: number[] = [];
+  h.tree.renumber((from, to) => {
+    moves.push(from);
+    assertEquals(to, moves.length - 1);
+    h.keys.members[to] = members[from];
+    h.keys.scores[to] = scores[from];
+  });
+  assertEquals(moves, before);
+  h.keys.members.length = before.length;
+  h.tree.verify();
+  for (let rank = 0; rank < before.length; rank += 97) assertEquals(h.tree.slotAt(rank), rank);
 });
 
 Deno.test("order tree: sequential loads fill leaves (memory per element)", () => {
