@@ -60,16 +60,16 @@ function arityOk(spec: CommandSpec, argc: number): boolean {
   return spec.arity >= 0 ? argc === spec.arity : argc >= -spec.arity;
 }
 
+/** Full name (`config|get`) of the command {@link resolveCommand} last found. */
+let resolvedName = "";
+
 /**
- * Finds the spec for a command line. Returns the spec and its full name,
+ * Finds the spec for a command line, leaving its full name in
+ * {@link resolvedName} (a second result without an object per command),
  * or writes the error reply (unknown command/subcommand, arity) and
  * returns null.
  */
-export function resolveCommand(
-  server: Server,
-  c: Client,
-  argv: Uint8Array[],
-): { spec: CommandSpec; name: string } | null {
+function resolveCommand(server: Server, c: Client, argv: Uint8Array[]): CommandSpec | null {
   const spec = server.commands.lookup(argv[0]);
   if (spec === undefined) {
     reject(server, c, null, unknownCommandError(argv));
@@ -96,13 +96,15 @@ export function resolveCommand(
       reject(server, c, name, arityError(name));
       return null;
     }
-    return { spec: sub, name };
+    resolvedName = name;
+    return sub;
   }
   if (!arityOk(spec, argv.length)) {
     reject(server, c, spec.name, arityError(spec.name));
     return null;
   }
-  return { spec, name: spec.name };
+  resolvedName = spec.name;
+  return spec;
 }
 
 /**
@@ -148,9 +150,9 @@ export function execute(server: Server, c: Client, argv: Uint8Array[]): void {
 }
 
 function dispatch(server: Server, c: Client, argv: Uint8Array[]): void {
-  const resolved = resolveCommand(server, c, argv);
-  if (resolved === null) return;
-  const { spec, name } = resolved;
+  const spec = resolveCommand(server, c, argv);
+  if (spec === null) return;
+  const name = resolvedName;
   const flags = spec.flags;
 
   if (!c.authenticated && !flags.includes("no_auth") && server.authRequired()) {

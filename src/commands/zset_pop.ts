@@ -18,6 +18,8 @@ import { command, type CommandSpec } from "./spec.ts";
 import { rangedIntArg, SYNTAX_ERROR } from "./util.ts";
 import { parseTimeout } from "./zset_args.ts";
 import { deleteIfEmpty, zsetAt } from "./zset_reply.ts";
+import type { ReplyWriter } from "../resp/writer.ts";
+import type { ZSetValue } from "../store/zset.ts";
 import { numkeysFinder } from "./key_finders.ts";
 
 const ZPOPMIN = utf8("ZPOPMIN");
@@ -34,38 +36,49 @@ interface PopShape {
   nullWhenEmpty: boolean;
 }
 
+const ZPOP_SHAPE: PopShape = { withKey: false, nested: false, nullWhenEmpty: false };
+/** ZPOPMIN/ZPOPMAX with a count in RESP3. */
+const ZPOP_PAIRS_SHAPE: PopShape = { withKey: false, nested: true, nullWhenEmpty: false };
+const ZMPOP_SHAPE: PopShape = { withKey: true, nested: true, nullWhenEmpty: true };
+const BZPOP_SHAPE: PopShape = { withKey: true, nested: false, nullWhenEmpty: false };
+
 /**
- * Redis's `genericZpopCommand`: pops up to `count` members (-1: a single
- * pop) from the first existing key of `keys`. Returns the key popped from
- * and the set's size before popping, null when no key exists, undefined
- * after a WRONGTYPE error.
+ * The reply being written by {@link writePopped}: one visitor function for
+ * every pop rather than a closure allocated per call.
  */
-function popGeneric(
+let poppedOut!: ReplyWriter;
+let poppedNested = false;
+let poppedLeft = 0;
+
+function writePopped(member: string, score: number): boolean {
+  if (poppedNested) poppedOut.array(2);
+  poppedOut.bulkLatin1(member);
+  poppedOut.double(score);
+  return --poppedLeft > 0;
+}
+
+/** Writes the reply for keys none of which exists, or for a count of 0. */
+function replyNothing(c: Client, shape: PopShape, missing: boolean): void {
+  if (missing && shape.nullWhenEmpty) c.out.nullArray();
+  else c.out.array(0);
+}
+
+/**
+ * Redis's `genericZpopCommand` once the set is found: pops up to `count`
+ * members (-1: a single pop) from `zset`, stored at `key`, and replies.
+ * Returns the set's size before popping, or 0 when `count` is 0.
+ */
+function popFrom(
   c: Client,
-  keys: Uint8Array[],
+  key: Uint8Array,
+  zset: ZSetValue,
   max: boolean,
   count: number,
   shape: PopShape,
-): { key: Uint8Array; size: number } | null | undefined {
-  let key: Uint8Array | null = null;
-  let zset = null;
-  for (const k of keys) {
-    const found = zsetAt(c, k, true);
-    if (found === undefined) return undefined;
-    if (found !== null) {
-      key = k;
-      zset = found;
-      break;
-    }
-  }
-  if (key === null || zset === null) {
-    if (shape.nullWhenEmpty) c.out.nullArray();
-    else c.out.array(0);
-    return null;
-  }
+): number {
   if (count === 0) {
-    c.out.array(0);
-    return null;
+    replyNothing(c, shape, false);
+    return 0;
   }
   const size = zset.size;
   const take = count === -1 ? 1 : Math.min(count, size);
@@ -80,32 +93,28 @@ function popGeneric(
     out.bulk(key);
     out.array(take);
   }
-  let left = take;
-  zset.walk(max ? size - 1 : 0, max, (member, score) => {
-    if (shape.nested) out.array(2);
-    out.bulkLatin1(member);
-    out.double(score);
-    return --left > 0;
-  });
+  poppedOut = out;
+  poppedNested = shape.nested;
+  poppedLeft = take;
+  zset.walk(max ? size - 1 : 0, max, writePopped);
   zset.removeRanks(max ? size - take : 0, max ? size - 1 : take - 1);
   c.server.wrote(c.db, key, NOTIFY_ZSET, max ? "zpopmax" : "zpopmin", take);
   deleteIfEmpty(c, key, zset);
-  return { key, size };
+  return size;
 }
 
 /** Propagates a pop as `ZPOPMIN|ZPOPMAX key [count]`, count capped at the set's size. */
 function propagatePop(
   c: Client,
   max: boolean,
-  popped: { key: Uint8Array; size: number },
+  key: Uint8Array,
+  size: number,
   count: number,
 ): void {
   if (!c.server.propagating) return;
   const name = max ? ZPOPMAX : ZPOPMIN;
   c.propagateOverride = [
-    count === -1
-      ? [name, popped.key.slice()]
-      : [name, popped.key.slice(), utf8(String(Math.min(count, popped.size)))],
+    count === -1 ? [name, key.slice()] : [name, key.slice(), utf8(String(Math.min(count, size)))],
   ];
 }
 
@@ -120,11 +129,11 @@ function zpop(c: Client, argv: Uint8Array[], max: boolean): void {
     if (n === null) return;
     count = n;
   }
-  popGeneric(c, [argv[1]], max, count, {
-    withKey: false,
-    nested: c.out.proto === 3 && count !== -1,
-    nullWhenEmpty: false,
-  });
+  const zset = zsetAt(c, argv[1], true);
+  if (zset === undefined) return;
+  const shape = c.out.proto === 3 && count !== -1 ? ZPOP_PAIRS_SHAPE : ZPOP_SHAPE;
+  if (zset === null) replyNothing(c, shape, true);
+  else popFrom(c, argv[1], zset, max, count, shape);
 }
 
 /** Parsed `numkeys key [key ...] MIN|MAX [COUNT count]` of ZMPOP/BZMPOP. */
@@ -176,12 +185,15 @@ function parseMpop(c: Client, argv: Uint8Array[], numkeysIndex: number): MpopArg
 function zmpop(c: Client, argv: Uint8Array[]): void {
   const args = parseMpop(c, argv, 1);
   if (args === null) return;
-  const popped = popGeneric(c, args.keys, args.max, args.count, {
-    withKey: true,
-    nested: true,
-    nullWhenEmpty: true,
-  });
-  if (popped) propagatePop(c, args.max, popped, args.count);
+  for (const key of args.keys) {
+    const zset = zsetAt(c, key, true);
+    if (zset === undefined) return;
+    if (zset === null) continue;
+    const size = popFrom(c, key, zset, args.max, args.count, ZMPOP_SHAPE);
+    if (size > 0) propagatePop(c, args.max, key, size, args.count);
+    return;
+  }
+  replyNothing(c, ZMPOP_SHAPE, true);
 }
 
 /**
@@ -214,8 +226,8 @@ function blockingPop(
     const zset = zsetAt(c, key, true);
     if (zset === undefined) return;
     if (zset === null) continue;
-    const popped = popGeneric(c, [key], max, count, shape);
-    if (popped) propagatePop(c, max, popped, count);
+    const size = popFrom(c, key, zset, max, count, shape);
+    if (size > 0) propagatePop(c, max, key, size, count);
     return;
   }
   c.server.blocking.block(c, spec, argv, keys, timeout, "nullArray");
@@ -234,11 +246,16 @@ const bzpopminSpec: CommandSpec = command({
   syntax: "key [key ...] timeout",
   history: [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]],
   handler: (c, argv) =>
-    blockingPop(c, argv, bzpopminSpec, argv.slice(1, -1), false, argv[argv.length - 1], -1, {
-      withKey: true,
-      nested: false,
-      nullWhenEmpty: false,
-    }),
+    blockingPop(
+      c,
+      argv,
+      bzpopminSpec,
+      argv.slice(1, -1),
+      false,
+      argv[argv.length - 1],
+      -1,
+      BZPOP_SHAPE,
+    ),
 });
 
 const bzpopmaxSpec: CommandSpec = command({
@@ -254,11 +271,16 @@ const bzpopmaxSpec: CommandSpec = command({
   syntax: "key [key ...] timeout",
   history: [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]],
   handler: (c, argv) =>
-    blockingPop(c, argv, bzpopmaxSpec, argv.slice(1, -1), true, argv[argv.length - 1], -1, {
-      withKey: true,
-      nested: false,
-      nullWhenEmpty: false,
-    }),
+    blockingPop(
+      c,
+      argv,
+      bzpopmaxSpec,
+      argv.slice(1, -1),
+      true,
+      argv[argv.length - 1],
+      -1,
+      BZPOP_SHAPE,
+    ),
 });
 
 const bzmpopSpec: CommandSpec = command({
@@ -276,11 +298,7 @@ const bzmpopSpec: CommandSpec = command({
   handler: (c, argv) => {
     const args = parseMpop(c, argv, 2);
     if (args === null) return;
-    blockingPop(c, argv, bzmpopSpec, args.keys, args.max, argv[1], args.count, {
-      withKey: true,
-      nested: true,
-      nullWhenEmpty: true,
-    });
+    blockingPop(c, argv, bzmpopSpec, args.keys, args.max, argv[1], args.count, ZMPOP_SHAPE);
   },
 });
 

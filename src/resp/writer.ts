@@ -58,6 +58,14 @@ export class ReplyWriter {
   private spare: Uint8Array | null = null;
   /** The buffer whose bytes {@link take} handed out, until {@link release}. */
   private writing: Uint8Array | null = null;
+  /**
+   * The last view {@link take} made and its buffer: handed out again when
+   * the next output has the same length (replies of one kind often do), as
+   * a view is an object of about a hundred bytes. The previous write is
+   * over by then: one chunk is out at a time.
+   */
+  private taken: Uint8Array = new Uint8Array(0);
+  private takenOf: Uint8Array | null = null;
 
   constructor(capacity = IO_BUFFER_SIZE) {
     this.buf = capacity === IO_BUFFER_SIZE ? takeIoBuffer() : new Uint8Array(capacity);
@@ -97,10 +105,15 @@ export class ReplyWriter {
    * measured to make V8 allocate in old space and run needless full GCs.
    */
   take(): Uint8Array {
-    // A view made from the ArrayBuffer: `subarray` looks up a species
-    // constructor first, which costs about twice as much per write.
     const buf = this.buf;
-    const chunk = new Uint8Array(buf.buffer, buf.byteOffset, this.length);
+    let chunk = this.taken;
+    if (this.takenOf !== buf || chunk.length !== this.length) {
+      // A view made from the ArrayBuffer: `subarray` looks up a species
+      // constructor first, which costs about twice as much per write.
+      chunk = new Uint8Array(buf.buffer, buf.byteOffset, this.length);
+      this.taken = chunk;
+      this.takenOf = buf;
+    }
     this.writing = this.buf;
     this.length = 0;
     return chunk;
@@ -131,6 +144,8 @@ export class ReplyWriter {
     if (this.writing !== null) return;
     returnIoBuffer(this.buf);
     if (this.spare !== null) returnIoBuffer(this.spare);
+    this.taken = new Uint8Array(0);
+    this.takenOf = null;
     this.buf = new Uint8Array(0);
     this.spare = null;
     this.length = 0;

@@ -374,9 +374,12 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
   }
 
   removeRanks(first: number, last: number): void {
-    this.tree.removeRange(first, last, (slot) => this.releaseSlot(slot));
+    this.tree.removeRange(first, last, this.releaseRemoved);
     this.afterRemoval();
   }
+
+  /** {@link releaseSlot} as one function per set (ZPOPMIN removes for every call). */
+  private readonly releaseRemoved = (slot: number): void => this.releaseSlot(slot);
 
   memberAt(rank: number): string {
     return this.members[this.tree.slotAt(rank)] as string;
@@ -387,9 +390,20 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
   }
 
   walk(rank: number, reverse: boolean, visit: (member: string, score: number) => boolean): void {
-    const members = this.members;
-    this.tree.walk(rank, reverse, (slot, score) => visit(members[slot] as string, score));
+    // The visitor is passed through a field, not captured by a closure made
+    // per call; saved and restored, as a visitor may walk another set.
+    const outer = this.walkVisitor;
+    this.walkVisitor = visit;
+    try {
+      this.tree.walk(rank, reverse, this.visitSlot);
+    } finally {
+      this.walkVisitor = outer;
+    }
   }
+
+  private walkVisitor: ((member: string, score: number) => boolean) | null = null;
+  private readonly visitSlot = (slot: number, score: number): boolean =>
+    this.walkVisitor!(this.members[slot] as string, score);
 
   countScoreBelow(score: number, orEqual: boolean): number {
     return this.tree.countScoreBelow(score, orEqual);

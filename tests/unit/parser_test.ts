@@ -144,6 +144,30 @@ Deno.test("parser: a recycled parser still parses what it is fed, in a fresh buf
   assertEquals(p.next()!.map(latin1), ["SET", "k", "v"]);
 });
 
+Deno.test("parser: arguments landing where the last ones did reuse their views, showing the new bytes", () => {
+  const p = new RequestParser(LIMITS);
+  const read = (args: string[]) => {
+    p.feed(encodeCommand(args));
+    return p.next()!;
+  };
+  const first = read(["GET", "key:1"]);
+  const second = read(["get", "key:2"]);
+  assertEquals(second.map(latin1), ["get", "key:2"]);
+  assertTrue(second[0] === first[0] && second[1] === first[1], "the views are reused");
+  assertEquals(first.map(latin1), ["get", "key:2"], "a view shows what the buffer holds now");
+  // Other lengths get new views; so do arguments past the first four.
+  const third = read(["SET", "key:10", "v", "w", "x"]);
+  assertEquals(third.map(latin1), ["SET", "key:10", "v", "w", "x"]);
+  assertTrue(third[1] !== second[1]);
+  assertTrue(read(["SET", "key:11", "v", "w", "y"])[4] !== third[4]);
+  // Once the buffer grew for a large value, views come from the new buffer.
+  const big = read(["SET", "k", "x".repeat(200_000)]);
+  assertEquals(latin1(big[0]), "SET");
+  assertEquals(big[2].length, 200_000);
+  assertEquals(read(["GET", "key:9"]).map(latin1), ["GET", "key:9"]);
+  assertEquals(read(["get", "key:8"]).map(latin1), ["get", "key:8"]);
+});
+
 Deno.test("parser: a large bulk arriving in small chunks is assembled once", () => {
   const value = new Uint8Array(3 * 1024 * 1024).map((_, i) => i & 0xff);
   const stream = encodeCommand(["SET", "big", value]);

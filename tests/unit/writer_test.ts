@@ -28,6 +28,30 @@ Deno.test("writer: the buffer is reused across writes when nothing is appended i
   assertTrue(first.buffer === second.buffer);
 });
 
+Deno.test("writer: output as long as the last write reuses its view, unless the buffer changed", () => {
+  const w = new ReplyWriter();
+  w.simple("ONE");
+  const first = w.take();
+  w.release(first);
+  w.simple("TWO");
+  const second = w.take();
+  w.release(second);
+  assertTrue(second === first, "the view is reused");
+  assertEquals(latin1(second), "+TWO\r\n");
+  w.simple("THREE");
+  const third = w.take();
+  assertTrue(third !== first);
+  assertEquals(latin1(third), "+THREE\r\n");
+  // Appended during the write: the other buffer, so another view.
+  w.simple("FOUR!");
+  w.release(third);
+  const fourth = w.take();
+  assertTrue(fourth !== third);
+  assertEquals(latin1(fourth), "+FOUR!\r\n");
+  assertEquals(latin1(third), "+THREE\r\n");
+  w.release(fourth);
+});
+
 Deno.test("writer: a buffer grown for a large reply is dropped once drained", () => {
   const w = new ReplyWriter();
   w.bulk(new Uint8Array(3 * 1024 * 1024));

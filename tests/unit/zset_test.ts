@@ -727,6 +727,29 @@ Deno.test("zset value: a large member table resizes a little per write; lookups,
   for (const [m, score] of present) assertEquals(z.score(m), score);
 });
 
+Deno.test("zset value: a walk's visitor may walk the same set or another one", () => {
+  const limits: ZSetLimits = { maxListpackEntries: 0, maxListpackValue: 64 };
+  const a = ZSetValue.forFirstMember(1, limits);
+  const b = ZSetValue.forFirstMember(1, limits);
+  for (let i = 0; i < 300; i++) {
+    a.insert(`a${String(i).padStart(3, "0")}`, i, limits);
+    b.insert(`b${String(i).padStart(3, "0")}`, -i, limits);
+  }
+  assertEquals(a.encoding(), "skiplist");
+  const outer: string[] = [];
+  const inner: string[] = [];
+  a.walk(0, false, (member, score) => {
+    outer.push(`${member}=${score}`);
+    if (outer.length === 2) {
+      a.walk(200, true, (m) => (inner.push(m), inner.length < 3));
+      b.walk(0, false, (m) => (inner.push(m), inner.length < 5));
+    }
+    return outer.length < 4;
+  });
+  assertEquals(outer, ["a000=0", "a001=1", "a002=2", "a003=3"]);
+  assertEquals(inner, ["a200", "a199", "a198", "b299", "b298"]);
+});
+
 Deno.test("zset value: listpack members of any length (multi-byte length prefixes)", () => {
   const rnd = prng(11);
   const limits = { maxListpackEntries: 64, maxListpackValue: 100000 };
