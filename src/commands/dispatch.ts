@@ -241,8 +241,10 @@ export function call(
   if (ownErrors > 0) stat.failedCalls++;
   if (c.blocked !== null && !c.reprocessingBlocked) return; // completes when served
   if (server.dirty > dirtyBefore || c.forcePropagation) {
-    const commands = c.propagateOverride ?? [argv];
-    for (const command of commands) server.propagate(c.db.index, command);
+    // Set by the handler, which the compiler does not see (it was reset above).
+    const override = c.propagateOverride as Uint8Array[][] | null;
+    if (override === null) server.propagate(c.db.index, argv);
+    else for (const command of override) server.propagate(c.db.index, command);
   }
   c.propagateOverride = null;
   server.commandExecuted(c, argv, name, micros, spec);

@@ -179,7 +179,7 @@ export class ZSetValue implements Collection {
    */
   memberFromBytes(bytes: Uint8Array): string {
     const enc = this.enc;
-    return (enc instanceof IndexedZSet ? enc.storedMember(bytes) : undefined) ?? latin1(bytes);
+    return enc instanceof IndexedZSet ? enc.memberOfBytes(bytes) : latin1(bytes);
   }
 
   /** Score of `member`, or undefined when absent. O(1) (listpack: O(n), n small). */

@@ -18,7 +18,7 @@
  * @module
  */
 
-import { hashBytes, hashLatin1, latin1Equals } from "../util/bytes.ts";
+import { hashBytes, hashLatin1, latin1, latin1Equals } from "../util/bytes.ts";
 import { rehashBuckets, scanBuckets } from "./incremental_rehash.ts";
 import { OrderTree, type SlotKeys } from "./order_tree.ts";
 import { stringBytes, type ZSetEncoding } from "./zset_encoding.ts";
@@ -118,11 +118,14 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
   }
 
   /**
-   * The stored member whose bytes are `bytes`, found without making a
-   * string, or undefined when absent. Its slot is remembered, so the
-   * lookup or update that follows does not walk the chain again.
+   * The member whose bytes are `bytes`: the stored string when present,
+   * found without making one, so looking up an existing member allocates
+   * nothing; else a new string, remembered as absent together with its
+   * hash, so the lookup and insert that follow (ZADD of a new member) do
+   * not hash it and walk its chain again. A found member's slot is
+   * remembered too, for the lookup or update that follows.
    */
-  storedMember(bytes: Uint8Array): string | undefined {
+  memberOfBytes(bytes: Uint8Array): string {
     const h = hashBytes(bytes);
     let slot = this.chainOf(h);
     while (slot >= 0) {
@@ -136,11 +139,18 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
       }
       slot = this.next[slot];
     }
-    return undefined;
+    const member = latin1(bytes);
+    this.absentMember = member;
+    this.hashedMember = member;
+    this.hashedValue = h;
+    return member;
   }
 
+  /** A member {@link memberOfBytes} found absent; forgotten by the next insert. */
+  private absentMember: string | undefined = undefined;
+
   /**
-   * The member {@link storedMember} last found and its slot: ZADD finds a
+   * The member {@link memberOfBytes} last found and its slot: ZADD finds a
    * member by its bytes, then reads its score and updates it, and in a large
    * set each walk of the chain waits on cache misses. Forgotten when any
    * slot is released (slots are renumbered only after releases).
@@ -151,6 +161,7 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
   /** Slot of `member`, or -1. */
   private find(member: string): number {
     if (member === this.foundMember) return this.foundSlot;
+    if (member === this.absentMember) return -1;
     const h = this.hashOf(member);
     let slot = this.chainOf(h);
     while (slot >= 0) {
@@ -344,6 +355,7 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
   }
 
   insert(member: string, score: number): void {
+    this.absentMember = undefined;
     const slot = this.allocSlot();
     const h = this.hashOf(member);
     this.members[slot] = member;

@@ -716,7 +716,9 @@ Deno.test("zset value: a large member table resizes a little per write; lookups,
     if (z.rehashing) whileResizing++;
     const probe = rnd() < 0.5 ? `a${Math.floor(rnd() * 65_536)}` : `b${Math.floor(rnd() * writes)}`;
     assertEquals(z.score(probe), present.get(probe), `score of ${probe}`);
-    assertEquals(z.storedMember(latin1Bytes(probe)), present.has(probe) ? probe : undefined);
+    const member = z.memberOfBytes(latin1Bytes(probe));
+    assertEquals(member, probe);
+    assertEquals(z.score(member), present.get(probe), `score of ${probe} found by its bytes`);
   } while (cursor !== 0);
   assertTrue(whileResizing > 100, `${whileResizing} scan steps during the resize`);
   for (const m of steady) assertTrue(seen.has(m), `${m} present throughout but not returned`);
@@ -725,6 +727,31 @@ Deno.test("zset value: a large member table resizes a little per write; lookups,
   z.verify();
   assertEquals(z.size, present.size);
   for (const [m, score] of present) assertEquals(z.score(m), score);
+});
+
+Deno.test("zset value: a member found absent by its bytes is found once inserted", () => {
+  const z = new IndexedZSet();
+  for (let i = 0; i < 1000; i++) z.insert(`m${i}`, i);
+  let checks = 0;
+  for (const name of ["new1", "new2", "m5x"]) {
+    const absent = z.memberOfBytes(latin1Bytes(name));
+    assertEquals(absent, name);
+    assertEquals(z.score(absent), undefined);
+    assertEquals(z.rank(absent), -1);
+    z.insert(absent, -1 - checks);
+    assertEquals(z.score(absent), -1 - checks, "inserted, it is found");
+    assertEquals(z.score(name), -1 - checks);
+    assertEquals(z.rank(name), 0);
+    checks++;
+  }
+  // Found absent, then another member inserted: still absent, and found once added.
+  const later = z.memberOfBytes(latin1Bytes("later"));
+  z.insert("other", 5000);
+  assertEquals(z.score(later), undefined);
+  z.insert(later, 6000);
+  assertEquals(z.score("later"), 6000);
+  z.verify();
+  assertEquals(checks, 3);
 });
 
 Deno.test("zset value: a walk's visitor may walk the same set or another one", () => {
