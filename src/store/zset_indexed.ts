@@ -5,8 +5,9 @@
  *
  * - `members[slot]` and `scores[slot]` hold each element once (a JS
  *   array of latin1 strings and a `Float64Array`);
- * - a chained hash table over slots (`buckets`, `next`, `hashes`, all
- *   typed arrays) finds a member's slot in O(1);
+ * - a chained hash table over slots (`buckets`, and `links` holding each
+ *   slot's hash and chain link side by side, all typed arrays) finds a
+ *   member's slot in O(1);
  * - the {@link OrderTree} keeps slots in (score, member) order with
  *   subtree counts, for ranks and ranges in O(log n).
  *
@@ -24,6 +25,9 @@ import { OrderTree, type SlotKeys } from "./order_tree.ts";
 import { stringBytes, type ZSetEncoding } from "./zset_encoding.ts";
 
 const MIN_SLOTS = 8;
+/** Where a slot's hash and chain link sit in `links` (see {@link IndexedZSet}). */
+const HASH = 0;
+const NEXT = 1;
 const MIN_BUCKETS = 4;
 /** Tables of fewer members than this resize at once (well under a millisecond). */
 const REHASH_AT_ONCE_BELOW = 65536;
@@ -36,9 +40,13 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
   members: (string | undefined)[] = [];
   /** Score of each slot. */
   scores: Float64Array = new Float64Array(MIN_SLOTS);
-  private hashes = new Int32Array(MIN_SLOTS);
-  /** Hash chain link of a used slot, or the next free slot of a free one. */
-  private next = new Int32Array(MIN_SLOTS);
+  /**
+   * Two ints per slot, side by side so a chain step reads one cache line:
+   * the member's hash (at `2 * slot`, {@link HASH}) and the hash chain link
+   * of a used slot or the next free slot of a free one (`2 * slot + 1`,
+   * {@link NEXT}).
+   */
+  private links = new Int32Array(2 * MIN_SLOTS);
   private buckets = new Int32Array(MIN_BUCKETS).fill(-1);
   private mask = MIN_BUCKETS - 1;
   /**
@@ -69,8 +77,7 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     const cap = Math.max(MIN_SLOTS, n);
     this.members = new Array<string | undefined>(n);
     this.scores = new Float64Array(cap);
-    this.hashes = new Int32Array(cap);
-    this.next = new Int32Array(cap);
+    this.links = new Int32Array(2 * cap);
     this.freeSlot = -1;
     this.used = n;
     this.count = n;
@@ -86,9 +93,9 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
       this.scores[slot] = scores[slot];
       this.bytes += member.length;
       const h = hashLatin1(member);
-      this.hashes[slot] = h;
+      this.links[2 * slot + HASH] = h;
       const b = h & this.mask;
-      this.next[slot] = this.buckets[b];
+      this.links[2 * slot + NEXT] = this.buckets[b];
       this.buckets[b] = slot;
     }
     const order = new Int32Array(n);
@@ -129,7 +136,7 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     const h = hashBytes(bytes);
     let slot = this.chainOf(h);
     while (slot >= 0) {
-      if (this.hashes[slot] === h) {
+      if (this.links[2 * slot + HASH] === h) {
         const member = this.members[slot]!;
         if (latin1Equals(member, bytes)) {
           this.foundMember = member;
@@ -137,7 +144,7 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
           return member;
         }
       }
-      slot = this.next[slot];
+      slot = this.links[2 * slot + NEXT];
     }
     const member = latin1(bytes);
     this.absentMember = member;
@@ -165,8 +172,8 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     const h = this.hashOf(member);
     let slot = this.chainOf(h);
     while (slot >= 0) {
-      if (this.hashes[slot] === h && this.members[slot] === member) return slot;
-      slot = this.next[slot];
+      if (this.links[2 * slot + HASH] === h && this.members[slot] === member) return slot;
+      slot = this.links[2 * slot + NEXT];
     }
     return -1;
   }
@@ -174,39 +181,36 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
   private allocSlot(): number {
     if (this.freeSlot >= 0) {
       const slot = this.freeSlot;
-      this.freeSlot = this.next[slot];
+      this.freeSlot = this.links[2 * slot + NEXT];
       return slot;
     }
     if (this.used === this.scores.length) {
       const cap = Math.max(MIN_SLOTS, Math.ceil(this.used * 1.5));
       const scores = new Float64Array(cap);
       scores.set(this.scores);
-      const hashes = new Int32Array(cap);
-      hashes.set(this.hashes);
-      const next = new Int32Array(cap);
-      next.set(this.next);
+      const links = new Int32Array(2 * cap);
+      links.set(this.links);
       this.scores = scores;
-      this.hashes = hashes;
-      this.next = next;
+      this.links = links;
     }
     return this.used++;
   }
 
   /** Unlinks a slot from its hash chain and puts it on the free list. */
   private releaseSlot(slot: number): void {
-    const table = this.tableOf(this.hashes[slot]);
-    const b = this.bucketIn(table, this.hashes[slot]);
+    const table = this.tableOf(this.links[2 * slot + HASH]);
+    const b = this.bucketIn(table, this.links[2 * slot + HASH]);
     let cur = table[b];
     if (cur === slot) {
-      table[b] = this.next[slot];
+      table[b] = this.links[2 * slot + NEXT];
     } else {
-      while (this.next[cur] !== slot) cur = this.next[cur];
-      this.next[cur] = this.next[slot];
+      while (this.links[2 * cur + NEXT] !== slot) cur = this.links[2 * cur + NEXT];
+      this.links[2 * cur + NEXT] = this.links[2 * slot + NEXT];
     }
     this.bytes -= (this.members[slot] as string).length;
     this.members[slot] = undefined;
     this.foundMember = undefined;
-    this.next[slot] = this.freeSlot;
+    this.links[2 * slot + NEXT] = this.freeSlot;
     this.freeSlot = slot;
     this.count--;
   }
@@ -239,12 +243,11 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     const mask = size - 1;
     if (this.count < REHASH_AT_ONCE_BELOW) {
       const members = this.members;
-      const hashes = this.hashes;
-      const next = this.next;
+      const links = this.links;
       for (let slot = 0; slot < this.used; slot++) {
         if (members[slot] === undefined) continue; // a free slot
-        const nb = hashes[slot] & mask;
-        next[slot] = buckets[nb];
+        const nb = links[2 * slot + HASH] & mask;
+        links[2 * slot + NEXT] = buckets[nb];
         buckets[nb] = slot;
       }
     } else {
@@ -266,14 +269,13 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
 
   /** Relinks an old bucket's chain into the new table. */
   private readonly moveChain = (head: number): void => {
-    const next = this.next;
-    const hashes = this.hashes;
+    const links = this.links;
     const buckets = this.buckets;
     const mask = this.mask;
     for (let slot = head; slot >= 0;) {
-      const following = next[slot];
-      const nb = hashes[slot] & mask;
-      next[slot] = buckets[nb];
+      const following = links[2 * slot + NEXT];
+      const nb = links[2 * slot + HASH] & mask;
+      links[2 * slot + NEXT] = buckets[nb];
       buckets[nb] = slot;
       slot = following;
     }
@@ -314,11 +316,10 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     const cap = Math.max(MIN_SLOTS, n);
     const oldMembers = this.members;
     const oldScores = this.scores;
-    const oldHashes = this.hashes;
+    const oldLinks = this.links;
     const members = new Array<string | undefined>(n);
     const scores = new Float64Array(cap);
-    const hashes = new Int32Array(cap);
-    const next = new Int32Array(cap);
+    const links = new Int32Array(2 * cap);
     let size = MIN_BUCKETS;
     while (size < n) size *= 2;
     const buckets = new Int32Array(size).fill(-1);
@@ -326,15 +327,14 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     this.tree.renumber((from, to) => {
       members[to] = oldMembers[from];
       scores[to] = oldScores[from];
-      const h = oldHashes[from];
-      hashes[to] = h;
-      next[to] = buckets[h & mask];
+      const h = oldLinks[2 * from + HASH];
+      links[2 * to + HASH] = h;
+      links[2 * to + NEXT] = buckets[h & mask];
       buckets[h & mask] = to;
     });
     this.members = members;
     this.scores = scores;
-    this.hashes = hashes;
-    this.next = next;
+    this.links = links;
     this.buckets = buckets;
     this.mask = mask;
     this.oldBuckets = null;
@@ -360,10 +360,10 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     const h = this.hashOf(member);
     this.members[slot] = member;
     this.scores[slot] = score;
-    this.hashes[slot] = h;
+    this.links[2 * slot + HASH] = h;
     const table = this.tableOf(h);
     const b = this.bucketIn(table, h);
-    this.next[slot] = table[b];
+    this.links[2 * slot + NEXT] = table[b];
     table[b] = slot;
     this.count++;
     this.bytes += member.length;
@@ -447,7 +447,7 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     let budget = count * 10;
     let seen = 0;
     const chain = (head: number) => {
-      for (let slot = head; slot >= 0; slot = this.next[slot]) {
+      for (let slot = head; slot >= 0; slot = this.links[2 * slot + NEXT]) {
         visit(this.members[slot] as string, this.scores[slot]);
         seen += 2;
       }
@@ -481,10 +481,14 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
       ]
     ) {
       for (let b = 0; b < table.length; b++) {
-        for (let slot = table[b]; slot >= 0; slot = this.next[slot]) {
+        for (let slot = table[b]; slot >= 0; slot = this.links[2 * slot + NEXT]) {
           chained++;
-          if ((this.hashes[slot] & mask) !== b) throw new Error("slot in the wrong bucket");
-          if (this.tableOf(this.hashes[slot]) !== table) throw new Error("slot in the wrong table");
+          if ((this.links[2 * slot + HASH] & mask) !== b) {
+            throw new Error("slot in the wrong bucket");
+          }
+          if (this.tableOf(this.links[2 * slot + HASH]) !== table) {
+            throw new Error("slot in the wrong table");
+          }
           if (this.members[slot] === undefined) throw new Error("free slot in a chain");
         }
       }
