@@ -233,6 +233,11 @@ function blockingPop(
   c.server.blocking.block(c, spec, argv, keys, timeout, "nullArray");
 }
 
+/** BZPOPMIN/BZPOPMAX `key [key ...] timeout`: one member from the first non-empty key. */
+function bzpop(c: Client, argv: Uint8Array[], spec: CommandSpec, max: boolean): void {
+  blockingPop(c, argv, spec, argv.slice(1, -1), max, argv[argv.length - 1], -1, BZPOP_SHAPE);
+}
+
 const bzpopminSpec: CommandSpec = command({
   name: "bzpopmin",
   arity: -3,
@@ -245,17 +250,7 @@ const bzpopminSpec: CommandSpec = command({
   complexity: "O(log(N)) with N being the number of elements in the sorted set.",
   syntax: "key [key ...] timeout",
   history: [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]],
-  handler: (c, argv) =>
-    blockingPop(
-      c,
-      argv,
-      bzpopminSpec,
-      argv.slice(1, -1),
-      false,
-      argv[argv.length - 1],
-      -1,
-      BZPOP_SHAPE,
-    ),
+  handler: (c, argv) => bzpop(c, argv, bzpopminSpec, false),
 });
 
 const bzpopmaxSpec: CommandSpec = command({
@@ -270,17 +265,7 @@ const bzpopmaxSpec: CommandSpec = command({
   complexity: "O(log(N)) with N being the number of elements in the sorted set.",
   syntax: "key [key ...] timeout",
   history: [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]],
-  handler: (c, argv) =>
-    blockingPop(
-      c,
-      argv,
-      bzpopmaxSpec,
-      argv.slice(1, -1),
-      true,
-      argv[argv.length - 1],
-      -1,
-      BZPOP_SHAPE,
-    ),
+  handler: (c, argv) => bzpop(c, argv, bzpopmaxSpec, true),
 });
 
 const bzmpopSpec: CommandSpec = command({
