@@ -47,12 +47,12 @@ export interface ParserLimits {
 const CR = 13;
 const NUL = 0;
 
-/** Parses the incoming byte stream of one connection into commands. */
 /** Arguments whose views {@link RequestParser} reuses (a command name, keys, a value or two). */
 const VIEWS_KEPT = 4;
 /** A view no argument matches: none starts at offset 0, where its command's `*` line is. */
 const NO_VIEW = new Uint8Array(0);
 
+/** Parses the incoming byte stream of one connection into commands. */
 export class RequestParser {
   /** Receive buffer; bytes `[start, end)` are unparsed. */
   private buf: Uint8Array = takeIoBuffer();

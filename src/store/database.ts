@@ -1170,25 +1170,30 @@ export class Database {
    */
   private resize(size: number): void {
     if (this.oldBuckets !== null) this.rehashStep(Infinity);
-    // Zeroed memory is an empty table: the OS maps its pages as they are first written.
-    const buckets = new Int32Array(size);
-    const mask = size - 1;
-    if (this.count < REHASH_AT_ONCE_BELOW) {
-      const ints = this.ints;
-      const bytes = this.bytes;
-      for (let id = 0; id < this.highWater; id++) {
-        if (bytes[(id << 5) + KIND_BYTE] === 0) continue; // a free entry number
-        const nb = ints[(id << 3) + HASH] & mask;
-        ints[(id << 3) + NEXT] = buckets[nb] - 1;
-        buckets[nb] = id + 1;
-      }
-    } else {
+    const atOnce = this.count < REHASH_AT_ONCE_BELOW;
+    if (!atOnce) {
       this.oldBuckets = this.buckets;
       this.oldMask = this.mask;
       this.rehashIndex = 0;
     }
-    this.buckets = buckets;
-    this.mask = mask;
+    // Zeroed memory is an empty table: the OS maps its pages as they are first written.
+    this.buckets = new Int32Array(size);
+    this.mask = size - 1;
+    if (atOnce) {
+      const ints = this.ints;
+      const bytes = this.bytes;
+      for (let id = 0; id < this.highWater; id++) {
+        // Free entry numbers are skipped.
+        if (bytes[(id << 5) + KIND_BYTE] !== 0) this.chainEntry(id, ints[(id << 3) + HASH]);
+      }
+    }
+  }
+
+  /** Puts an entry at the head of its chain in the current table (not the old one). */
+  private chainEntry(id: number, h: number): void {
+    const b = h & this.mask;
+    this.ints[(id << 3) + NEXT] = this.buckets[b] - 1;
+    this.buckets[b] = id + 1;
   }
 
   /** Moves up to `count` non-empty buckets of the old table; the resize ends with the last. */
@@ -1202,13 +1207,9 @@ export class Database {
   /** Relinks an old bucket's chain (`head`, plus one) into the new table. */
   private readonly moveChain = (head: number): void => {
     const ints = this.ints;
-    const buckets = this.buckets;
-    const mask = this.mask;
     for (let id = head - 1; id >= 0;) {
       const following = ints[(id << 3) + NEXT];
-      const nb = ints[(id << 3) + HASH] & mask;
-      ints[(id << 3) + NEXT] = buckets[nb] - 1;
-      buckets[nb] = id + 1;
+      this.chainEntry(id, ints[(id << 3) + HASH]);
       id = following;
     }
   };

@@ -109,6 +109,12 @@ function closeGap(leaf: Leaf, p: number): void {
   }
 }
 
+/** The leaf holding the lowest elements below `node`, which is `level` levels above the leaves. */
+function leftmostLeaf(node: TreeNode, level: number): Leaf {
+  for (let l = level; l > 0; l--) node = (node as Inner).children[0];
+  return node as Leaf;
+}
+
 function entries(node: TreeNode, level: number): number {
   return level === 0 ? (node as Leaf).n : (node as Inner).children.length;
 }
@@ -547,9 +553,11 @@ export class OrderTree {
 
   /** Visits every slot in order. */
   forEach(visit: (slot: number) => void): void {
-    let node = this.root;
-    for (let level = this.height; level > 0; level--) node = (node as Inner).children[0];
-    for (let leaf: Leaf | null = node as Leaf; leaf !== null; leaf = leaf.next) {
+    for (
+      let leaf: Leaf | null = leftmostLeaf(this.root, this.height);
+      leaf !== null;
+      leaf = leaf.next
+    ) {
       for (let i = 0; i < leaf.n; i++) visit(leaf.slots[i]);
     }
   }
@@ -646,8 +654,7 @@ export class OrderTree {
     size: number,
     onRemove: ((slot: number) => void) | undefined,
   ): void {
-    for (let l = level; l > 0; l--) node = (node as Inner).children[0];
-    let leaf: Leaf | null = node as Leaf;
+    let leaf: Leaf | null = leftmostLeaf(node, level);
     let left = size;
     while (leaf !== null && left > 0) {
       if (onRemove) { for (let i = 0; i < leaf.n; i++) onRemove(leaf.slots[i]); }
@@ -719,10 +726,12 @@ export class OrderTree {
    * shape of the tree and its separators stay as they are. O(n).
    */
   renumber(moved: (from: number, to: number) => void): void {
-    let node = this.root;
-    for (let level = this.height; level > 0; level--) node = (node as Inner).children[0];
     let to = 0;
-    for (let leaf: Leaf | null = node as Leaf; leaf !== null; leaf = leaf.next) {
+    for (
+      let leaf: Leaf | null = leftmostLeaf(this.root, this.height);
+      leaf !== null;
+      leaf = leaf.next
+    ) {
       const slots = leaf.slots;
       for (let i = 0; i < leaf.n; i++, to++) {
         moved(slots[i], to);
@@ -791,8 +800,7 @@ export class OrderTree {
   }
 
   private firstSlot(node: TreeNode, level: number): number {
-    for (let l = level; l > 0; l--) node = (node as Inner).children[0];
-    return (node as Leaf).slots[0];
+    return leftmostLeaf(node, level).slots[0];
   }
 
   /**

@@ -74,33 +74,47 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
   /** Replaces the contents with ordered members and scores; slot i holds rank i. */
   private load(members: ArrayLike<string>, scores: ArrayLike<number>): void {
     const n = members.length;
-    const cap = Math.max(MIN_SLOTS, n);
-    this.members = new Array<string | undefined>(n);
-    this.scores = new Float64Array(cap);
-    this.links = new Int32Array(2 * cap);
-    this.freeSlot = -1;
-    this.used = n;
+    this.allocateFor(n);
     this.count = n;
     this.bytes = 0;
-    let buckets = MIN_BUCKETS;
-    while (buckets < n) buckets *= 2;
-    this.buckets = new Int32Array(buckets).fill(-1);
-    this.mask = buckets - 1;
-    this.oldBuckets = null;
     for (let slot = 0; slot < n; slot++) {
       const member = members[slot];
       this.members[slot] = member;
       this.scores[slot] = scores[slot];
       this.bytes += member.length;
-      const h = hashLatin1(member);
-      this.links[2 * slot + HASH] = h;
-      const b = h & this.mask;
-      this.links[2 * slot + NEXT] = this.buckets[b];
-      this.buckets[b] = slot;
+      this.chainSlot(slot, hashLatin1(member));
     }
     const order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
     this.tree.build(order, n);
+  }
+
+  /**
+   * New columns for `n` slots, all handed out, and an empty hash table
+   * sized for them (no resize in progress): what {@link load} and
+   * {@link compactSlots} fill in slot order.
+   */
+  private allocateFor(n: number): void {
+    const cap = Math.max(MIN_SLOTS, n);
+    this.members = new Array<string | undefined>(n);
+    this.scores = new Float64Array(cap);
+    this.links = new Int32Array(2 * cap);
+    let size = MIN_BUCKETS;
+    while (size < n) size *= 2;
+    this.buckets = new Int32Array(size).fill(-1);
+    this.mask = size - 1;
+    this.oldBuckets = null;
+    this.freeSlot = -1;
+    this.used = n;
+  }
+
+  /** Records a slot's hash and puts it at the head of its chain in the current table. */
+  private chainSlot(slot: number, h: number): void {
+    const links = this.links;
+    const b = h & this.mask;
+    links[2 * slot + HASH] = h;
+    links[2 * slot + NEXT] = this.buckets[b];
+    this.buckets[b] = slot;
   }
 
   get size(): number {
@@ -198,8 +212,9 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
 
   /** Unlinks a slot from its hash chain and puts it on the free list. */
   private releaseSlot(slot: number): void {
-    const table = this.tableOf(this.links[2 * slot + HASH]);
-    const b = this.bucketIn(table, this.links[2 * slot + HASH]);
+    const h = this.links[2 * slot + HASH];
+    const table = this.tableOf(h);
+    const b = this.bucketIn(table, h);
     let cur = table[b];
     if (cur === slot) {
       table[b] = this.links[2 * slot + NEXT];
@@ -239,24 +254,22 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
    */
   private resize(size: number): void {
     if (this.oldBuckets !== null) this.rehashStep(Infinity);
-    const buckets = new Int32Array(size).fill(-1);
-    const mask = size - 1;
-    if (this.count < REHASH_AT_ONCE_BELOW) {
-      const members = this.members;
-      const links = this.links;
-      for (let slot = 0; slot < this.used; slot++) {
-        if (members[slot] === undefined) continue; // a free slot
-        const nb = links[2 * slot + HASH] & mask;
-        links[2 * slot + NEXT] = buckets[nb];
-        buckets[nb] = slot;
-      }
-    } else {
+    const atOnce = this.count < REHASH_AT_ONCE_BELOW;
+    if (!atOnce) {
       this.oldBuckets = this.buckets;
       this.oldMask = this.mask;
       this.rehashIndex = 0;
     }
-    this.buckets = buckets;
-    this.mask = mask;
+    this.buckets = new Int32Array(size).fill(-1);
+    this.mask = size - 1;
+    if (atOnce) {
+      const members = this.members;
+      const links = this.links;
+      for (let slot = 0; slot < this.used; slot++) {
+        // Free slots are skipped.
+        if (members[slot] !== undefined) this.chainSlot(slot, links[2 * slot + HASH]);
+      }
+    }
   }
 
   /** Moves up to `count` non-empty old buckets; the resize ends with the last. */
@@ -270,13 +283,9 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
   /** Relinks an old bucket's chain into the new table. */
   private readonly moveChain = (head: number): void => {
     const links = this.links;
-    const buckets = this.buckets;
-    const mask = this.mask;
     for (let slot = head; slot >= 0;) {
       const following = links[2 * slot + NEXT];
-      const nb = links[2 * slot + HASH] & mask;
-      links[2 * slot + NEXT] = buckets[nb];
-      buckets[nb] = slot;
+      this.chainSlot(slot, links[2 * slot + HASH]);
       slot = following;
     }
   };
@@ -312,34 +321,17 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
    * 1.1 ms, where rebuilding from the members took 4–13).
    */
   private compactSlots(): void {
-    const n = this.count;
-    const cap = Math.max(MIN_SLOTS, n);
     const oldMembers = this.members;
     const oldScores = this.scores;
     const oldLinks = this.links;
-    const members = new Array<string | undefined>(n);
-    const scores = new Float64Array(cap);
-    const links = new Int32Array(2 * cap);
-    let size = MIN_BUCKETS;
-    while (size < n) size *= 2;
-    const buckets = new Int32Array(size).fill(-1);
-    const mask = size - 1;
+    this.allocateFor(this.count);
+    const members = this.members;
+    const scores = this.scores;
     this.tree.renumber((from, to) => {
       members[to] = oldMembers[from];
       scores[to] = oldScores[from];
-      const h = oldLinks[2 * from + HASH];
-      links[2 * to + HASH] = h;
-      links[2 * to + NEXT] = buckets[h & mask];
-      buckets[h & mask] = to;
+      this.chainSlot(to, oldLinks[2 * from + HASH]);
     });
-    this.members = members;
-    this.scores = scores;
-    this.links = links;
-    this.buckets = buckets;
-    this.mask = mask;
-    this.oldBuckets = null;
-    this.freeSlot = -1;
-    this.used = n;
   }
 
   // ------------------------------------------------------------ operations
