@@ -105,6 +105,10 @@ export class AofService {
   /** Bytes known to be on disk. */
   private synced = 0;
   private syncing = false;
+  /** True while an fsync runs (it completes in a turn of Deno's event loop). */
+  get fsyncInFlight(): boolean {
+    return this.syncing;
+  }
   private waiters: SyncWaiter[] = [];
   private lastFsync = 0;
   private flushQueued = false;

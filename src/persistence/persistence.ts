@@ -215,6 +215,7 @@ export function persistenceModule(server: Server): void {
   STATE.set(server, persistence);
   server.infoSections.set("persistence", () => persistence.infoLines());
   server.cronHooks.push(() => persistence.cron());
+  server.turnDrivenWork.push(() => persistence.work.busy || persistence.aof.fsyncInFlight);
   server.shutdownHooks.push((options) => persistence.shutdown(options));
   server.flushHooks.push((db) => persistence.beforeFlush(db === null));
   server.commandObservers.push(() => persistence.afterCommand());

@@ -22,9 +22,11 @@
  * parks: the wait moves to a thread (a `nonblocking` FFI call), so an idle
  * server leaves Deno's event loop entirely to timers and file work. While
  * busy, it yields a turn of Deno's event loop at least every
- * {@link YIELD_EVERY_MS}, so timers, signals and persistence keep running.
- * An embedded server (one sharing the thread with its host program) never
- * blocks in the main thread: it parks as soon as nothing is ready.
+ * {@link YIELD_EVERY_MS}, so timers and signals keep running, and every
+ * {@link YIELD_SOON_MS} while work that only moves on in those turns is
+ * under way (see {@link yieldDue}). An embedded server (one sharing the
+ * thread with its host program) never blocks in the main thread: it parks
+ * as soon as nothing is ready.
  *
  * Completions are reported as the {@link ClientSocket} interface promises:
  * later, never from inside the call that started the operation (they run
@@ -72,7 +74,9 @@ const BUSY_WAIT_MS = 1;
 /** Empty waits in a row after which the loop parks in a thread. */
 const BUSY_WAITS = 2;
 /** Longest run of passes without a turn of Deno's event loop. */
-const YIELD_EVERY_MS = 1;
+export const YIELD_EVERY_MS = 4;
+/** Longest such run while work waits for those turns (see {@link yieldDue}). */
+export const YIELD_SOON_MS = 1;
 /** Longest park before the loop looks at its state again. */
 const PARK_MS = 1000;
 /** Longest a closed socket waits for the peer to take its last replies (see closeSocket). */
@@ -285,6 +289,20 @@ function addrOf(sa: Uint8Array): Deno.NetAddr {
 type Done = (n: number) => void;
 type Failed = (e: unknown) => void;
 
+/**
+ * Whether the busy loop, `sinceMs` after its last turn of Deno's event loop,
+ * yields another. A turn costs ~50 µs under load, so one per millisecond
+ * took ~5% of the main thread; one every {@link YIELD_EVERY_MS} is enough
+ * for timers (the cron runs every 100 ms) and signals. But file writes and
+ * fsyncs complete, and a background save's slices resume, only in those
+ * turns: while such work (or an embedded server's host program, which
+ * shares the thread) `wantsFrequentTurns`, one every {@link YIELD_SOON_MS}.
+ */
+export function yieldDue(sinceMs: number, wantsFrequentTurns: () => boolean): boolean {
+  if (sinceMs >= YIELD_EVERY_MS) return true;
+  return sinceMs >= YIELD_SOON_MS && wantsFrequentTurns();
+}
+
 /** A listening socket of an {@link EpollLoop}. */
 export interface EpollListener {
   /** The bound address (the port is the one the kernel chose for port 0). */
@@ -471,6 +489,8 @@ export class EpollLoop {
      * which shares the thread with its host program and so parks at once.
      */
     private readonly waitOnMainThread: boolean,
+    /** Whether work waits for turns of Deno's event loop (see {@link yieldDue}). */
+    private readonly wantsFrequentTurns: () => boolean,
   ) {
     this.libc = loadLibc();
     this.epfd = this.check(this.libc.epoll_create1(EPOLL_CLOEXEC));
@@ -562,7 +582,7 @@ export class EpollLoop {
       // Completions and whatever else the pass queued run as microtasks.
       await undefined;
       const now = performance.now();
-      if (now - lastYield >= YIELD_EVERY_MS) {
+      if (yieldDue(now - lastYield, this.wantsFrequentTurns)) {
         lastYield = now;
         await this.yieldToRuntime();
       }

@@ -139,6 +139,11 @@ export class Evictor {
     this.background = setTimeout(step, 0);
   }
 
+  /** True while eviction goes on in later event-loop turns. */
+  get evictingInBackground(): boolean {
+    return this.background !== undefined;
+  }
+
   /** Stops background eviction (shutdown). */
   stop(): void {
     clearTimeout(this.background);

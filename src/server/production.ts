@@ -95,6 +95,7 @@ function install(server: Server): Production {
   STATE.set(server, state);
 
   keyspace.storeObserver = memory;
+  server.turnDrivenWork.push(() => evictor.evictingInBackground);
   // The store's LFU switch follows the policy too (commands/keys.ts trackEvictionPolicy).
   config.onChange("maxmemory-policy", () => evictor.policyChanged());
   config.onChange("maxmemory", (value) => {

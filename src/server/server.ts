@@ -139,6 +139,13 @@ export class Server {
   readonly commandObservers: CommandObserver[] = [];
   readonly propagationSinks: PropagationSink[] = [];
   readonly cronHooks: (() => void)[] = [];
+  /**
+   * Each tells whether work that moves on only in turns of Deno's event
+   * loop is under way: a background save (its file writes and pauses), an
+   * AOF fsync, background eviction. While one is, the epoll loop yields a
+   * turn every millisecond under load rather than every few.
+   */
+  readonly turnDrivenWork: (() => boolean)[] = [];
   readonly shutdownHooks: ShutdownHook[] = [];
   /**
    * Work run once the listeners are open (loading the dataset, while clients
@@ -246,6 +253,20 @@ export class Server {
 
   // ------------------------------------------------------------ networking
 
+  /**
+   * True when the event loop should get a turn often: an embedded server's
+   * host program always has its own work there; a standalone server only
+   * while some {@link turnDrivenWork} is under way.
+   */
+  readonly wantsFrequentTurns = (): boolean => !this.standalone || this.turnDrivenWorkUnderWay();
+
+  /** True while some {@link turnDrivenWork} is under way. */
+  turnDrivenWorkUnderWay(): boolean {
+    const work = this.turnDrivenWork;
+    for (let i = 0; i < work.length; i++) if (work[i]()) return true;
+    return false;
+  }
+
   /** Binds the configured addresses and starts accepting clients. */
   listen(): void {
     const port = this.config.int("port");
@@ -256,6 +277,7 @@ export class Server {
         () => this.config.int("tcp-keepalive") > 0,
         this.finishPass,
         this.standalone,
+        this.wantsFrequentTurns,
       )
       : null;
     for (const raw of binds) {

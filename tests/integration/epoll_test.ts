@@ -258,6 +258,7 @@ Deno.test({
         if (events.at(-1)?.startsWith("read")) events.push("finish");
       },
       true,
+      () => false,
     );
     const listener = loop.listen("127.0.0.1", 0);
     loop.start();
