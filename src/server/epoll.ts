@@ -293,10 +293,12 @@ type Failed = (e: unknown) => void;
  * Whether the busy loop, `sinceMs` after its last turn of Deno's event loop,
  * yields another. A turn costs ~50 µs under load, so one per millisecond
  * took ~5% of the main thread; one every {@link YIELD_EVERY_MS} is enough
- * for timers (the cron runs every 100 ms) and signals. But file writes and
- * fsyncs complete, and a background save's slices resume, only in those
- * turns: while such work (or an embedded server's host program, which
- * shares the thread) `wantsFrequentTurns`, one every {@link YIELD_SOON_MS}.
+ * for timers (the cron runs every 100 ms; under load a blocking command's
+ * timeout or a CLIENT PAUSE may end up to that much late) and signals. But
+ * file writes and fsyncs complete, and a background save's slices resume,
+ * only in those turns: while such work (or an embedded server's host
+ * program, which shares the thread) `wantsFrequentTurns`, one every
+ * {@link YIELD_SOON_MS}.
  */
 export function yieldDue(sinceMs: number, wantsFrequentTurns: () => boolean): boolean {
   if (sinceMs >= YIELD_EVERY_MS) return true;
