@@ -210,6 +210,19 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     return this.used++;
   }
 
+  /**
+   * Records a slot's hash and puts it at the head of its chain in whichever
+   * table holds that hash now (mid-resize, possibly the old one); see
+   * {@link chainSlot} for the current table alone.
+   */
+  private link(slot: number, h: number): void {
+    const table = this.tableOf(h);
+    const b = this.bucketIn(table, h);
+    this.links[2 * slot + HASH] = h;
+    this.links[2 * slot + NEXT] = table[b];
+    table[b] = slot;
+  }
+
   /** Unlinks a slot from its hash chain and puts it on the free list. */
   private releaseSlot(slot: number): void {
     const h = this.links[2 * slot + HASH];
@@ -352,11 +365,7 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     const h = this.hashOf(member);
     this.members[slot] = member;
     this.scores[slot] = score;
-    this.links[2 * slot + HASH] = h;
-    const table = this.tableOf(h);
-    const b = this.bucketIn(table, h);
-    this.links[2 * slot + NEXT] = table[b];
-    table[b] = slot;
+    this.link(slot, h);
     this.count++;
     this.bytes += member.length;
     if (this.oldBuckets !== null) this.rehashStep(REHASH_STEP_BUCKETS);
