@@ -36,6 +36,7 @@
  */
 
 import type { ClientSocket } from "./client_socket.ts";
+import { monotonicNow } from "../util/monotonic.ts";
 
 const AF_INET = 2;
 const AF_INET6 = 10;
@@ -484,6 +485,9 @@ export class EpollLoop {
   constructor(
     private readonly onAccept: (socket: ClientSocket) => void,
     private readonly keepAlive: () => boolean,
+    /** Called before a pass hands its ready sockets to their users. */
+    private readonly startPass: () => void,
+    /** Called after it, to run and answer what they queued. */
     private readonly finishPass: () => void,
     /**
      * Whether idle waits may block the main thread for a while before the
@@ -554,7 +558,7 @@ export class EpollLoop {
 
   private async run(): Promise<void> {
     let emptyWaits = 0;
-    let lastYield = performance.now();
+    let lastYield = monotonicNow();
     while (this.listeners.size > 0 || this.socketCount > 0) {
       let n = this.libc.epoll_wait(this.epfd, this.events, MAX_EVENTS, 0);
       if (n === 0) {
@@ -565,7 +569,7 @@ export class EpollLoop {
           await this.libc.epoll_park(this.epfd, this.parkEvents, 1, wait);
           if (this.draining.length > 0) this.finishDraining();
           emptyWaits = 0;
-          lastYield = performance.now();
+          lastYield = monotonicNow();
           continue;
         }
         n = this.libc.epoll_wait(this.epfd, this.events, MAX_EVENTS, BUSY_WAIT_MS);
@@ -574,16 +578,20 @@ export class EpollLoop {
         emptyWaits = 0;
       }
       if (n > 0) {
-        this.dispatch(n);
-        // Run the commands of the connections read in this pass and send
-        // their replies now, not when their microtasks come: the next wait
-        // may block, and the replies must not wait for it.
-        this.finishPass();
+        this.startPass();
+        try {
+          this.dispatch(n);
+        } finally {
+          // Run the commands of the connections read in this pass and send
+          // their replies now, not when their microtasks come: the next wait
+          // may block, and the replies must not wait for it.
+          this.finishPass();
+        }
       }
       if (this.draining.length > 0) this.finishDraining();
       // Completions and whatever else the pass queued run as microtasks.
       await undefined;
-      const now = performance.now();
+      const now = monotonicNow();
       if (yieldDue(now - lastYield, this.wantsFrequentTurns)) {
         lastYield = now;
         await this.yieldToRuntime();

@@ -189,7 +189,7 @@ function install(server: Server): Production {
       if (refuse) return OOM_ERROR;
     }
     if (
-      monitors.has(c) &&
+      monitors.size > 0 && monitors.has(c) &&
       (spec.flags.includes("write") || spec.flags.includes("readonly") ||
         spec.flags.includes("may_replicate"))
     ) {

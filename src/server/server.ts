@@ -275,6 +275,7 @@ export class Server {
       ? new EpollLoop(
         (socket) => this.accept(socket),
         () => this.config.int("tcp-keepalive") > 0,
+        this.startPass,
         this.finishPass,
         this.standalone,
         this.wantsFrequentTurns,
@@ -421,12 +422,25 @@ export class Server {
 
   // --------------------------------------------------------- running a turn
 
-  /** Clients whose reads of this turn wait to run their commands ({@link executeSoon}). */
-  private readyQueue: Client[] = [];
-  /** The other of two queues swapped at each run, so none is allocated per turn. */
-  private readyQueueSpare: Client[] = [];
+  /**
+   * Clients whose reads of this turn wait to run their commands
+   * ({@link executeSoon}): the first {@link readyCount} slots. Two arrays
+   * are swapped at each run and their slots cleared rather than the arrays
+   * emptied: setting an array's `length` is a call into V8's runtime, and
+   * an emptied array drops its storage, which the next turn's first push
+   * allocates again.
+   */
+  private readyQueue: (Client | undefined)[] = [];
+  private readyCount = 0;
+  private readySpare: (Client | undefined)[] = [];
   /** Each ready client's next key, warmed together ({@link runReadyClients}). */
-  private readonly readyKeys: Uint8Array[] = [];
+  private readonly readyKeys: (Uint8Array | undefined)[] = [];
+  /**
+   * True while the epoll loop hands a pass's reads to their clients: it runs
+   * what they queue right after ({@link finishPass}), so no microtask is
+   * queued for that work.
+   */
+  private passOpen = false;
 
   /**
    * Runs a client's commands once every connection read in this turn of the
@@ -441,60 +455,81 @@ export class Server {
    * for that step, so one failing connection does not stop the others.
    */
   executeSoon(c: Client): void {
-    if (this.readyQueue.push(c) === 1) queueMicrotask(this.runReadyClients);
+    const slot = this.readyCount++;
+    this.readyQueue[slot] = c;
+    if (slot === 0 && !this.passOpen) queueMicrotask(this.runReadyClients);
   }
 
   private readonly runReadyClients = (): void => {
+    const n = this.readyCount;
+    if (n === 0) return;
+    // Clients queued while these run (a command woke a blocked one) form the next batch.
     const clients = this.readyQueue;
-    this.readyQueue = this.readyQueueSpare;
-    this.warmNextKeys(clients);
-    for (let i = 0; i < clients.length; i++) {
-      const c = clients[i];
+    this.readyQueue = this.readySpare;
+    this.readyCount = 0;
+    this.warmNextKeys(clients, n);
+    for (let i = 0; i < n; i++) {
+      const c = clients[i]!;
       try {
         c.processInput();
       } catch (e) {
         c.executionError = e;
       }
     }
-    for (let i = 0; i < clients.length; i++) clients[i].afterExecute();
-    clients.length = 0;
-    this.readyQueueSpare = clients;
+    for (let i = 0; i < n; i++) {
+      const c = clients[i]!;
+      clients[i] = undefined;
+      c.afterExecute();
+    }
+    this.readySpare = clients;
+  };
+
+  /** The epoll loop starts handing a pass's reads to their clients (see {@link passOpen}). */
+  private readonly startPass = (): void => {
+    this.passOpen = true;
   };
 
   /**
    * Runs what this turn queued, now: the epoll loop calls it after each
-   * pass, whose replies must go out before it waits again. The microtasks
-   * queued for the same work then find nothing to do.
+   * pass, whose replies must go out before it waits again. Work queued from
+   * here on gets its microtask as usual.
    */
   private readonly finishPass = (): void => {
-    if (this.readyQueue.length > 0) this.runReadyClients();
-    if (this.writeQueue.length > 0) this.writeQueuedClients();
+    this.passOpen = false;
+    this.runReadyClients();
+    this.writeQueuedClients();
   };
 
   /** Parses each client's next command ahead and warms its first key (see {@link executeSoon}). */
-  private warmNextKeys(clients: Client[]): void {
-    if (clients.length < 2) return;
+  private warmNextKeys(clients: (Client | undefined)[], n: number): void {
+    if (n < 2) return;
     const keys = this.readyKeys;
-    const db = clients[0].db;
-    for (let i = 0; i < clients.length; i++) {
-      const c = clients[i];
+    let count = 0;
+    const db = clients[0]!.db;
+    for (let i = 0; i < n; i++) {
+      const c = clients[i]!;
       const argv = c.parseAhead();
       if (argv === null || c.db !== db) continue;
       const spec = this.commands.lookup(argv[0]);
       if (spec !== undefined && spec.firstKey > 0 && spec.firstKey < argv.length) {
-        keys.push(argv[spec.firstKey]);
+        keys[count++] = argv[spec.firstKey];
       }
     }
-    if (keys.length > 0) db.prefetch(keys, 0, keys.length - 1, 1);
-    keys.length = 0;
+    if (count === 0) return;
+    db.prefetch(keys as Uint8Array[], 0, count - 1, 1);
+    // The views point into receive buffers: not kept past this batch.
+    for (let i = 0; i < count; i++) keys[i] = undefined;
   }
 
   // ---------------------------------------------------------------- writing
 
-  /** Clients whose replies go out at the end of this turn ({@link queueWrite}). */
-  private writeQueue: Client[] = [];
-  /** The other of two queues swapped at each flush, so none is allocated per turn. */
-  private writeQueueSpare: Client[] = [];
+  /**
+   * Clients whose replies go out at the end of this turn ({@link queueWrite}):
+   * the first {@link writeCount} slots, kept as {@link readyQueue} is.
+   */
+  private writeQueue: (Client | undefined)[] = [];
+  private writeCount = 0;
+  private writeSpare: (Client | undefined)[] = [];
 
   /**
    * Starts writing a client's replies once every client that ran commands in
@@ -509,16 +544,24 @@ export class Server {
    * first continuation runs after the last.
    */
   queueWrite(c: Client): void {
+    const slot = this.writeCount++;
+    this.writeQueue[slot] = c;
     // The first client of a turn schedules the writes of all of them.
-    if (this.writeQueue.push(c) === 1) queueMicrotask(this.writeQueuedClients);
+    if (slot === 0 && !this.passOpen) queueMicrotask(this.writeQueuedClients);
   }
 
   private readonly writeQueuedClients = (): void => {
+    const n = this.writeCount;
+    if (n === 0) return;
     const clients = this.writeQueue;
-    this.writeQueue = this.writeQueueSpare;
-    for (let i = 0; i < clients.length; i++) clients[i].startWrite();
-    clients.length = 0;
-    this.writeQueueSpare = clients;
+    this.writeQueue = this.writeSpare;
+    this.writeCount = 0;
+    for (let i = 0; i < n; i++) {
+      const c = clients[i]!;
+      clients[i] = undefined;
+      c.startWrite();
+    }
+    this.writeSpare = clients;
   };
 
   // -------------------------------------------------------------- commands

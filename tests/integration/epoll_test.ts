@@ -239,22 +239,31 @@ Deno.test({
 
 Deno.test({
   name:
-    "epoll: a pass that read a request ends with the server's finishing step, on the process's blocking loop too",
+    "epoll: a pass that read a request opens with the server's starting step and ends with its finishing step, on the process's blocking loop too",
   ignore: !AVAILABLE,
   async fn() {
     // The server runs the commands read in a pass, and sends their replies,
-    // in that step: without it the `rift` process's loop would block in its
-    // next wait before the microtasks that do the same work ran.
+    // in the finishing step: without it the `rift` process's loop would block
+    // in its next wait before the microtasks that do the same work ran. The
+    // reads come between the two steps, so the server knows it need not
+    // queue microtasks for them.
     const events: string[] = [];
     let accepted: ClientSocket | null = null;
+    let passOpen = false;
     const region = new Uint8Array(64);
     const loop = new EpollLoop(
       (socket) => {
         accepted = socket;
-        socket.read(region, (n) => events.push(`read ${n}`), (e) => events.push(`failed ${e}`));
+        socket.read(
+          region,
+          (n) => events.push(`read ${n}${passOpen ? " in the pass" : ""}`),
+          (e) => events.push(`failed ${e}`),
+        );
       },
       () => false,
+      () => passOpen = true,
       () => {
+        passOpen = false;
         if (events.at(-1)?.startsWith("read")) events.push("finish");
       },
       true,
@@ -268,7 +277,7 @@ Deno.test({
       for (let i = 0; i < 300 && !events.includes("finish"); i++) {
         await new Promise((r) => setTimeout(r, 10));
       }
-      assertEquals(events, ["read 6", "finish"]);
+      assertEquals(events, ["read 6 in the pass", "finish"]);
     } finally {
       conn.close();
       (accepted as ClientSocket | null)?.close();
