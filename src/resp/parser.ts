@@ -234,9 +234,13 @@ export class RequestParser {
         if (bulkLen >= 0) {
           pos += bulkLineSize(bulkLen);
         } else {
-          // Not a short canonical `$<len>\r\n` line: the general path, with Redis's errors.
+          // Not a short canonical `$<len>\r\n` line: the general path, with
+          // Redis's errors. The state is stored first: an error must leave
+          // the parser where it is, so that the next call raises it again
+          // instead of resuming from an older position.
           this.pendingArgs = pending;
           this.argCount = argc;
+          this.pos = pos;
           const next = this.bulkHeader(pos);
           if (next < 0) {
             this.pos = pos;
