@@ -92,6 +92,26 @@ export class RequestParser {
     return this.end - this.start;
   }
 
+  /**
+   * Where the first command not yet returned by {@link next} begins in the
+   * receive buffer (a mark for {@link rewind}).
+   */
+  get commandStart(): number {
+    return this.start;
+  }
+
+  /**
+   * Takes back every command returned since {@link commandStart} was `mark`:
+   * they are parsed again from there. Only valid before the next
+   * {@link prepareRead}, which may move the bytes.
+   */
+  rewind(mark: number): void {
+    this.start = this.pos = mark;
+    this.pendingArgs = 0;
+    this.bulkLen = -1;
+    this.argCount = 0;
+  }
+
   /** Capacity of the receive buffer (for `CLIENT LIST qbuf`/`qbuf-free`). */
   get capacity(): number {
     return this.buf.length;

@@ -22,6 +22,9 @@ import type { Server } from "./server.ts";
 import type { WatchedKey } from "./watch.ts";
 import type { ClientSocket } from "./client_socket.ts";
 
+/** Most commands of a pipeline parsed and warmed together (see Client.fillBatch). */
+const BATCH_MAX = 16;
+
 /** A command queued by `MULTI` (arguments copied). */
 export interface QueuedCommand {
   spec: CommandSpec;
@@ -347,19 +350,97 @@ export class Client {
   /** What {@link processInput} threw when the server ran it for this client's read loop. */
   executionError: unknown = null;
 
+  /**
+   * Commands of a pipeline parsed together before any of them runs, so that
+   * the server warms the keys of the whole batch at once (see
+   * {@link fillBatch}): the first {@link batchCount} slots, of which those
+   * from {@link batchNext} on have not run yet. Views into the receive
+   * buffer, valid until the next read; {@link batchStarts} holds where each
+   * began there, so the ones left when the client stops running commands
+   * (it blocked, must close, or its limits changed) are put back.
+   */
+  private readonly batch: (Uint8Array[] | undefined)[] = [];
+  private readonly batchStarts = new Float64Array(BATCH_MAX);
+  private batchNext = 0;
+  private batchCount = 0;
+
   /** True while this client runs the commands it receives: not blocked, not closing. */
   private get runnable(): boolean {
     return this.blocked === null && !this.closeAfterReply && !this.closed;
   }
 
-  /** The next command: the one parsed ahead, else the next in the buffer. */
+  /** The next command: the one parsed ahead, else the next of the batch or the buffer. */
   private nextCommand(): Uint8Array[] | null {
     if (this.parsedAhead !== null) {
       const argv = this.parsedAhead;
       this.parsedAhead = null;
       return argv;
     }
-    return this.protocol !== null ? this.protocol.next() : this.parser.next();
+    if (this.protocol !== null) return this.protocol.next();
+    if (this.batchNext < this.batchCount) {
+      const argv = this.batch[this.batchNext]!;
+      this.batch[this.batchNext++] = undefined;
+      return argv;
+    }
+    return this.fillBatch();
+  }
+
+  /**
+   * Parses the next command and, when the buffer holds more (a pipeline),
+   * up to {@link BATCH_MAX} in all, then has the first key of each warmed
+   * together: a lookup in a large keyspace waits on three dependent cache
+   * misses, and this way the misses of the whole batch are in flight at
+   * once instead of one command after another. Returns the first; the
+   * others wait in {@link batch}. A protocol error in a later command stops
+   * the batch before it and is met again, and reported, in its turn.
+   */
+  private fillBatch(): Uint8Array[] | null {
+    const first = this.parser.next();
+    if (first === null || !this.parsesAhead()) return first;
+    const batch = this.batch;
+    let n = 0;
+    while (n < BATCH_MAX - 1) {
+      const start = this.parser.commandStart;
+      let argv: Uint8Array[] | null = null;
+      try {
+        argv = this.parser.next();
+      } catch {
+        break;
+      }
+      if (argv === null) break;
+      batch[n] = argv;
+      this.batchStarts[n] = start;
+      n++;
+    }
+    this.batchNext = 0;
+    this.batchCount = n;
+    if (n > 0) this.server.warmFirstKeys(this.db, first, batch, n);
+    return first;
+  }
+
+  /**
+   * Whether commands may be parsed before the ones ahead of them ran: not
+   * while the connection must still authenticate, as its parser's limits
+   * are smaller until then (AUTH in a pipeline lifts them for what follows).
+   */
+  private parsesAhead(): boolean {
+    return this.authenticated || !this.server.authRequired();
+  }
+
+  /** Puts the commands of the batch that did not run back into the receive buffer. */
+  private putBackBatch(): void {
+    if (this.batchNext >= this.batchCount) return;
+    if (!this.closed) this.parser.rewind(this.batchStarts[this.batchNext]);
+    for (let i = this.batchNext; i < this.batchCount; i++) this.batch[i] = undefined;
+    this.batchNext = this.batchCount = 0;
+  }
+
+  /** Bytes received and not run yet (`CLIENT LIST qbuf`), batched commands included. */
+  get queryBufferBytes(): number {
+    const waiting = this.batchNext < this.batchCount
+      ? this.parser.commandStart - this.batchStarts[this.batchNext]
+      : 0;
+    return this.parser.pendingBytes + waiting;
   }
 
   /**
@@ -368,6 +449,14 @@ export class Client {
    */
   processInput(): void {
     this.server.beginBatch();
+    try {
+      this.runInput();
+    } finally {
+      this.putBackBatch();
+    }
+  }
+
+  private runInput(): void {
     if (this.postponed !== null) {
       if (this.server.isPausedFor(this.postponed)) return;
       const argv = this.postponed;
@@ -394,6 +483,8 @@ export class Client {
         return;
       }
       this.server.execute(this, argv);
+      // RESET may have made the connection authenticate again.
+      if (this.batchNext < this.batchCount && !this.parsesAhead()) this.putBackBatch();
     }
   }
 

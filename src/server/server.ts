@@ -106,6 +106,14 @@ const EXEC = utf8("EXEC");
 const DEL = utf8("DEL");
 const UNLINK = utf8("UNLINK");
 
+/**
+ * Keys a database holds before the keys of a batch of commands are warmed
+ * together ({@link Server.warmFirstKeys}): below, its table and records
+ * (~80 bytes a key) stay in the CPU's caches, and warming only costs time
+ * (~0.1 us a command in a pipeline of SETs to 1,000 keys).
+ */
+const WARM_MIN_KEYS = 16384;
+
 /** A Rift server instance. */
 export class Server {
   readonly config: Config;
@@ -500,25 +508,55 @@ export class Server {
     this.writeQueuedClients();
   };
 
+  /**
+   * Warms the first key of `first` and of `commands[0..n)`, commands a
+   * client parsed together from a pipeline, in `db` (see {@link Database.prefetch}).
+   */
+  warmFirstKeys(
+    db: Database,
+    first: Uint8Array[],
+    commands: readonly (Uint8Array[] | undefined)[],
+    n: number,
+  ): void {
+    if (db.size < WARM_MIN_KEYS) return;
+    const keys = this.readyKeys;
+    let count = this.collectFirstKey(first, keys, 0);
+    for (let i = 0; i < n; i++) count = this.collectFirstKey(commands[i]!, keys, count);
+    this.warmKeys(db, keys, count);
+  }
+
+  /** Adds the first key of `argv`, if its command has one, to `keys[count]`; returns the new count. */
+  private collectFirstKey(
+    argv: Uint8Array[],
+    keys: (Uint8Array | undefined)[],
+    count: number,
+  ): number {
+    const spec = this.commands.lookup(argv[0]);
+    if (spec !== undefined && spec.firstKey > 0 && spec.firstKey < argv.length) {
+      keys[count++] = argv[spec.firstKey];
+    }
+    return count;
+  }
+
+  /** Prefetches `keys[0..count)` in `db`, then forgets them (they are views into receive buffers). */
+  private warmKeys(db: Database, keys: (Uint8Array | undefined)[], count: number): void {
+    if (count === 0) return;
+    db.prefetch(keys as Uint8Array[], 0, count - 1, 1);
+    for (let i = 0; i < count; i++) keys[i] = undefined;
+  }
+
   /** Parses each client's next command ahead and warms its first key (see {@link executeSoon}). */
   private warmNextKeys(clients: (Client | undefined)[], n: number): void {
-    if (n < 2) return;
+    const db = clients[0]!.db;
+    if (n < 2 || db.size < WARM_MIN_KEYS) return;
     const keys = this.readyKeys;
     let count = 0;
-    const db = clients[0]!.db;
     for (let i = 0; i < n; i++) {
       const c = clients[i]!;
       const argv = c.parseAhead();
-      if (argv === null || c.db !== db) continue;
-      const spec = this.commands.lookup(argv[0]);
-      if (spec !== undefined && spec.firstKey > 0 && spec.firstKey < argv.length) {
-        keys[count++] = argv[spec.firstKey];
-      }
+      if (argv !== null && c.db === db) count = this.collectFirstKey(argv, keys, count);
     }
-    if (count === 0) return;
-    db.prefetch(keys as Uint8Array[], 0, count - 1, 1);
-    // The views point into receive buffers: not kept past this batch.
-    for (let i = 0; i < count; i++) keys[i] = undefined;
+    this.warmKeys(db, keys, count);
   }
 
   // ---------------------------------------------------------------- writing
@@ -708,7 +746,7 @@ export class Server {
 
   private resumeClients(): void {
     for (const c of this.clients.values()) {
-      if (c.postponed !== null || c.parser.pendingBytes > 0) {
+      if (c.postponed !== null || c.queryBufferBytes > 0) {
         c.processInput();
         c.scheduleFlush();
       }

@@ -45,7 +45,7 @@ export async function startRift(
 
 /** Runs `fn` against a fresh embedded Rift and always shuts it down. */
 export async function withRift(
-  fn: (rift: TestRift) => Promise<void>,
+  fn: (rift: TestRift) => Promise<void> | void,
   options: StartOptions = {},
 ): Promise<void> {
   const rift = await startRift(options);

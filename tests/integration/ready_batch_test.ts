@@ -1,9 +1,12 @@
 /**
  * The connections read in one turn of the event loop run their commands
  * together (Server.executeSoon): each one's first command is parsed ahead
- * and its key warmed in the caches before any runs. Parsing ahead must
- * change nothing a client sees: replies, their order, protocol errors, CLIENT
- * PAUSE and SELECT behave as if each client had parsed its own commands.
+ * and its key warmed in the caches before any runs. A pipeline's commands
+ * are parsed in batches too, their keys warmed together (Client.fillBatch).
+ * Both happen only in a database large enough for lookups to miss the
+ * caches. Parsing ahead must change nothing a client sees: replies, their
+ * order, protocol errors, blocking, CLIENT PAUSE, SELECT and RESET behave as
+ * if each command had been parsed just before it ran.
  */
 
 import { assertEquals, assertTrue } from "../helpers/assert.ts";
@@ -29,6 +32,17 @@ function output(c: Client): string {
   const reply = text.decode(c.out.buf.subarray(0, c.out.length));
   c.out.truncate(0);
   return reply;
+}
+
+/** Keys a database needs before batches are warmed (WARM_MIN_KEYS in src/server/server.ts). */
+const WARMED_SIZE = 16384;
+
+/** Fills a database with filler keys until batches are warmed in it. */
+function makeLarge(db: Database): void {
+  const encoder = new TextEncoder();
+  for (let i = 0; db.size < WARMED_SIZE; i++) {
+    db.setString(encoder.encode(`filler:${i}`), encoder.encode("x"));
+  }
 }
 
 /** Records the keys each prefetch of `db` was asked to warm. */
@@ -64,6 +78,7 @@ Deno.test("ready batch: the first key of every client's next command is warmed t
     feed(d, ["HSET", "h", "f", "v"]);
     feed(e, ["MSET", "m1", "x", "m2", "y"]);
     feed(f, ["ECHO", "not-a-key"]);
+    makeLarge(server.db(0));
     const calls = spyPrefetch(server.db(0));
     await runTogether(server, [a, b, c, d, e, f]);
     // One warm-up for the turn: the keys of the first commands, in order
@@ -132,6 +147,8 @@ Deno.test("ready batch: clients in another database run without being warmed in 
     assertEquals(output(b), "+OK\r\n");
     feed(a, ["SET", "same", "db0"]);
     feed(b, ["SET", "same", "db3"]);
+    makeLarge(server.db(0));
+    makeLarge(server.db(3));
     const calls0 = spyPrefetch(server.db(0));
     const calls3 = spyPrefetch(server.db(3));
     await runTogether(server, [a, b]);
@@ -207,5 +224,112 @@ Deno.test("ready batch: a connection whose commands throw is closed with a warni
     );
     // The connection that did not fail keeps working.
     assertEquals(await healthy.value("GET", "b"), "2");
+  });
+});
+
+Deno.test("ready batch: a small database is not warmed (its keys stay in the caches)", async () => {
+  await withRift(async (rift) => {
+    const server = rift.server;
+    const [a, b] = clients(server, 2);
+    feed(a, ["SET", "k", "1"], ["GET", "k"], ["INCR", "n"]);
+    feed(b, ["SET", "j", "2"]);
+    const calls = spyPrefetch(server.db(0));
+    await runTogether(server, [a, b]);
+    assertEquals(calls, []);
+    assertEquals([output(a), output(b)], ["+OK\r\n$1\r\n1\r\n:1\r\n", "+OK\r\n"]);
+  });
+});
+
+Deno.test("pipeline batch: the first keys of a pipeline's commands are warmed together, 16 commands at a time, and every reply comes in order", async () => {
+  await withRift((rift) => {
+    const server = rift.server;
+    makeLarge(server.db(0));
+    const [c] = clients(server, 1);
+    const commands: string[][] = [];
+    for (let i = 0; i < 20; i++) commands.push(i % 2 === 0 ? ["SET", `p:${i}`, `${i}`] : ["PING"]);
+    commands.push(["MGET", "p:0", "p:18"]);
+    feed(c, ...commands);
+    const calls = spyPrefetch(server.db(0));
+    c.processInput();
+    // The first sixteen commands (eight SETs and eight PINGs), then the last
+    // five (two SETs, two PINGs and MGET, which also warms its own keys).
+    const first = Array.from({ length: 8 }, (_, i) => `p:${2 * i}`);
+    assertEquals(calls, [first, ["p:16", "p:18", "p:0"], ["p:0", "p:18"]]);
+    const expected = commands.slice(0, 20).map((_, i) => i % 2 === 0 ? "+OK\r\n" : "+PONG\r\n");
+    assertEquals(output(c), expected.join("") + "*2\r\n$1\r\n0\r\n$2\r\n18\r\n");
+  });
+});
+
+Deno.test("pipeline batch: a client that blocks mid-pipeline runs the rest, from its own bytes, once served", async () => {
+  await withRift((rift) => {
+    const server = rift.server;
+    makeLarge(server.db(0));
+    const [waiter, pusher] = clients(server, 2);
+    feed(waiter, ["SET", "before", "1"], ["BLPOP", "queue", "0"], ["GET", "before"], [
+      "SET",
+      "after",
+      "2",
+    ]);
+    waiter.processInput();
+    assertEquals(output(waiter), "+OK\r\n");
+    assertTrue(waiter.blocked !== null, "BLPOP waits");
+    // The commands behind BLPOP wait unparsed in the receive buffer, which
+    // more input may move before the client is served.
+    feed(waiter, ["GET", "after"]);
+    feed(pusher, ["RPUSH", "queue", "job"]);
+    pusher.processInput();
+    assertEquals(output(pusher), ":1\r\n");
+    waiter.processInput();
+    assertEquals(
+      output(waiter),
+      "*2\r\n$5\r\nqueue\r\n$3\r\njob\r\n$1\r\n1\r\n+OK\r\n$1\r\n2\r\n",
+    );
+  });
+});
+
+Deno.test("pipeline batch: a protocol error behind good commands is reported after their replies, and the connection closes", async () => {
+  await withRift((rift) => {
+    const server = rift.server;
+    makeLarge(server.db(0));
+    const [c] = clients(server, 1);
+    feed(c, ["SET", "a", "1"], ["INCR", "a"]);
+    c.parser.feed(new TextEncoder().encode("*1\r\n$abc\r\n"));
+    c.processInput();
+    assertEquals(output(c), "+OK\r\n:2\r\n-ERR Protocol error: invalid bulk length\r\n");
+    assertTrue(c.closeAfterReply, "the client is closed after the error reply");
+  });
+});
+
+Deno.test("pipeline batch: after RESET the rest of the pipeline is parsed with the limits of a connection that must authenticate, as Redis does", async () => {
+  await withRift((rift) => {
+    const server = rift.server;
+    makeLarge(server.db(0));
+    server.config.setMany([["requirepass", "secret"]]);
+    const [c] = clients(server, 1);
+    const many = ["DEL", ...Array.from({ length: 10 }, (_, i) => `k${i}`)];
+    // Authenticated, eleven arguments are fine; after RESET they are a protocol error.
+    feed(c, ["AUTH", "secret"], many, ["RESET"], many);
+    c.processInput();
+    assertEquals(
+      output(c),
+      "+OK\r\n:0\r\n+RESET\r\n-ERR Protocol error: unauthenticated multibulk length\r\n",
+    );
+    assertTrue(c.closeAfterReply, "the client is closed after the error reply");
+  });
+});
+
+Deno.test("pipeline batch: CLIENT INFO's qbuf counts the commands of the pipeline still to run", async () => {
+  await withRift((rift) => {
+    const server = rift.server;
+    const qbufs: string[] = [];
+    for (const large of [false, true]) {
+      if (large) makeLarge(server.db(0));
+      const [c] = clients(server, 1);
+      feed(c, ["CLIENT", "INFO"], ["PING"], ["PING"]);
+      c.processInput();
+      qbufs.push(/ qbuf=(\d+) /.exec(output(c))![1]);
+    }
+    // Two PINGs, fourteen bytes each, whether or not they were parsed ahead.
+    assertEquals(qbufs, ["28", "28"]);
   });
 });
