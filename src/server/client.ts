@@ -354,10 +354,11 @@ export class Client {
    * Commands of a pipeline parsed together before any of them runs, so that
    * the server warms the keys of the whole batch at once (see
    * {@link fillBatch}): the first {@link batchCount} slots, of which those
-   * from {@link batchNext} on have not run yet. Views into the receive
-   * buffer, valid until the next read; {@link batchStarts} holds where each
-   * began there, so the ones left when the client stops running commands
-   * (it blocked, must close, or its limits changed) are put back.
+   * from {@link batchNext} on have not run yet (slot 0, the first, runs at
+   * once). Views into the receive buffer, valid until the next read;
+   * {@link batchStarts} holds where each began there, so the ones left when
+   * the client stops running commands (it blocked, must close, or its
+   * limits changed) are put back.
    */
   private readonly batch: (Uint8Array[] | undefined)[] = [];
   private readonly batchStarts = new Float64Array(BATCH_MAX);
@@ -398,8 +399,9 @@ export class Client {
     const first = this.parser.next();
     if (first === null || !this.parsesAhead()) return first;
     const batch = this.batch;
-    let n = 0;
-    while (n < BATCH_MAX - 1) {
+    batch[0] = first;
+    let n = 1;
+    while (n < BATCH_MAX) {
       const start = this.parser.commandStart;
       let argv: Uint8Array[] | null = null;
       try {
@@ -412,9 +414,10 @@ export class Client {
       this.batchStarts[n] = start;
       n++;
     }
-    this.batchNext = 0;
+    if (n > 1) this.server.warmFirstKeys(this.db, batch, n);
+    batch[0] = undefined;
+    this.batchNext = 1;
     this.batchCount = n;
-    if (n > 0) this.server.warmFirstKeys(this.db, first, batch, n);
     return first;
   }
 

@@ -509,18 +509,13 @@ export class Server {
   };
 
   /**
-   * Warms the first key of `first` and of `commands[0..n)`, commands a
-   * client parsed together from a pipeline, in `db` (see {@link Database.prefetch}).
+   * Warms the first key of each of `commands[0..n)`, commands a client
+   * parsed together from a pipeline, in `db` (see {@link Database.prefetch}).
    */
-  warmFirstKeys(
-    db: Database,
-    first: Uint8Array[],
-    commands: readonly (Uint8Array[] | undefined)[],
-    n: number,
-  ): void {
+  warmFirstKeys(db: Database, commands: readonly (Uint8Array[] | undefined)[], n: number): void {
     if (db.size < WARM_MIN_KEYS) return;
     const keys = this.readyKeys;
-    let count = this.collectFirstKey(first, keys, 0);
+    let count = 0;
     for (let i = 0; i < n; i++) count = this.collectFirstKey(commands[i]!, keys, count);
     this.warmKeys(db, keys, count);
   }
