@@ -91,20 +91,35 @@ async function tellSystemd(log: Logger, state: string): Promise<void> {
   if (!result.sent) log.warning(`systemd supervision error: ${result.reason}`);
 }
 
-/** Turns SIGTERM/SIGINT into a graceful shutdown (a second signal forces it) and SIGHUP into a log reopen. */
-function installSignalHandlers(server: Server, log: Logger): void {
+/**
+ * Turns SIGTERM/SIGINT into a graceful shutdown (a second signal forces it)
+ * and SIGHUP into a log reopen. Installed before the server listens: a
+ * signal that comes while it starts (it may already be serving, or loading
+ * its data) is remembered and acted on once it is up (`ready`); a second one
+ * meanwhile ends the process at once. Returns `ready`.
+ */
+function installSignalHandlers(log: Logger): (server: Server) => void {
   let signals = 0;
+  let server: Server | null = null;
+  const shutdown = (s: Server) => {
+    void s.shutdown({ force: signals > 1 }).catch((e) =>
+      log.warning(`Shutdown failed: ${(e as Error).message}`)
+    );
+  };
   const onShutdownSignal = (name: string) => {
     signals++;
     log.warning(`Received ${name} scheduling shutdown...`);
-    void server.shutdown({ force: signals > 1 }).catch((e) =>
-      log.warning(`Shutdown failed: ${(e as Error).message}`)
-    );
+    if (server !== null) shutdown(server);
+    else if (signals > 1) Deno.exit(1);
+  };
+  const ready = (s: Server) => {
+    server = s;
+    if (signals > 0) shutdown(s);
   };
   Deno.addSignalListener("SIGINT", () => onShutdownSignal("SIGINT"));
   if (Deno.build.os === "windows") {
     Deno.addSignalListener("SIGBREAK", () => onShutdownSignal("SIGBREAK"));
-    return;
+    return ready;
   }
   Deno.addSignalListener("SIGTERM", () => onShutdownSignal("SIGTERM"));
   Deno.addSignalListener("SIGHUP", () => {
@@ -116,6 +131,7 @@ function installSignalHandlers(server: Server, log: Logger): void {
       console.error(`rift: can't reopen the log file: ${describeError(e)}`);
     }
   });
+  return ready;
 }
 
 /**
@@ -145,6 +161,7 @@ export async function runServerProcess(config: Config): Promise<void> {
   const pidfile = config.str("pidfile");
   const wrotePid = pidfile !== "" && writePidFile(pidfile, log);
 
+  const signalsReady = installSignalHandlers(log);
   let server: Server;
   try {
     server = await startServerWith(config, { logger: log, standalone: true });
@@ -160,11 +177,11 @@ export async function runServerProcess(config: Config): Promise<void> {
     if (supervision === "systemd") await tellSystemd(log, "STOPPING=1\n");
     if (wrotePid) removePidFile(pidfile, log);
   });
-  installSignalHandlers(server, log);
 
   log.notice(`Running mode=standalone, port=${server.port}.`);
   log.notice("Server initialized");
   log.notice("Ready to accept connections tcp");
+  signalsReady(server);
   if (supervision === "systemd") {
     await tellSystemd(log, "STATUS=Ready to accept connections\nREADY=1\n");
   }
