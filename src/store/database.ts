@@ -19,6 +19,7 @@
 import { hashBytes } from "../util/bytes.ts";
 import { globMatchRange } from "../util/glob.ts";
 import { rehashBuckets, scanBuckets } from "./incremental_rehash.ts";
+import { ReservedRegion } from "./reserved_memory.ts";
 import { Slab } from "./slab.ts";
 import { LFU_INIT_VAL, lfuDecay, lfuLogIncrement } from "./lfu.ts";
 
@@ -99,6 +100,18 @@ const ACCESS = 4;
 const KIND_BYTE = 20;
 const LFU_BYTE = 21;
 const EXPIRE = 3;
+
+/**
+ * Entry numbers stay below this: an entry's first Int32 index (`id << 3`)
+ * must be a non-negative 32-bit integer.
+ */
+const MAX_ENTRIES = 2 ** 28;
+/**
+ * An entry table for more entries than this grows in reserved address space
+ * without copying (see reserved_memory.ts); a smaller one is copied into a
+ * buffer half as large again (2 MB at most, well under a millisecond).
+ */
+const RESERVE_TABLE_ABOVE = 65536;
 
 /** String values up to this size are stored inline in the slab. */
 const INLINE_VALUE_MAX = 4096;
@@ -212,6 +225,10 @@ export class Database {
   private floats = new Float64Array(0);
   /** Entries the table has room for. */
   private capacity = 0;
+  /** Address space for a large entry table, once one was needed (null: not yet, or unavailable). */
+  private reserved: ReservedRegion | null = null;
+  /** The entry table is the start of {@link reserved} (else an ordinary buffer). */
+  private tableReserved = false;
   /**
    * Per entry: its value when it lives outside the slab, else undefined.
    * The array is packed (never holes) and only as long as the highest entry
@@ -871,6 +888,9 @@ export class Database {
   /** Empty tables (the slab records must already be released or abandoned). */
   private resetTables(): void {
     this.useTable(new ArrayBuffer(0));
+    // The reservation is kept for the next time the table grows large.
+    if (this.tableReserved) this.reserved!.release();
+    this.tableReserved = false;
     this.objects = [];
     this.freeIds = [];
     this.highWater = 0;
@@ -892,6 +912,8 @@ export class Database {
       "bytes",
       "floats",
       "capacity",
+      "reserved",
+      "tableReserved",
       "objects",
       "freeIds",
       "highWater",
@@ -1122,8 +1144,19 @@ export class Database {
   // ----------------------------------------------------------------- sizing
 
   private growEntries(): void {
-    const cap = Math.max(16, Math.ceil(this.capacity * 1.5));
+    const cap = Math.min(MAX_ENTRIES, Math.max(16, Math.ceil(this.capacity * 1.5)));
+    if (cap <= this.capacity) throw new RangeError("too many keys in one database");
     const old = this.bytes;
+    if (cap > RESERVE_TABLE_ABOVE) {
+      this.reserved ??= ReservedRegion.reserve(MAX_ENTRIES * ENTRY_BYTES);
+      if (this.reserved !== null) {
+        // Growing in place: only the move out of an ordinary buffer copies.
+        this.useTable(this.reserved.extend(cap * ENTRY_BYTES));
+        if (!this.tableReserved) this.bytes.set(old);
+        this.tableReserved = true;
+        return;
+      }
+    }
     this.useTable(new ArrayBuffer(cap * ENTRY_BYTES));
     this.bytes.set(old);
   }
