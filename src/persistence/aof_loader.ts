@@ -21,7 +21,7 @@ import { latin1, lowerAscii } from "../util/bytes.ts";
 import type { AofFileInfo } from "./aof_manifest.ts";
 import { AofFormatError, parseAofCommand } from "./aof_parser.ts";
 import { ChunkedFile } from "./chunked_file.ts";
-import type { LoadingProgress } from "./loading.ts";
+import { type LoadingProgress, LoadingStopped } from "./loading.ts";
 import { loadRdbStream, RdbLoader } from "./rdb_loader.ts";
 import { logLoaded } from "./rdb_service.ts";
 import type { PersistenceSettings } from "./settings.ts";
@@ -169,6 +169,7 @@ export async function loadAofFile(
           keyDelayMicros: () => settings.keyLoadDelay(),
         });
       } catch (e) {
+        if (e instanceof LoadingStopped) throw e;
         const offset = (e as { offset?: number }).offset;
         throw new AofLoadError(
           `Error reading the RDB base file ${info.name}, AOF loading aborted${

@@ -11,6 +11,18 @@ import type { Logger } from "../server/log.ts";
 const LOG_EVERY_MS = 1000;
 
 /** One load in progress (possibly over several files, for an AOF). */
+/**
+ * Thrown out of a load by {@link LoadingProgress.update} once the server
+ * began shutting down (SHUTDOWN, SIGTERM): like Redis, a shutdown during
+ * loading stops the load at once instead of waiting for the rest of the file.
+ */
+export class LoadingStopped extends Error {
+  override name = "LoadingStopped";
+  constructor() {
+    super("Loading stopped: the server is shutting down");
+  }
+}
+
 export class LoadingProgress {
   /** Start, in ms since the epoch. */
   readonly startTime = Date.now();
@@ -29,6 +41,8 @@ export class LoadingProgress {
     /** Total size of the files to load. */
     readonly totalBytes: number,
     private readonly log: Logger,
+    /** Asked between slices of the load: true stops it ({@link LoadingStopped}). */
+    private readonly stopRequested: () => boolean = () => false,
   ) {}
 
   /** Bytes loaded so far. */
@@ -38,6 +52,7 @@ export class LoadingProgress {
 
   /** Records the position in the current file and logs a progress line now and then. */
   update(fileOffset: number, keys: number, file: string): void {
+    if (this.stopRequested()) throw new LoadingStopped();
     this.fileBytes = fileOffset;
     this.keys = keys;
     const now = performance.now();

@@ -12,7 +12,7 @@ import type { CommandSpec } from "../commands/spec.ts";
 import type { Client } from "../server/client.ts";
 import { AofService } from "./aof_service.ts";
 import { BackgroundWork } from "./background_work.ts";
-import { LoadingProgress } from "./loading.ts";
+import { LoadingProgress, LoadingStopped } from "./loading.ts";
 import { RdbService } from "./rdb_service.ts";
 import { PersistenceSettings } from "./settings.ts";
 
@@ -146,18 +146,26 @@ export class Persistence {
     }
     server.loading = true;
     server.keyspace.expiryPaused = true;
-    const progress = new LoadingProgress(size, server.log);
+    const progress = new LoadingProgress(size, server.log, () => server.isShuttingDown);
     this.loading = progress;
     return async () => {
+      let stopped = false;
       try {
         await load(progress);
         // Memory accounting never saw the loaded values being written.
         production(server).memory.recount();
+      } catch (e) {
+        stopped = e instanceof LoadingStopped;
+        throw e;
       } finally {
-        server.keyspace.expiryPaused = false;
-        server.loading = false;
-        this.loading = null;
-        server.dirty = 0;
+        // A load stopped by a shutdown leaves the server loading: its partial
+        // dataset must never be saved by the shutdown going on.
+        if (!stopped) {
+          server.keyspace.expiryPaused = false;
+          server.loading = false;
+          this.loading = null;
+          server.dirty = 0;
+        }
       }
     };
   }

@@ -11,7 +11,7 @@ import type { SavePoint } from "../config/directives.ts";
 import { AtomicFile } from "./atomic_file.ts";
 import type { BackgroundWork } from "./background_work.ts";
 import { ChunkedFile } from "./chunked_file.ts";
-import type { LoadingProgress } from "./loading.ts";
+import { type LoadingProgress, LoadingStopped } from "./loading.ts";
 import { loadRdbBytesSync, loadRdbStream, RdbLoader, type RdbLoadResult } from "./rdb_loader.ts";
 import {
   BackgroundSnapshot,
@@ -266,6 +266,7 @@ export class RdbService {
       this.lastLoad = loader.result;
       logLoaded(server, loader.result);
     } catch (e) {
+      if (e instanceof LoadingStopped) throw e;
       const offset = (e as { offset?: number }).offset;
       throw new Error(
         `Bad RDB file ${path}${offset !== undefined ? ` at offset ${offset}` : ""}: ${

@@ -15,6 +15,7 @@ import type { Config } from "../config/config.ts";
 import { Logger, type LogLevel } from "./log.ts";
 import type { Server } from "./server.ts";
 import { startServerWith } from "./startup.ts";
+import { LoadingStopped } from "../persistence/loading.ts";
 import { notifySystemd, supervisionMode } from "./systemd.ts";
 import { REDIS_COMPAT_VERSION, sourceRevision, VERSION } from "../version.ts";
 
@@ -91,15 +92,25 @@ async function tellSystemd(log: Logger, state: string): Promise<void> {
   if (!result.sent) log.warning(`systemd supervision error: ${result.reason}`);
 }
 
+/** What the signal handlers need to know of the server as it starts. */
+interface SignalTarget {
+  /** The server exists (it may be loading its dataset): a signal while it loads stops the load. */
+  created(server: Server): void;
+  /** The server is up: a signal remembered meanwhile is acted on now. */
+  ready(server: Server): void;
+}
+
 /**
  * Turns SIGTERM/SIGINT into a graceful shutdown (a second signal forces it)
- * and SIGHUP into a log reopen. Installed before the server listens: a
- * signal that comes while it starts (it may already be serving, or loading
- * its data) is remembered and acted on once it is up (`ready`); a second one
- * meanwhile ends the process at once. Returns `ready`.
+ * and SIGHUP into a log reopen. Installed before the server listens. A
+ * signal while the dataset loads shuts down at once, stopping the load,
+ * without saving (a partial dataset), as Redis 7 does; one at another moment
+ * of the start (it may already be serving) is remembered and acted on once
+ * the server is up; a second one meanwhile ends the process at once.
  */
-function installSignalHandlers(log: Logger): (server: Server) => void {
+function installSignalHandlers(log: Logger): SignalTarget {
   let signals = 0;
+  let starting: Server | null = null;
   let server: Server | null = null;
   const shutdown = (s: Server) => {
     void s.shutdown({ force: signals > 1 }).catch((e) =>
@@ -108,18 +119,27 @@ function installSignalHandlers(log: Logger): (server: Server) => void {
   };
   const onShutdownSignal = (name: string) => {
     signals++;
+    if (server === null && starting?.loading) {
+      log.warning("Received shutdown signal during loading, scheduling shutdown.");
+      if (signals > 1) Deno.exit(1);
+      shutdown(starting);
+      return;
+    }
     log.warning(`Received ${name} scheduling shutdown...`);
     if (server !== null) shutdown(server);
     else if (signals > 1) Deno.exit(1);
   };
-  const ready = (s: Server) => {
-    server = s;
-    if (signals > 0) shutdown(s);
+  const target: SignalTarget = {
+    created: (s) => starting = s,
+    ready: (s) => {
+      server = s;
+      if (signals > 0) shutdown(s);
+    },
   };
   Deno.addSignalListener("SIGINT", () => onShutdownSignal("SIGINT"));
   if (Deno.build.os === "windows") {
     Deno.addSignalListener("SIGBREAK", () => onShutdownSignal("SIGBREAK"));
-    return ready;
+    return target;
   }
   Deno.addSignalListener("SIGTERM", () => onShutdownSignal("SIGTERM"));
   Deno.addSignalListener("SIGHUP", () => {
@@ -131,7 +151,7 @@ function installSignalHandlers(log: Logger): (server: Server) => void {
       console.error(`rift: can't reopen the log file: ${describeError(e)}`);
     }
   });
-  return ready;
+  return target;
 }
 
 /**
@@ -161,14 +181,17 @@ export async function runServerProcess(config: Config): Promise<void> {
   const pidfile = config.str("pidfile");
   const wrotePid = pidfile !== "" && writePidFile(pidfile, log);
 
-  const signalsReady = installSignalHandlers(log);
+  const signals = installSignalHandlers(log);
   let server: Server;
   try {
-    server = await startServerWith(config, { logger: log, standalone: true });
+    server = await startServerWith(config, { logger: log, standalone: true }, signals.created);
   } catch (e) {
-    log.warning((e as Error).message);
+    const stopped = e instanceof LoadingStopped;
+    if (!stopped) log.warning((e as Error).message);
     if (wrotePid) removePidFile(pidfile, log);
     log.close();
+    // Shut down while loading (SHUTDOWN or a signal): a clean exit, as Redis's.
+    if (stopped) return;
     throw new StartupError((e as Error).message);
   }
   // Runtime `CONFIG SET dir` (when protected configs are enabled) moves the process too.
@@ -181,7 +204,7 @@ export async function runServerProcess(config: Config): Promise<void> {
   log.notice(`Running mode=standalone, port=${server.port}.`);
   log.notice("Server initialized");
   log.notice("Ready to accept connections tcp");
-  signalsReady(server);
+  signals.ready(server);
   if (supervision === "systemd") {
     await tellSystemd(log, "STATUS=Ready to accept connections\nREADY=1\n");
   }

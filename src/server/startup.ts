@@ -13,13 +13,17 @@ import { Server, type ServerOptions } from "./server.ts";
 /**
  * Creates a server, initialises its modules, starts listening and runs the
  * startup tasks. If a task fails (a corrupt data file), the server is shut
- * down and the error rethrown.
+ * down and the error rethrown; a shutdown while the dataset loads (SHUTDOWN,
+ * or a signal through `created`'s server) stops the load and rejects with
+ * `LoadingStopped` (src/persistence/loading.ts). `created` gets the server as soon as it exists.
  */
 export async function startServerWith(
   config: Config,
   options: ServerOptions = {},
+  created?: (server: Server) => void,
 ): Promise<Server> {
   const server = new Server(config, options);
+  created?.(server);
   for (const init of SERVER_MODULES) await init(server);
   server.listen();
   try {

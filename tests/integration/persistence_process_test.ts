@@ -3,7 +3,8 @@
  * main.ts): kill -9 during a write load with `appendfsync always` never
  * loses an acknowledged write; kill -9 during BGSAVE leaves the previous
  * dump.rdb intact; a slow load answers `-LOADING` with INFO's loading
- * fields and logs its progress; SIGTERM and SHUTDOWN save as configured.
+ * fields and logs its progress; SIGTERM and SHUTDOWN save as configured,
+ * except during a load, which they stop without saving.
  */
 
 import { assertEquals, assertMatch, assertTrue } from "../helpers/assert.ts";
@@ -186,6 +187,56 @@ Deno.test("process: SIGTERM and SHUTDOWN save with save points; NOSAVE and SAVE 
     rift = await spawnLoaded(["--dir", dir, "--save", ""], dir);
     c = await rift.client();
     assertEquals(await c.value("GET", "c"), "3", "SHUTDOWN SAVE saved without save points");
+    await rift.stop();
+  } finally {
+    await removeDir(dir);
+  }
+});
+
+Deno.test("process: SIGTERM or SHUTDOWN SAVE during a load stops it at once and saves nothing, as Redis 7 does", async () => {
+  const dir = await tempDir();
+  try {
+    const keys = 3000;
+    const first = await spawnRift(["--dir", dir, "--save", ""], dir);
+    const c = await first.client();
+    for (let i = 0; i < keys; i += 100) {
+      const args: string[] = [];
+      for (let j = i; j < i + 100; j++) args.push(`key${j}`, `value${j}`);
+      await c.call("MSET", ...args);
+    }
+    await c.call("SAVE");
+    await first.stop();
+    const saved = await Deno.readFile(`${dir}/dump.rdb`);
+    // With save points a shutdown would save, were it not loading; a whole load takes 3 s or more.
+    const slowLoad = ["--dir", dir, "--save", "3600 1", "--key-load-delay", "1000"];
+
+    let rift = await spawnRift(slowLoad, dir);
+    let d = await rift.client();
+    assertMatch(await d.raw("PING"), /^-LOADING/);
+    let started = performance.now();
+    const { code, stdout } = await rift.stop("SIGTERM");
+    assertEquals(code, 0);
+    assertTrue(performance.now() - started < 2000, "the load was stopped, not finished");
+    assertMatch(stdout, /# Received shutdown signal during loading, scheduling shutdown\./);
+    assertMatch(stdout, /# User requested shutdown\.\.\./);
+    assertMatch(stdout, /is now ready to exit, bye bye/);
+    assertTrue(!/Saving the final RDB snapshot/.test(stdout), stdout);
+    assertEquals(await Deno.readFile(`${dir}/dump.rdb`), saved);
+
+    rift = await spawnRift(slowLoad, dir);
+    d = await rift.client();
+    assertMatch(await d.raw("PING"), /^-LOADING/);
+    started = performance.now();
+    await d.send("SHUTDOWN", "SAVE");
+    assertTrue(await d.closedByServer());
+    assertEquals((await rift.child.status).code, 0);
+    assertTrue(performance.now() - started < 2000, "the load was stopped, not finished");
+    assertTrue(!/Saving the final RDB snapshot/.test((await rift.stop()).stdout));
+    assertEquals(await Deno.readFile(`${dir}/dump.rdb`), saved);
+
+    // The file is whole: a load without interruption has every key.
+    rift = await spawnLoaded(["--dir", dir, "--save", ""], dir);
+    assertEquals(await (await rift.client()).value("DBSIZE"), keys);
     await rift.stop();
   } finally {
     await removeDir(dir);
