@@ -21,6 +21,19 @@ async function spawnLoaded(args: string[], dir: string): Promise<RiftProcess> {
   return rift;
 }
 
+/** Writes `dump.rdb` in `dir` with `key0`…`key<n-1>` (values `value<i>`), through a Rift process. */
+async function saveKeys(dir: string, keys: number): Promise<void> {
+  const rift = await spawnRift(["--dir", dir, "--save", ""], dir);
+  const c = await rift.client();
+  for (let i = 0; i < keys; i += 100) {
+    const args: string[] = [];
+    for (let j = i; j < i + 100; j++) args.push(`key${j}`, `value${j}`);
+    await c.call("MSET", ...args);
+  }
+  await c.call("SAVE");
+  await rift.stop();
+}
+
 /** Pushes 0, 1, 2... to `list` in pipelined batches until the connection dies; returns the last acknowledged. */
 async function pushUntilKilled(c: RespClient, list: string): Promise<number> {
   let acked = -1;
@@ -117,15 +130,7 @@ Deno.test("process: a slow load answers -LOADING, reports loading_* in INFO and 
   const dir = await tempDir();
   try {
     const keys = 1500;
-    const first = await spawnRift(["--dir", dir, "--save", ""], dir);
-    const c = await first.client();
-    for (let i = 0; i < keys; i += 100) {
-      const args: string[] = [];
-      for (let j = i; j < i + 100; j++) args.push(`key${j}`, `value${j}`);
-      await c.call("MSET", ...args);
-    }
-    await c.call("SAVE");
-    await first.stop();
+    await saveKeys(dir, keys);
 
     const rift = await spawnRift(
       ["--dir", dir, "--save", "", "--key-load-delay", "1000", "--loglevel", "notice"],
@@ -197,15 +202,7 @@ Deno.test("process: SIGTERM or SHUTDOWN SAVE during a load stops it at once and 
   const dir = await tempDir();
   try {
     const keys = 3000;
-    const first = await spawnRift(["--dir", dir, "--save", ""], dir);
-    const c = await first.client();
-    for (let i = 0; i < keys; i += 100) {
-      const args: string[] = [];
-      for (let j = i; j < i + 100; j++) args.push(`key${j}`, `value${j}`);
-      await c.call("MSET", ...args);
-    }
-    await c.call("SAVE");
-    await first.stop();
+    await saveKeys(dir, keys);
     const saved = await Deno.readFile(`${dir}/dump.rdb`);
     // With save points a shutdown would save, were it not loading; a whole load takes 3 s or more.
     const slowLoad = ["--dir", dir, "--save", "3600 1", "--key-load-delay", "1000"];
