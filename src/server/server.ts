@@ -800,8 +800,9 @@ export class Server {
    * Throws (and keeps serving) when a hook fails without `force`.
    */
   async shutdown(options: ShutdownOptions = {}): Promise<void> {
-    if (this.stopped) return;
-    if (this.shuttingDown) return await this.closed;
+    // A second call resolves with the first, once the server is closed: a
+    // load stopped by a signal's shutdown must not end the process earlier.
+    if (this.stopped || this.shuttingDown) return await this.closed;
     this.shuttingDown = true;
     this.log.warning("User requested shutdown...");
     try {
