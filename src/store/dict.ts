@@ -17,13 +17,16 @@
  * are appended and never reused; holes left by deletes are squeezed out
  * when they outnumber live entries. So iteration follows insertion order,
  * which is the order Redis gives for small (listpack-encoded) hashes and
- * that clients come to rely on.
+ * that clients come to rely on. A table of 65,536 elements or more resizes
+ * incrementally, as Redis's dicts and the keyspace do (see
+ * incremental_rehash.ts): a set or hash of millions does not stop the
+ * server to relink all its chains at once.
  *
  * @module
  */
 
 import { hashBytes, hashLatin1, latin1Equals } from "../util/bytes.ts";
-import { nextCursor } from "./scan_cursor.ts";
+import { rehashBuckets, scanBuckets } from "./incremental_rehash.ts";
 import { int32Array } from "../util/small_arrays.ts";
 import { withInserted } from "../util/exact_arrays.ts";
 
@@ -35,6 +38,10 @@ const RECORD = 3;
 const HASH = 0;
 const NEXT = 1;
 const VALUE = 2;
+/** Tables of fewer elements than this resize at once (about a millisecond at most). */
+const REHASH_AT_ONCE_BELOW = 65536;
+/** Old buckets a write moves while a resize is in progress. */
+const REHASH_STEP_BUCKETS = 4;
 
 /** A string-keyed hash table of 32-bit integers with Redis-style SCAN and random sampling. */
 export class Dict {
@@ -43,6 +50,14 @@ export class Dict {
   private records: Int32Array;
   private buckets: Int32Array;
   private mask: number;
+  /**
+   * While the table is being resized, the previous bucket array: its
+   * buckets move to {@link buckets} a few per write. An element whose bucket
+   * in it is at or past {@link rehashIndex} is still chained there.
+   */
+  private oldBuckets: Int32Array | null = null;
+  private oldMask = 0;
+  private rehashIndex = 0;
   private holes = 0;
   private count = 0;
 
@@ -65,9 +80,27 @@ export class Dict {
     return this.count;
   }
 
+  /** True while a resize is in progress. */
+  get rehashing(): boolean {
+    return this.oldBuckets !== null;
+  }
+
+  /** The bucket array holding the chain of hash `h` (mid-resize, maybe the old one). */
+  private tableOf(h: number): Int32Array {
+    const old = this.oldBuckets;
+    return old !== null && (h & this.oldMask) >= this.rehashIndex ? old : this.buckets;
+  }
+
+  /** The first entry of the chain of hash `h`, or -1. */
+  private chainOf(h: number): number {
+    const old = this.oldBuckets;
+    if (old !== null && (h & this.oldMask) >= this.rehashIndex) return old[h & this.oldMask];
+    return this.buckets[h & this.mask];
+  }
+
   private find(key: string, h: number): number {
     const records = this.records;
-    let id = this.buckets[h & this.mask];
+    let id = this.chainOf(h);
     while (id >= 0) {
       const at = id * RECORD;
       if (records[at + HASH] === h && this.keysById[id] === key) return id;
@@ -84,7 +117,7 @@ export class Dict {
   private findBytes(bytes: Uint8Array): number {
     const h = hashBytes(bytes);
     const records = this.records;
-    let id = this.buckets[h & this.mask];
+    let id = this.chainOf(h);
     while (id >= 0) {
       const at = id * RECORD;
       if (records[at + HASH] === h && latin1Equals(this.keysById[id]!, bytes)) return id;
@@ -133,6 +166,7 @@ export class Dict {
       this.records[at] = value;
       return old;
     }
+    if (this.oldBuckets !== null) this.rehashStep(REHASH_STEP_BUCKETS);
     const id = this.keysById.length;
     if ((id + 1) * RECORD > this.records.length) this.growEntries();
     this.addKey(key);
@@ -140,11 +174,14 @@ export class Dict {
     const at = id * RECORD;
     records[at + HASH] = h;
     records[at + VALUE] = value;
-    const b = h & this.mask;
-    records[at + NEXT] = this.buckets[b];
-    this.buckets[b] = id;
+    const table = this.tableOf(h);
+    const b = h & (table === this.buckets ? this.mask : this.oldMask);
+    records[at + NEXT] = table[b];
+    table[b] = id;
     this.count++;
-    if (this.count > this.buckets.length) this.rehash(this.buckets.length * 2);
+    if (this.oldBuckets === null && this.count > this.buckets.length) {
+      this.resize(this.buckets.length * 2);
+    }
     return undefined;
   }
 
@@ -166,21 +203,24 @@ export class Dict {
   /** Removes `key`; returns true when it was present. */
   delete(key: string): boolean {
     const h = hashLatin1(key);
-    const b = h & this.mask;
+    const table = this.tableOf(h);
+    const b = h & (table === this.buckets ? this.mask : this.oldMask);
     const records = this.records;
     let prev = -1;
-    let id = this.buckets[b];
+    let id = table[b];
     while (id >= 0) {
       const at = id * RECORD;
       if (records[at + HASH] === h && this.keysById[id] === key) {
-        if (prev < 0) this.buckets[b] = records[at + NEXT];
+        if (prev < 0) table[b] = records[at + NEXT];
         else records[prev * RECORD + NEXT] = records[at + NEXT];
         this.keysById[id] = undefined;
         this.holes++;
         this.count--;
         if (this.holes > 16 && this.holes > this.count) this.compact();
-        if (this.buckets.length > MIN_BUCKETS && this.count * 8 < this.buckets.length) {
-          this.rehash(this.buckets.length / 2);
+        if (this.oldBuckets !== null) {
+          this.rehashStep(REHASH_STEP_BUCKETS);
+        } else if (this.buckets.length > MIN_BUCKETS && this.count * 8 < this.buckets.length) {
+          this.resize(this.buckets.length / 2);
         }
         return true;
       }
@@ -196,6 +236,7 @@ export class Dict {
     this.records = int32Array(MIN_BUCKETS * RECORD);
     this.buckets = int32Array(MIN_BUCKETS).fill(-1);
     this.mask = MIN_BUCKETS - 1;
+    this.oldBuckets = null;
     this.holes = 0;
     this.count = 0;
   }
@@ -231,15 +272,15 @@ export class Dict {
   scan(cursor: number, count: number, visit: (key: string, value: number) => void): number {
     let visited = 0;
     let v = cursor >>> 0;
-    do {
-      let id = this.buckets[v & this.mask];
-      while (id >= 0) {
-        const at = id * RECORD;
-        visit(this.keysById[id]!, this.records[at + VALUE]);
+    const records = this.records;
+    const chain = (head: number) => {
+      for (let id = head; id >= 0; id = records[id * RECORD + NEXT]) {
+        visit(this.keysById[id]!, records[id * RECORD + VALUE]);
         visited++;
-        id = this.records[at + NEXT];
       }
-      v = nextCursor(v, this.mask);
+    };
+    do {
+      v = scanBuckets(v, this.buckets, this.mask, this.oldBuckets, this.oldMask, chain);
     } while (v !== 0 && visited < count);
     return v;
   }
@@ -286,6 +327,47 @@ export class Dict {
     this.rehash(this.buckets.length);
   }
 
+  /**
+   * Starts moving the chains to a table of `size` buckets: at once for a
+   * small table, else a few buckets per write ({@link rehashStep}).
+   */
+  private resize(size: number): void {
+    if (this.oldBuckets !== null) this.rehashStep(Infinity);
+    if (this.count < REHASH_AT_ONCE_BELOW) {
+      this.rehash(size);
+      return;
+    }
+    this.oldBuckets = this.buckets;
+    this.oldMask = this.mask;
+    this.rehashIndex = 0;
+    this.buckets = int32Array(size).fill(-1);
+    this.mask = size - 1;
+  }
+
+  /** Moves up to `count` non-empty buckets of the old table; the resize ends with the last. */
+  private rehashStep(count: number): void {
+    const old = this.oldBuckets;
+    if (old === null) return;
+    this.rehashIndex = rehashBuckets(old, this.rehashIndex, count, -1, this.moveChain);
+    if (this.rehashIndex >= old.length) this.oldBuckets = null;
+  }
+
+  /** Relinks an old bucket's chain (from entry `head`) into the current table. */
+  private readonly moveChain = (head: number): void => {
+    const records = this.records;
+    const buckets = this.buckets;
+    const mask = this.mask;
+    for (let id = head; id >= 0;) {
+      const at = id * RECORD;
+      const following = records[at + NEXT];
+      const b = records[at + HASH] & mask;
+      records[at + NEXT] = buckets[b];
+      buckets[b] = id;
+      id = following;
+    }
+  };
+
+  /** Rebuilds every chain at once in a table of `size` buckets (a resize in progress is dropped). */
   private rehash(size: number): void {
     const buckets = int32Array(size).fill(-1);
     const mask = size - 1;
@@ -300,5 +382,6 @@ export class Dict {
     }
     this.buckets = buckets;
     this.mask = mask;
+    this.oldBuckets = null;
   }
 }

@@ -189,3 +189,67 @@ Deno.test("latin1Equals agrees with comparing the latin1 string, over random byt
   assertEquals(cases, 5000);
   assertTrue(equal > 2000 && equal < 3500, `equal ${equal}`);
 });
+
+Deno.test("dict: a table of 65,536 elements resizes a little per write; lookups, deletes, SCAN and order stay right meanwhile", () => {
+  const rand = rng(777);
+  const dict = new Dict();
+  const model = new Map<string, number>();
+  for (let i = 0; i < 65_536; i++) {
+    dict.set(`a${i}`, i);
+    model.set(`a${i}`, i);
+  }
+  assertTrue(!dict.rehashing, "not yet");
+  dict.set("first-past", -1);
+  model.set("first-past", -1);
+  assertTrue(dict.rehashing, "a resize of 65,536 buckets goes on bucket by bucket");
+  // A SCAN that starts now and lasts past the resize returns every element present throughout.
+  const steady = new Set(model.keys());
+  const seen = new Set<string>();
+  let cursor = 0;
+  let writes = 0;
+  let checks = 0;
+  let stepsWhileRehashing = 0;
+  do {
+    cursor = dict.scan(cursor, 50, (k) => seen.add(k));
+    for (let w = 0; w < 20; w++) {
+      if (rand() < 0.6) {
+        const k = `b${writes}`;
+        dict.set(k, writes);
+        model.set(k, writes);
+      } else {
+        const k = `a${Math.floor(rand() * 65_536)}`;
+        assertEquals(dict.delete(k), model.delete(k), `delete ${k}`);
+        steady.delete(k);
+      }
+      writes++;
+    }
+    if (dict.rehashing) stepsWhileRehashing++;
+    for (let c = 0; c < 5; c++) {
+      const k = rand() < 0.5
+        ? `a${Math.floor(rand() * 65_536)}`
+        : `b${Math.floor(rand() * writes)}`;
+      assertEquals(dict.get(k), model.get(k), `get ${k} during the resize`);
+      assertEquals(dict.getBytes(latin1Bytes(k)), model.get(k));
+      checks++;
+    }
+  } while (cursor !== 0);
+  assertTrue(
+    stepsWhileRehashing > 100,
+    `the scan saw the resize going on (${stepsWhileRehashing})`,
+  );
+  for (const k of steady) assertTrue(seen.has(k), `${k} present throughout but not returned`);
+  assertTrue(checks > 1000, `${checks} lookups`);
+  // Writes finish the resize; contents and insertion order match the model.
+  for (let i = 0; dict.rehashing; i++) {
+    dict.set(`c${i}`, i);
+    model.set(`c${i}`, i);
+  }
+  assertSameAsModel(dict, model);
+  // Deleting most elements shrinks the table (through a resize too) and compacts the entries.
+  for (const k of [...model.keys()]) {
+    if (model.size <= 5000) break;
+    assertTrue(dict.delete(k));
+    model.delete(k);
+  }
+  assertSameAsModel(dict, model);
+});
