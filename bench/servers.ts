@@ -13,13 +13,6 @@ import { V8_FLAGS } from "../src/v8_flags.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
-/**
- * V8 flags Rift runs with in the benchmarks: the ones it is deployed with,
- * plus `--expose-gc` so that `MEMORY PURGE` can run a full collection
- * before memory is measured.
- */
-export const RIFT_V8_FLAGS = [...V8_FLAGS, "--expose-gc"];
-
 /** A server child process. */
 export interface ServerProcess {
   name: "rift" | "redis" | "floor";
@@ -58,7 +51,7 @@ async function startDenoServer(
 export function startRiftProcess(extraArgs: string[] = []): Promise<ServerProcess> {
   return startDenoServer("rift", (port) => [
     "--allow-all",
-    `--v8-flags=${RIFT_V8_FLAGS.join(",")}`,
+    `--v8-flags=${V8_FLAGS.join(",")}`,
     `${ROOT}main.ts`,
     "--port",
     String(port),

@@ -11,8 +11,14 @@
  * (measured: GET with -P 16 ~10% faster). Idle, the pages are not touched;
  * `MEMORY PURGE` shrinks it back.
  *
+ * `--expose-gc`: gives `MEMORY PURGE` V8's full collection (`globalThis.gc`;
+ * no client can reach it), which frees the buffers of deleted data so that
+ * libc can hand their memory back (src/util/malloc_trim.ts). Measured: 2
+ * million keys loaded and flushed, RSS 296 MB → 69 MB after `MEMORY PURGE`
+ * (start: 68 MB); without it, 208 MB.
+ *
  * @module
  */
 
 /** Flags for `--v8-flags=`. */
-export const V8_FLAGS: string[] = ["--min-semi-space-size=16"];
+export const V8_FLAGS: string[] = ["--min-semi-space-size=16", "--expose-gc"];

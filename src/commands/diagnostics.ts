@@ -5,6 +5,7 @@
  * @module
  */
 
+import { trimMalloc } from "../util/malloc_trim.ts";
 import { datasetEmptied } from "../server/tracking.ts";
 import v8 from "node:v8";
 import type { Client } from "../server/client.ts";
@@ -802,13 +803,15 @@ export const DIAGNOSTIC_COMMANDS: CommandSpec[] = [
         tips: ["request_policy:all_shards", "response_policy:all_succeeded"],
         handler: (c) => {
           // V8's "last resort" full collection also shrinks the young generation
-          // and releases pooled pages: its way of handing memory back. `gc`
-          // exists only when Rift runs with --expose-gc (as the benchmarks do).
+          // and releases pooled pages: its way of handing memory back; then libc
+          // hands back what the freed buffers held. `gc` exists when Rift runs
+          // with its V8 flags (src/v8_flags.ts: `deno task start`, the binary).
           (globalThis as { gc?: (options: object) => void }).gc?.({
             type: "major",
             execution: "sync",
             flavor: "last-resort",
           });
+          trimMalloc();
           c.out.ok();
         },
       }),

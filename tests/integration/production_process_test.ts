@@ -7,6 +7,7 @@
 import { assertEquals, assertMatch, assertTrue } from "../helpers/assert.ts";
 import { RespClient } from "../helpers/client.ts";
 import { freePort } from "../helpers/server.ts";
+import { V8_FLAGS } from "../../src/v8_flags.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const DENO = Deno.execPath();
@@ -219,6 +220,50 @@ Deno.test("process: --rename-command on the command line", async () => {
       // Already exited.
     }
   }
+});
+
+/** Resident memory of a process, in bytes. */
+function rssOf(pid: number): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(Deno.readTextFileSync(`/proc/${pid}/status`))?.[1];
+  return Number(kb) * 1024;
+}
+
+Deno.test({
+  name:
+    "process: with its V8 flags, MEMORY PURGE after FLUSHALL gives the memory of a million keys back",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    const rift = await startRift(["--save", "", "--enable-debug-command", "yes"], {
+      denoFlags: [`--v8-flags=${V8_FLAGS.join(",")}`],
+    });
+    try {
+      const c = await RespClient.connect(rift.port);
+      assertEquals(await c.raw("PING"), "+PONG\r\n");
+      const start = rssOf(rift.child.pid);
+      assertEquals(await c.raw("DEBUG", "POPULATE", "1000000"), "+OK\r\n");
+      const full = rssOf(rift.child.pid);
+      assertTrue(full - start > 60 * 1024 * 1024, `a million keys take room: ${start} -> ${full}`);
+      assertEquals(await c.raw("FLUSHALL"), "+OK\r\n");
+      assertEquals(await c.raw("MEMORY", "PURGE"), "+OK\r\n");
+      const purged = rssOf(rift.child.pid);
+      // Measured: 68 MB at the start, 296 MB with 2 million keys, 69 MB purged (208 MB without
+      // the full collection, 311 MB before the entry table was released on FLUSHALL).
+      assertTrue(
+        purged - start < (full - start) / 4,
+        `RSS ${start} at the start, ${full} full, ${purged} after MEMORY PURGE`,
+      );
+      await c.close();
+      rift.child.kill("SIGTERM");
+      assertEquals((await rift.child.status).code, 0);
+      await rift.stdout;
+    } finally {
+      try {
+        rift.child.kill("SIGKILL");
+      } catch {
+        // Already exited.
+      }
+    }
+  },
 });
 
 /** Listens on a unix datagram socket in a helper process (datagram sockets need --unstable-net). */
