@@ -62,6 +62,22 @@ async function startRift(
   return { child, port, stdout };
 }
 
+/** Sends SIGTERM and checks the clean exit (code 0); waits for the output to end. */
+async function stopGracefully(rift: RiftProcess): Promise<void> {
+  rift.child.kill("SIGTERM");
+  assertEquals((await rift.child.status).code, 0);
+  await rift.stdout;
+}
+
+/** Kills the process unless it already exited (a test's cleanup after a failure). */
+function killIfRunning(rift: RiftProcess): void {
+  try {
+    rift.child.kill("SIGKILL");
+  } catch {
+    // Already exited.
+  }
+}
+
 async function waitFor(
   check: () => boolean | Promise<boolean>,
   what: string,
@@ -145,11 +161,7 @@ Deno.test("process: banner, log file in dir, pid file, SIGHUP reopen, SIGTERM gr
     assertEquals(readOr(`${dir}/rift.pid`), "", "pid file removed");
     await rift.stdout;
   } finally {
-    try {
-      rift.child.kill("SIGKILL");
-    } catch {
-      // Already exited.
-    }
+    killIfRunning(rift);
     await rift.child.status;
     await Deno.remove(dir, { recursive: true });
   }
@@ -210,15 +222,9 @@ Deno.test("process: --rename-command on the command line", async () => {
     assertMatch(await c.raw("DBSIZE"), /^-ERR unknown command 'DBSIZE'/);
     assertMatch(await c.raw("ECHO", "x"), /^-ERR unknown command 'ECHO'/);
     await c.close();
-    rift.child.kill("SIGTERM");
-    assertEquals((await rift.child.status).code, 0);
-    await rift.stdout;
+    await stopGracefully(rift);
   } finally {
-    try {
-      rift.child.kill("SIGKILL");
-    } catch {
-      // Already exited.
-    }
+    killIfRunning(rift);
   }
 });
 
@@ -253,15 +259,9 @@ Deno.test({
         `RSS ${start} at the start, ${full} full, ${purged} after MEMORY PURGE`,
       );
       await c.close();
-      rift.child.kill("SIGTERM");
-      assertEquals((await rift.child.status).code, 0);
-      await rift.stdout;
+      await stopGracefully(rift);
     } finally {
-      try {
-        rift.child.kill("SIGKILL");
-      } catch {
-        // Already exited.
-      }
+      killIfRunning(rift);
     }
   },
 });
