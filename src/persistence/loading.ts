@@ -10,7 +10,6 @@ import type { Logger } from "../server/log.ts";
 /** Seconds between two progress lines in the log. */
 const LOG_EVERY_MS = 1000;
 
-/** One load in progress (possibly over several files, for an AOF). */
 /**
  * Thrown out of a load by {@link LoadingProgress.update} once the server
  * began shutting down (SHUTDOWN, SIGTERM): like Redis, a shutdown during
@@ -23,6 +22,7 @@ export class LoadingStopped extends Error {
   }
 }
 
+/** One load in progress (possibly over several files, for an AOF). */
 export class LoadingProgress {
   /** Start, in ms since the epoch. */
   readonly startTime = Date.now();

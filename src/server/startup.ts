@@ -15,7 +15,8 @@ import { Server, type ServerOptions } from "./server.ts";
  * startup tasks. If a task fails (a corrupt data file), the server is shut
  * down and the error rethrown; a shutdown while the dataset loads (SHUTDOWN,
  * or a signal through `created`'s server) stops the load and rejects with
- * `LoadingStopped` (src/persistence/loading.ts). `created` gets the server as soon as it exists.
+ * `LoadingStopped` (src/persistence/loading.ts). `created` gets the server
+ * as soon as it exists.
  */
 export async function startServerWith(
   config: Config,

@@ -227,8 +227,6 @@ export class Database {
   private capacity = 0;
   /** Address space for a large entry table, once one was needed (null: not yet, or unavailable). */
   private reserved: ReservedRegion | null = null;
-  /** The entry table is the start of {@link reserved} (else an ordinary buffer). */
-  private tableReserved = false;
   /**
    * Per entry: its value when it lives outside the slab, else undefined.
    * The array is packed (never holes) and only as long as the highest entry
@@ -887,10 +885,10 @@ export class Database {
 
   /** Empty tables (the slab records must already be released or abandoned). */
   private resetTables(): void {
-    this.useTable(new ArrayBuffer(0));
     // The reservation is kept for the next time the table grows large.
-    if (this.tableReserved) this.reserved!.release();
-    this.tableReserved = false;
+    const wasReserved = this.tableReserved;
+    this.useTable(new ArrayBuffer(0));
+    if (wasReserved) this.reserved!.release();
     this.objects = [];
     this.freeIds = [];
     this.highWater = 0;
@@ -913,7 +911,6 @@ export class Database {
       "floats",
       "capacity",
       "reserved",
-      "tableReserved",
       "objects",
       "freeIds",
       "highWater",
@@ -1151,14 +1148,23 @@ export class Database {
       this.reserved ??= ReservedRegion.reserve(MAX_ENTRIES * ENTRY_BYTES);
       if (this.reserved !== null) {
         // Growing in place: only the move out of an ordinary buffer copies.
+        const fromBuffer = !this.tableReserved;
         this.useTable(this.reserved.extend(cap * ENTRY_BYTES));
-        if (!this.tableReserved) this.bytes.set(old);
-        this.tableReserved = true;
+        if (fromBuffer) this.bytes.set(old);
         return;
       }
     }
     this.useTable(new ArrayBuffer(cap * ENTRY_BYTES));
     this.bytes.set(old);
+  }
+
+  /**
+   * The entry table is the start of {@link reserved} (else an ordinary
+   * buffer): a table grows into the reservation once past
+   * {@link RESERVE_TABLE_ABOVE} entries, whenever one could be made.
+   */
+  private get tableReserved(): boolean {
+    return this.reserved !== null && this.capacity > RESERVE_TABLE_ABOVE;
   }
 
   /** Makes `table` the entry table (its size decides the capacity). */
