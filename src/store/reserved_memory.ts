@@ -22,6 +22,8 @@
  * @module
  */
 
+import { openLibc } from "../util/libc.ts";
+
 const PROT_NONE = 0;
 const PROT_READ_WRITE = 3;
 const MAP_PRIVATE = 0x02;
@@ -44,15 +46,7 @@ type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
 let libc: Libc | null | undefined;
 
 function loadLibc(): Libc | null {
-  if (libc !== undefined) return libc;
-  libc = null;
-  if (Deno.build.os !== "linux") return null;
-  try {
-    if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return null;
-    libc = Deno.dlopen("libc.so.6", SYMBOLS).symbols;
-  } catch {
-    libc = null;
-  }
+  if (libc === undefined) libc = openLibc(SYMBOLS);
   return libc;
 }
 

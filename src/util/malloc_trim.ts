@@ -15,28 +15,17 @@
  * @module
  */
 
-let trim: (() => number) | null | undefined;
+import { openLibc } from "./libc.ts";
 
-function load(): (() => number) | null {
-  if (trim !== undefined) return trim;
-  trim = null;
-  if (Deno.build.os !== "linux") return null;
-  try {
-    if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return null;
-    const libc = Deno.dlopen("libc.so.6", {
-      malloc_trim: { parameters: ["usize"], result: "i32" },
-    });
-    trim = () => libc.symbols.malloc_trim(0n);
-  } catch {
-    trim = null;
-  }
-  return trim;
-}
+const SYMBOLS = { malloc_trim: { parameters: ["usize"], result: "i32" } } as const;
+
+/** libc's `malloc_trim`, null where it cannot be called; undefined until first asked. */
+let libc: Deno.DynamicLibrary<typeof SYMBOLS>["symbols"] | null | undefined;
 
 /** Releases free allocator memory to the system; false where that is not possible here. */
 export function trimMalloc(): boolean {
-  const f = load();
-  if (f === null) return false;
-  f();
+  if (libc === undefined) libc = openLibc(SYMBOLS);
+  if (libc === null) return false;
+  libc.malloc_trim(0n);
   return true;
 }

@@ -15,6 +15,8 @@
  * @module
  */
 
+import { openLibc } from "./libc.ts";
+
 /** `CLOCK_MONOTONIC` on Linux. */
 const LINUX_CLOCK_MONOTONIC = 1;
 
@@ -27,25 +29,18 @@ function performanceClock(): () => number {
  * or the library does not load.
  */
 function libcClock(): (() => number) | null {
-  if (Deno.build.os !== "linux") return null;
-  try {
-    if (Deno.permissions.querySync({ name: "ffi" }).state !== "granted") return null;
-    const libc = Deno.dlopen("libc.so.6", {
-      clock_gettime: { parameters: ["i32", "buffer"], result: "i32" },
-    });
-    const clockGettime = libc.symbols.clock_gettime;
-    // struct timespec { int64 tv_sec; long tv_nsec; }, little-endian on Linux's
-    // 64-bit targets. Seconds since boot fit the low 32 bits for 136 years.
-    const timespec = new Uint32Array(4);
-    const bytes = new Uint8Array(timespec.buffer);
-    if (clockGettime(LINUX_CLOCK_MONOTONIC, bytes) !== 0) return null;
-    return () => {
-      clockGettime(LINUX_CLOCK_MONOTONIC, bytes);
-      return timespec[0] * 1000 + timespec[2] / 1e6;
-    };
-  } catch {
-    return null;
-  }
+  const libc = openLibc({ clock_gettime: { parameters: ["i32", "buffer"], result: "i32" } });
+  if (libc === null) return null;
+  const clockGettime = libc.clock_gettime;
+  // struct timespec { int64 tv_sec; long tv_nsec; }, little-endian on Linux's
+  // 64-bit targets. Seconds since boot fit the low 32 bits for 136 years.
+  const timespec = new Uint32Array(4);
+  const bytes = new Uint8Array(timespec.buffer);
+  if (clockGettime(LINUX_CLOCK_MONOTONIC, bytes) !== 0) return null;
+  return () => {
+    clockGettime(LINUX_CLOCK_MONOTONIC, bytes);
+    return timespec[0] * 1000 + timespec[2] / 1e6;
+  };
 }
 
 /** Which clock {@link monotonicNow} reads: `clock_gettime` (FFI) or `performance.now`. */
