@@ -387,17 +387,18 @@ export class Client {
   }
 
   /**
-   * Parses the next command and, when the buffer holds more (a pipeline),
-   * up to {@link BATCH_MAX} in all, then has the first key of each warmed
-   * together: a lookup in a large keyspace waits on three dependent cache
-   * misses, and this way the misses of the whole batch are in flight at
-   * once instead of one command after another. Returns the first; the
-   * others wait in {@link batch}. A protocol error in a later command stops
-   * the batch before it and is met again, and reported, in its turn.
+   * Parses the next command and, when the buffer holds more (a pipeline)
+   * and the database is large, up to {@link BATCH_MAX} in all, then has the
+   * first key of each warmed together: a lookup in a large keyspace waits on
+   * three dependent cache misses, and this way the misses of the whole batch
+   * are in flight at once instead of one command after another. Returns the
+   * first; the others wait in {@link batch}. A protocol error in a later
+   * command stops the batch before it and is met again, and reported, in
+   * its turn.
    */
   private fillBatch(): Uint8Array[] | null {
     const first = this.parser.next();
-    if (first === null || !this.parsesAhead()) return first;
+    if (first === null || !this.parsesAhead() || !this.server.warmsKeysIn(this.db)) return first;
     const batch = this.batch;
     batch[0] = first;
     let n = 1;

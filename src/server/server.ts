@@ -509,11 +509,18 @@ export class Server {
   };
 
   /**
+   * Whether lookups in `db` are worth warming ahead ({@link WARM_MIN_KEYS}):
+   * a client parses a pipeline's commands in batches only then.
+   */
+  warmsKeysIn(db: Database): boolean {
+    return db.size >= WARM_MIN_KEYS;
+  }
+
+  /**
    * Warms the first key of each of `commands[0..n)`, commands a client
    * parsed together from a pipeline, in `db` (see {@link Database.prefetch}).
    */
   warmFirstKeys(db: Database, commands: readonly (Uint8Array[] | undefined)[], n: number): void {
-    if (db.size < WARM_MIN_KEYS) return;
     const keys = this.readyKeys;
     let count = 0;
     for (let i = 0; i < n; i++) count = this.collectFirstKey(commands[i]!, keys, count);
@@ -543,7 +550,7 @@ export class Server {
   /** Parses each client's next command ahead and warms its first key (see {@link executeSoon}). */
   private warmNextKeys(clients: (Client | undefined)[], n: number): void {
     const db = clients[0]!.db;
-    if (n < 2 || db.size < WARM_MIN_KEYS) return;
+    if (n < 2 || !this.warmsKeysIn(db)) return;
     const keys = this.readyKeys;
     let count = 0;
     for (let i = 0; i < n; i++) {
