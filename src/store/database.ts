@@ -6,7 +6,7 @@
  * Every key is an *entry* with a number. Per-entry data lives in one
  * fixed-size record of a typed-array table; the key bytes (and a small string value) live in one slab
  * record `[varint keyLen][varint valueLen][key][value]`; collections and
- * large strings live in `objects[entry]`. Entry numbers are stable while the
+ * large strings live in an {@link ObjectColumn} by entry number. Entry numbers are stable while the
  * key exists, so a handler can look a key up once and use the number.
  *
  * Views returned by {@link Database.keyView} and
@@ -22,6 +22,7 @@ import { rehashBuckets, scanBuckets } from "./incremental_rehash.ts";
 import { ReservedRegion } from "./reserved_memory.ts";
 import { Slab } from "./slab.ts";
 import { LFU_INIT_VAL, lfuDecay, lfuLogIncrement } from "./lfu.ts";
+import { ObjectColumn } from "./object_column.ts";
 
 /** Value types, numbered as Redis's `OBJ_*` constants. */
 export const TYPE_STRING = 0;
@@ -227,17 +228,8 @@ export class Database {
   private capacity = 0;
   /** Address space for a large entry table, once one was needed (null: not yet, or unavailable). */
   private reserved: ReservedRegion | null = null;
-  /**
-   * Per entry: its value when it lives outside the slab, else undefined.
-   * The array is packed (never holes) and only as long as the highest entry
-   * that ever held an object, so a database of small strings keeps it
-   * empty. Every access is in bounds: {@link heldObject},
-   * {@link putObject} and {@link dropObject} check the length first. V8
-   * treats out-of-bounds accesses apart, and an access site that sees both
-   * kinds turns megamorphic, while a write far past the end turns the array
-   * into a dictionary.
-   */
-  private objects: unknown[] = [];
+  /** Per entry: its value when it lives outside the slab, else undefined. */
+  private objects = new ObjectColumn();
   /** Set while a background snapshot runs; the only cost otherwise is this null check. */
   guard: EntryGuard | null = null;
 
@@ -563,7 +555,7 @@ export class Database {
       this.decode(id);
       return this.recValLen;
     }
-    return (this.objects[id] as Uint8Array).length;
+    return (this.objects.get(id) as Uint8Array).length;
   }
 
   /** A view of a string entry's value (valid until the next write). */
@@ -573,7 +565,7 @@ export class Database {
       const off = this.valueOffset();
       return page.subarray(off, off + this.recValLen);
     }
-    return this.objects[id] as Uint8Array;
+    return this.objects.get(id) as Uint8Array;
   }
 
   /** Location of an inline value: the page, with offset/length in {@link lastOffset}/{@link lastLength}. */
@@ -584,7 +576,7 @@ export class Database {
       this.lastLength = this.recValLen;
       return page;
     }
-    const v = this.objects[id] as Uint8Array;
+    const v = this.objects.get(id) as Uint8Array;
     this.lastOffset = 0;
     this.lastLength = v.length;
     return v;
@@ -603,25 +595,7 @@ export class Database {
 
   /** The object of a collection entry (list, hash, set, zset). */
   object<T>(id: number): T {
-    return this.objects[id] as T;
-  }
-
-  /** The entry's object, or undefined when its value is in the slab. */
-  private heldObject(id: number): unknown {
-    return id < this.objects.length ? this.objects[id] : undefined;
-  }
-
-  /** Stores an entry's object, first extending the column to reach it. */
-  private putObject(id: number, value: unknown): void {
-    const objects = this.objects;
-    while (objects.length < id) objects.push(undefined);
-    if (id === objects.length) objects.push(value);
-    else objects[id] = value;
-  }
-
-  /** Forgets an entry's object (its value is gone or now in the slab). */
-  private dropObject(id: number): void {
-    if (id < this.objects.length) this.objects[id] = undefined;
+    return this.objects.get(id) as T;
   }
 
   // ---------------------------------------------------------------- writing
@@ -656,7 +630,7 @@ export class Database {
   private dropValue(id: number): Uint8Array {
     const key = copyToScratch(this.keyView(id), KEY_SCRATCH);
     this.slab.free(this.ints[(id << 3) + REF]);
-    this.dropObject(id);
+    this.objects.delete(id);
     return key;
   }
 
@@ -690,7 +664,7 @@ export class Database {
     if (!keepTtl && this.floats[(id << 2) + EXPIRE] !== 0) this.setExpire(id, 0);
     this.replacedValue(id);
     // A value leaving the JS heap for the slab: its outside-the-slab size is gone.
-    if (this.heldObject(id) !== undefined) this.env.storeObserver?.valueDropped(this, id);
+    if (this.objects.get(id) !== undefined) this.env.storeObserver?.valueDropped(this, id);
     const page = this.decode(id);
     const klen = this.recKeyLen;
     const vlen = inline ? value.length : 0;
@@ -706,7 +680,7 @@ export class Database {
       const newKeyOff = start + varintSize(klen) + varintSize(vlen);
       if (newKeyOff !== oldKeyOff) page.copyWithin(newKeyOff, oldKeyOff, oldKeyOff + klen);
       writeVarint(page, start + varintSize(klen), vlen);
-      this.dropObject(id);
+      this.objects.delete(id);
     } else {
       const k = this.dropValue(id);
       this.ints[(id << 3) + REF] = this.allocRecord(k, vlen);
@@ -729,7 +703,7 @@ export class Database {
       }
     } else {
       this.bytes[(id << 5) + KIND_BYTE] = KIND_LIVE | TYPE_STRING | form;
-      this.putObject(id, value.slice());
+      this.objects.set(id, value.slice());
       this.env.outsideWrites++;
     }
   }
@@ -757,14 +731,14 @@ export class Database {
       this.replacedValue(id);
       // The old value's outside-the-slab size goes with it; the new value is
       // measured after the command (a collection only under a memory limit).
-      if (this.heldObject(id) !== undefined) this.env.storeObserver?.valueDropped(this, id);
+      if (this.objects.get(id) !== undefined) this.env.storeObserver?.valueDropped(this, id);
       if (this.bytes[(id << 5) + KIND_BYTE] & KIND_INLINE) {
         const k = this.dropValue(id);
         this.ints[(id << 3) + REF] = this.allocRecord(k, 0);
       }
     }
     this.bytes[(id << 5) + KIND_BYTE] = KIND_LIVE | type;
-    this.putObject(id, value);
+    this.objects.set(id, value);
     if (created) this.env.onCreated?.(this, key);
     return id;
   }
@@ -798,7 +772,7 @@ export class Database {
       value = new Uint8Array(growCapacity(length)).subarray(0, length);
       value.set(old);
     } else {
-      const old = this.objects[id] as Uint8Array;
+      const old = this.objects.get(id) as Uint8Array;
       if (old.byteOffset + length <= old.buffer.byteLength) {
         value = new Uint8Array(old.buffer, old.byteOffset, length);
         value.fill(0, old.length);
@@ -808,7 +782,7 @@ export class Database {
       }
     }
     this.bytes[(id << 5) + KIND_BYTE] = KIND_LIVE | TYPE_STRING | KIND_RAW;
-    this.putObject(id, value);
+    this.objects.set(id, value);
     this.env.outsideWrites++;
     return value;
   }
@@ -826,7 +800,7 @@ export class Database {
 
   /** Replaces the object of a collection entry. */
   replaceObject(id: number, value: unknown): void {
-    this.putObject(id, value);
+    this.objects.set(id, value);
   }
 
   /** Deletes a key (lazily expiring it first). Returns true when it existed. */
@@ -856,7 +830,7 @@ export class Database {
     if (this.ints[(id << 3) + VOLATILE_POS] >= 0) this.removeVolatile(id);
     if (this.exactExpires.size > 0) this.exactExpires.delete(id);
     this.slab.free(this.ints[(id << 3) + REF]);
-    this.dropObject(id);
+    this.objects.delete(id);
     this.bytes[(id << 5) + KIND_BYTE] = 0;
     this.freeIds.push(id);
     this.count--;
@@ -889,7 +863,7 @@ export class Database {
     const wasReserved = this.tableReserved;
     this.useTable(new ArrayBuffer(0));
     if (wasReserved) this.reserved!.release();
-    this.objects = [];
+    this.objects = new ObjectColumn();
     this.freeIds = [];
     this.highWater = 0;
     this.buckets = new Int32Array(MIN_BUCKETS);
@@ -950,10 +924,10 @@ export class Database {
     // Held in a scratch buffer across the delete (its record is freed) and
     // the insert below, which copies it into the new record.
     if (kind & KIND_INLINE) inlineValue = copyToScratch(this.stringView(id), VALUE_SCRATCH);
-    const object = this.heldObject(id);
+    const object = this.objects.get(id);
     const access = this.uints[(id << 3) + ACCESS];
     const lfu = this.bytes[(id << 5) + LFU_BYTE];
-    this.dropObject(id);
+    this.objects.delete(id);
     this.deleteEntry(id);
     const nid = target.newEntry(hashBytes(newKey));
     target.ints[(nid << 3) + REF] = target.allocRecord(
@@ -965,7 +939,7 @@ export class Database {
       page.set(inlineValue, target.valueOffset());
     }
     target.bytes[(nid << 5) + KIND_BYTE] = kind;
-    if (object !== undefined) target.putObject(nid, object);
+    if (object !== undefined) target.objects.set(nid, object);
     if (object instanceof Uint8Array) target.env.outsideWrites++;
     target.uints[(nid << 3) + ACCESS] = access;
     target.bytes[(nid << 5) + LFU_BYTE] = lfu;
@@ -1067,22 +1041,12 @@ export class Database {
    * Visits the entries whose value is held outside the slab, in entry
    * order from entry number `from`, until `count` were visited or
    * `count * 64` numbers were looked at; returns the number to go on from
-   * (0 once past the last). It reads one array front to back, so entries
-   * kept in the slab cost nothing (a database of small strings has none to
-   * read). `visit` must not modify the database.
+   * (0 once past the last). It reads the object column front to back,
+   * which a database of small strings leaves empty. `visit` must not modify
+   * the database.
    */
   scanObjects(from: number, count: number, visit: (id: number) => void): number {
-    const objects = this.objects;
-    const end = Math.min(objects.length, from + count * 64);
-    let visited = 0;
-    let id = from;
-    for (; id < end && visited < count; id++) {
-      if (objects[id] !== undefined) {
-        visit(id);
-        visited++;
-      }
-    }
-    return id >= objects.length ? 0 : id;
+    return this.objects.scan(from, count, visit);
   }
 
   /** Visits every entry. `visit` must not modify the database. */
