@@ -25,6 +25,7 @@
 
 import { stringBytes, type ZSetEncoding } from "./zset_encoding.ts";
 import { withInserted, withoutRange } from "../util/exact_arrays.ts";
+import { elementStart, encodeLength, flat, readLength } from "./packed_string.ts";
 
 // The entry decoded last by `read` (shared by all sets: every method reads
 // what it needs before calling out, so nesting cannot confuse it): where
@@ -43,24 +44,6 @@ let foundIn = "";
 let foundMember = "";
 let foundRank = -1;
 let foundAt = 0;
-
-function encodeLength(n: number): string {
-  let s = "";
-  while (n >= 0x80) {
-    s += String.fromCharCode((n & 0x7f) | 0x80);
-    n >>>= 7;
-  }
-  return s + String.fromCharCode(n);
-}
-
-/**
- * Joins strings into one flat string. `+` would build a rope of slices
- * that keeps the old data alive (and costs an object per piece) until V8
- * flattens it; `join` copies into a single new string.
- */
-function flat(parts: string[]): string {
-  return parts.join("");
-}
 
 /** First index of `scores` (ascending) whose score is not below `score`. */
 function lowerBound(scores: readonly number[], score: number): number {
@@ -122,19 +105,10 @@ export class CompactZSet implements ZSetEncoding {
 
   /** Decodes the entry at offset `at` into the cursor fields. */
   private read(at: number): void {
-    const data = this.data;
     entryStart = at;
-    let length = 0;
-    let shift = 0;
-    let c: number;
-    do {
-      c = data.charCodeAt(at++);
-      length += (c & 0x7f) << shift;
-      shift += 7;
-    } while (c & 0x80);
-    memberStart = at;
-    memberLength = length;
-    nextEntry = at + length;
+    memberLength = readLength(this.data, at);
+    memberStart = elementStart;
+    nextEntry = memberStart + memberLength;
   }
 
   private currentMember(): string {

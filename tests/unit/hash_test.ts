@@ -77,15 +77,18 @@ Deno.test("HashValue matches a Map model under random operations (property)", ()
     const rng = new Rng(seed);
     const limits = {
       maxListpackEntries: rng.pick([0, 3, 10, 512]),
-      maxListpackValue: rng.pick([0, 8, 64, 100]),
+      // 300: fields and values of 128 bytes or more (two-byte lengths) in a listpack.
+      maxListpackValue: rng.pick([0, 8, 64, 100, 300]),
     };
     const model = new Map<string, string>();
     const h = HashValue.empty();
     let mustBeTable = false;
     for (let step = 0; step < 300; step++) {
-      const field = randomMember(rng, rng.pick([10, 70]));
+      const field = randomMember(rng, rng.pick([10, 70, 200]));
       if (rng.chance(0.65)) {
-        const value = rng.chance(0.8) ? String(rng.int(1000)) : randomMember(rng, 90);
+        const value = rng.chance(0.8)
+          ? String(rng.int(1000))
+          : randomMember(rng, rng.pick([90, 200]));
         assertEquals(h.set(field, value, limits), !model.has(field));
         model.set(field, value);
         if (Math.max(field.length, value.length) > limits.maxListpackValue) mustBeTable = true;
@@ -305,23 +308,35 @@ Deno.test("HashValue keeps every value intact across arena growth, in-place shri
   assertEquals(writes, 1800);
 });
 
-Deno.test("HashValue: a listpack is one array of its fields and values, sized exactly", () => {
-  // Small hashes are the common case: no table, arena or spare capacity
-  // until the hash converts (src/store/hash.ts).
+Deno.test("HashValue: a listpack is one string of length-prefixed fields and values", () => {
+  // Small hashes are the common case: one packed string, no table until the
+  // hash converts (src/store/hash.ts, src/store/packed_string.ts).
   const h = HashValue.empty();
-  const inside = h as unknown as { pairs: string[] | null; dict: unknown };
+  const inside = h as unknown as { packed: string; table: unknown };
   h.setField(latin1Bytes("name"), latin1Bytes("ada"), LIMITS);
   h.set("visits", "3", LIMITS);
   h.set("name", "grace", LIMITS);
-  assertEquals(inside.pairs, ["name", "grace", "visits", "3"]);
-  assertEquals(inside.dict, null);
+  assertEquals(inside.packed, "\x04name\x05grace\x06visits\x013");
+  assertEquals(inside.table, null);
   h.delete("name");
-  assertEquals(inside.pairs, ["visits", "3"]);
+  assertEquals(inside.packed, "\x06visits\x013");
+  // Lengths of 128 and more take a two-byte varint, low seven bits first.
+  const wide = { maxListpackEntries: 512, maxListpackValue: 1000 };
+  const long = "\xff\x00\r\n".repeat(50);
+  h.set(long, "", wide);
+  assertEquals(inside.packed, "\x06visits\x013\xc8\x01" + long + "\x00");
+  assertEquals(h.get(long), "");
+  h.set("visits", long, wide);
+  // Found past a two-byte length, on both sides of the pair.
+  assertEquals(h.get(long), "");
+  assertEquals(h.valueLength(latin1Bytes("visits")), 200);
+  assertEquals(h.has("missing"), false);
+  assertEquals([...h.entries()], [["visits", long], [long, ""]]);
   h.set("long", "x".repeat(LIMITS.maxListpackValue + 1), LIMITS);
-  assertEquals(inside.pairs, null);
-  assertTrue(inside.dict !== null);
-  assertEquals([...h.entries()], [["visits", "3"], [
-    "long",
-    "x".repeat(LIMITS.maxListpackValue + 1),
-  ]]);
+  assertEquals(inside.packed, "");
+  assertTrue(inside.table !== null);
+  assertEquals(
+    new Map(h.entries()),
+    new Map([["visits", long], [long, ""], ["long", "x".repeat(65)]]),
+  );
 });
