@@ -55,13 +55,43 @@ const HASH_BASE_BYTES = 48;
 /** Scratch for handing a listpack value out as bytes ({@link HashValue.forEachBytes}). */
 let valueScratch = new Uint8Array(64);
 
-// The pair found last by `locate` (shared by all hashes: every method reads
-// what it needs before calling out): where the pair starts, where its
-// value's length and bytes start, the value's length.
+// The pair decoded last by `readPair`, and where `locate` found it (shared
+// by all hashes: every method reads what it needs before calling out):
+// where the pair starts, where its field's bytes start and their length,
+// where its value's length and bytes start, the value's length.
 let pairStart = 0;
+let fieldStart = 0;
+let fieldLength = 0;
 let valueEntry = 0;
 let valueStart = 0;
 let valueLength = 0;
+
+/** Decodes the pair at offset `at` of `data` into the cursor; returns where the next pair starts. */
+function readPair(data: string, at: number): number {
+  // Lengths under 128 take one character: no varint decoding for them.
+  let n = data.charCodeAt(at);
+  fieldStart = at + 1;
+  if (n >= 0x80) {
+    n = readLength(data, at);
+    fieldStart = elementStart;
+  }
+  fieldLength = n;
+  valueEntry = fieldStart + n;
+  let m = data.charCodeAt(valueEntry);
+  valueStart = valueEntry + 1;
+  if (m >= 0x80) {
+    m = readLength(data, valueEntry);
+    valueStart = elementStart;
+  }
+  valueLength = m;
+  return valueStart + m;
+}
+
+/** True when `bytes` are the characters of `data` from `at` on. */
+function sameBytes(data: string, at: number, bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (data.charCodeAt(at + i) !== bytes[i]) return false;
+  return true;
+}
 
 /** A Redis hash value. */
 export class HashValue implements Collection {
@@ -117,39 +147,39 @@ export class HashValue implements Collection {
     const last = length > 0 ? field.charCodeAt(length - 1) : 0;
     let at = 0;
     for (let i = 0; i < this.count; i++) {
-      let n = data.charCodeAt(at);
-      let start = at + 1;
-      if (n >= 0x80) {
-        n = readLength(data, at);
-        start = elementStart;
-      }
-      const matches = n === length &&
-        (length === 0 || data.charCodeAt(start + length - 1) === last) &&
-        data.startsWith(field, start);
-      const entry = start + n;
-      let m = data.charCodeAt(entry);
-      let from = entry + 1;
-      if (m >= 0x80) {
-        m = readLength(data, entry);
-        from = elementStart;
-      }
-      if (matches) {
+      const next = readPair(data, at);
+      if (
+        fieldLength === length &&
+        (length === 0 || data.charCodeAt(fieldStart + length - 1) === last) &&
+        data.startsWith(field, fieldStart)
+      ) {
         pairStart = at;
-        valueEntry = entry;
-        valueStart = from;
-        valueLength = m;
         return i;
       }
-      at = from + m;
+      at = next;
     }
     return -1;
   }
 
-  /** {@link locate} for a field given as bytes. */
+  /** {@link locate} for a field given as bytes (no JS string made for it). */
   private locateBytes(field: Uint8Array): number {
-    // One string for the whole scan: V8 compares strings faster than a
-    // loop compares bytes with chars.
-    return this.locate(latin1(field));
+    const data = this.packed;
+    const length = field.length;
+    const last = length > 0 ? field[length - 1] : 0;
+    let at = 0;
+    for (let i = 0; i < this.count; i++) {
+      const next = readPair(data, at);
+      if (
+        fieldLength === length &&
+        (length === 0 || data.charCodeAt(fieldStart + length - 1) === last) &&
+        sameBytes(data, fieldStart, field)
+      ) {
+        pairStart = at;
+        return i;
+      }
+      at = next;
+    }
+    return -1;
   }
 
   /** The value of the pair under the cursor. */
@@ -158,12 +188,13 @@ export class HashValue implements Collection {
   }
 
   /**
-   * Sets a listpack field to `value`; returns true when it is new. Converts
-   * to a hash table when the hash then has too many fields.
+   * Sets a listpack field to `value` (`found`: the cursor is on its pair;
+   * else it is new, and `field` is its name); returns true when it is new.
+   * Converts to a hash table when the hash then has too many fields.
    */
-  private setPair(field: string, value: string, limits: HashLimits): boolean {
+  private setPair(found: boolean, field: string, value: string, limits: HashLimits): boolean {
     const data = this.packed;
-    if (this.locate(field) >= 0) {
+    if (found) {
       if (valueLength !== value.length || !data.startsWith(value, valueStart)) {
         this.packed = flat([
           data.slice(0, valueEntry),
@@ -204,13 +235,8 @@ export class HashValue implements Collection {
     const data = this.packed;
     let at = 0;
     for (let i = 0; i < this.count; i++) {
-      const fieldLength = readLength(data, at);
-      const fieldStart = elementStart;
-      const entry = fieldStart + fieldLength;
-      const length = readLength(data, entry);
-      const start = elementStart;
-      at = start + length;
-      visit(fieldStart, entry, start, at);
+      at = readPair(data, at);
+      visit(fieldStart, fieldStart + fieldLength, valueStart, at);
     }
   }
 
@@ -271,7 +297,7 @@ export class HashValue implements Collection {
   set(field: string, value: string, limits: HashLimits): boolean {
     if (this.table === null) {
       if (Math.max(field.length, value.length) <= limits.maxListpackValue) {
-        return this.setPair(field, value, limits);
+        return this.setPair(this.locate(field) >= 0, field, value, limits);
       }
       this.convertToTable();
     }
@@ -286,7 +312,8 @@ export class HashValue implements Collection {
   setField(field: Uint8Array, value: Uint8Array, limits: HashLimits): boolean {
     if (this.table === null) {
       if (Math.max(field.length, value.length) <= limits.maxListpackValue) {
-        return this.setPair(latin1(field), latin1(value), limits);
+        const found = this.locateBytes(field) >= 0;
+        return this.setPair(found, found ? "" : latin1(field), latin1(value), limits);
       }
       this.convertToTable();
     }

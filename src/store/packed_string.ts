@@ -9,8 +9,12 @@
  * @module
  */
 
+/** The one-character varints, made once: most elements are shorter than 128 bytes. */
+const SHORT_LENGTHS = Array.from({ length: 0x80 }, (_, n) => String.fromCharCode(n));
+
 /** The varint of a length: seven bits a character, low bits first, high bit set on all but the last. */
 export function encodeLength(n: number): string {
+  if (n < 0x80) return SHORT_LENGTHS[n];
   let s = "";
   while (n >= 0x80) {
     s += String.fromCharCode((n & 0x7f) | 0x80);

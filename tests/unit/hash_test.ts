@@ -332,11 +332,30 @@ Deno.test("HashValue: a listpack is one string of length-prefixed fields and val
   assertEquals(h.valueLength(latin1Bytes("visits")), 200);
   assertEquals(h.has("missing"), false);
   assertEquals([...h.entries()], [["visits", long], [long, ""]]);
+  // Fields alike but for one byte (the last is compared first, then all).
+  h.set("\x00b1", "first", wide);
+  h.setField(latin1Bytes("ab1"), latin1Bytes("second"), wide);
+  h.setField(latin1Bytes("bb1"), latin1Bytes("third"), wide);
+  assertEquals(h.valueLength(latin1Bytes("ab1")), 6);
+  assertEquals(h.valueLength(latin1Bytes("bb1")), 5);
+  assertEquals(h.valueLength(latin1Bytes("\x00b1")), 5);
+  assertEquals([h.get("ab1"), h.get("bb1"), h.hasField(latin1Bytes("cb1"))], [
+    "second",
+    "third",
+    false,
+  ]);
   h.set("long", "x".repeat(LIMITS.maxListpackValue + 1), LIMITS);
   assertEquals(inside.packed, "");
   assertTrue(inside.table !== null);
   assertEquals(
     new Map(h.entries()),
-    new Map([["visits", long], [long, ""], ["long", "x".repeat(65)]]),
+    new Map([
+      ["visits", long],
+      [long, ""],
+      ["\x00b1", "first"],
+      ["ab1", "second"],
+      ["bb1", "third"],
+      ["long", "x".repeat(65)],
+    ]),
   );
 });
