@@ -25,7 +25,7 @@ import type { Collection } from "./collection.ts";
 import type { BulkSink } from "./list.ts";
 import { latin1 } from "../util/bytes.ts";
 import { HashTable } from "./hash_table.ts";
-import { elementStart, encodeLength, flat, readLength } from "./packed_string.ts";
+import { elementStart, encodeLength, flat, packPair, readLength } from "./packed_string.ts";
 import { stringBytes } from "./zset_encoding.ts";
 
 /** The settings that decide when a listpack hash becomes a hash table. */
@@ -205,15 +205,17 @@ export class HashValue implements Collection {
       }
       return false;
     }
-    this.packed = flat([
-      data,
-      encodeLength(field.length),
-      field,
-      encodeLength(value.length),
-      value,
-    ]);
-    if (++this.count > limits.maxListpackEntries) this.convertToTable();
+    this.append(
+      flat([encodeLength(field.length), field, encodeLength(value.length), value]),
+      limits,
+    );
     return true;
+  }
+
+  /** Adds a packed pair (of a new field) at the end; converts when the hash has too many fields. */
+  private append(pair: string, limits: HashLimits): void {
+    this.packed = this.packed.length === 0 ? pair : flat([this.packed, pair]);
+    if (++this.count > limits.maxListpackEntries) this.convertToTable();
   }
 
   /** Turns the listpack into the hash table, in its order. */
@@ -312,8 +314,9 @@ export class HashValue implements Collection {
   setField(field: Uint8Array, value: Uint8Array, limits: HashLimits): boolean {
     if (this.table === null) {
       if (Math.max(field.length, value.length) <= limits.maxListpackValue) {
-        const found = this.locateBytes(field) >= 0;
-        return this.setPair(found, found ? "" : latin1(field), latin1(value), limits);
+        if (this.locateBytes(field) >= 0) return this.setPair(true, "", latin1(value), limits);
+        this.append(packPair(field, value), limits);
+        return true;
       }
       this.convertToTable();
     }
