@@ -15,9 +15,15 @@ function prng(seed: number): () => number {
 
 const EMPTY_MEMORY = new ListValue().memoryUsage();
 
-/** What {@link ListValue.memoryUsage} reports for members in the array form: a pointer and a string each. */
-const arrayFormMemory = (members: string[]) =>
-  members.reduce((n, m) => n + 8 + 24 + m.length, EMPTY_MEMORY);
+/**
+ * What {@link ListValue.memoryUsage} reports for members in the packed form:
+ * one string of `[length][bytes]` entries (the empty list's string has no
+ * characters), rounded up to 8 bytes as V8 allocates it.
+ */
+const packedMemory = (members: string[]) => {
+  const chars = members.reduce((n, m) => n + (m.length < 128 ? 1 : 2) + m.length, 0);
+  return EMPTY_MEMORY + ((chars + 7) & ~7);
+};
 
 const bytesOf = (s: string) => Uint8Array.from(s, (ch) => ch.charCodeAt(0));
 
@@ -90,9 +96,9 @@ Deno.test("ListValue: binary members round-trip, clone is independent", () => {
   assertTrue(list.memoryUsage() > 100_000, "memory counts member bytes");
 });
 
-Deno.test("ListValue: the array form moves to blocks on the first member that does not fit", () => {
+Deno.test("ListValue: the packed form moves to blocks on the first member that does not fit", () => {
   const few = Array.from({ length: FEW_MAX }, (_, i) => "m" + i);
-  assertEquals(ListValue.fromArray(few).memoryUsage(), arrayFormMemory(few));
+  assertEquals(ListValue.fromArray(few).memoryUsage(), packedMemory(few));
   // One member too many, at either end or in the middle.
   for (const grow of ["back", "front", "middle"] as const) {
     const list = ListValue.fromArray(few);
@@ -105,7 +111,7 @@ Deno.test("ListValue: the array form moves to blocks on the first member that do
       ...few.slice(3),
     ];
     assertEquals(list.toArray(), expected, grow);
-    assertTrue(list.memoryUsage() > arrayFormMemory(expected), `${grow}: moved to blocks`);
+    assertTrue(list.memoryUsage() > packedMemory(expected), `${grow}: moved to blocks`);
   }
   // One member too long, pushed, inserted or written over another.
   const long = "\x00\r\n\xff".repeat(FEW_MEMBER_MAX / 4) + "!";
@@ -121,7 +127,7 @@ Deno.test("ListValue: the array form moves to blocks on the first member that do
       ? ["a", long, "b"]
       : ["a", long];
     assertEquals(list.toArray(), expected, write);
-    assertTrue(list.memoryUsage() > arrayFormMemory(expected), `${write}: moved to blocks`);
+    assertTrue(list.memoryUsage() > packedMemory(expected), `${write}: moved to blocks`);
     const at = expected.indexOf(long);
     assertEquals(list.lengthAt(at), long.length);
     assertTrue(list.equalsBytes(at, bytesOf(long)));
@@ -129,7 +135,7 @@ Deno.test("ListValue: the array form moves to blocks on the first member that do
   // A member of exactly FEW_MEMBER_MAX bytes stays, and an emptied list is compact again.
   const edge = ListValue.fromArray(["a"]);
   edge.pushBack("y".repeat(FEW_MEMBER_MAX));
-  assertEquals(edge.memoryUsage(), arrayFormMemory(edge.toArray()));
+  assertEquals(edge.memoryUsage(), packedMemory(edge.toArray()));
   const big = ListValue.fromArray(Array.from({ length: 100 }, (_, i) => "v" + i));
   big.removeFront(100);
   assertEquals(big.memoryUsage(), EMPTY_MEMORY);
@@ -420,4 +426,313 @@ Deno.test("ListValue: byte storage against an array model (binary, empty, huge m
     assertEquals(list.memoryUsage(), EMPTY_MEMORY, `seed ${seed}: an emptied list is compact`);
   }
   assertEquals(cases, SEQUENCES * OPS);
+});
+
+/** Everything a list says about its members, read through each accessor, against `model`. */
+function checkAllReads(list: ListValue, model: string[], context: string): void {
+  check(list, model, context);
+  const n = model.length;
+  for (let i = 0; i < n; i++) {
+    assertEquals(list.at(i), model[i], `at(${i}) ${context}`);
+    assertEquals(list.get(i - n), model[i], `get(${i - n}) ${context}`);
+    assertEquals(list.lengthAt(i), model[i].length, `lengthAt(${i}) ${context}`);
+    assertTrue(list.equalsBytes(i, bytesOf(model[i])), `equalsBytes(${i}) ${context}`);
+    assertEquals(list.equalsBytes(i, bytesOf(model[i] + "\x00")), false, `longer ${context}`);
+  }
+  // Backwards, so that each read starts over rather than going on from the last.
+  for (let i = n - 1; i >= 0; i--) assertEquals(list.at(i), model[i], `at(${i}) back ${context}`);
+  let written = "";
+  const sink = {
+    bulkSlice: (src: Uint8Array, off: number, len: number) => {
+      written += String.fromCharCode(...src.subarray(off, off + len)) + "|";
+    },
+    bulkLatin1: (text: string) => written += text + "|",
+  };
+  for (let i = 0; i < n; i++) list.writeBulk(i, sink);
+  assertEquals(written, model.map((m) => m + "|").join(""), `writeBulk ${context}`);
+  for (const target of new Set(model)) {
+    const bytes = bytesOf(target);
+    assertEquals(list.indexOf(bytes), model.indexOf(target), `indexOf ${context}`);
+    assertEquals(
+      list.indexOf(bytes, n - 1, -1),
+      model.lastIndexOf(target),
+      `lastIndexOf ${context}`,
+    );
+    for (let from = 0; from < n; from++) {
+      assertEquals(
+        list.indexOf(bytes, from),
+        model.indexOf(target, from),
+        `indexOf from ${context}`,
+      );
+      assertEquals(
+        list.indexOf(bytes, from, -1),
+        model.lastIndexOf(target, from),
+        `lastIndexOf from ${context}`,
+      );
+    }
+  }
+  assertEquals(list.indexOf(bytesOf("absent"), -1), -1);
+  assertEquals(list.indexOf(bytesOf(model[0] ?? ""), n), -1);
+}
+
+Deno.test("ListValue: packed form keeps binary members exact", () => {
+  // NUL, CR/LF, bytes ≥ 0x80, the empty member, and members whose length
+  // byte is itself NUL, LF, CR or ≥ 0x80-adjacent (0, 10, 13, 64 = FEW_MEMBER_MAX).
+  const members = [
+    "",
+    "\x00",
+    "\r\n",
+    "\x80\xff\xfe",
+    "\n".repeat(10),
+    "\x00\r\n\x80".repeat(3) + "z",
+    "\xff".repeat(FEW_MEMBER_MAX),
+    "plain",
+  ];
+  assertEquals(members.length, FEW_MAX);
+  const list = ListValue.fromArray(members);
+  assertEquals(list.memoryUsage(), packedMemory(members), "fromArray packs them");
+  checkAllReads(list, members, "fromArray");
+  // The same members pushed one by one, as bytes and as strings, from either end.
+  const pushed = new ListValue();
+  for (let i = 0; i < members.length; i++) {
+    if (i % 2 === 0) pushed.pushBackBytes(bytesOf(members[i]));
+    else pushed.pushBack(members[i]);
+  }
+  const front = new ListValue();
+  for (let i = members.length - 1; i >= 0; i--) {
+    if (i % 2 === 0) front.pushFrontBytes(bytesOf(members[i]));
+    else front.pushFront(members[i]);
+  }
+  for (const [name, l] of [["pushBack", pushed], ["pushFront", front]] as const) {
+    assertEquals(l.memoryUsage(), packedMemory(members), `${name} packs them`);
+    checkAllReads(l, members, name);
+  }
+  // Writes that keep it packed: set, insert, removals of binary members.
+  const model = [...members];
+  list.setBytes(3, bytesOf("\x00\x00"));
+  model[3] = "\x00\x00";
+  list.set(0, "\xff\r\n");
+  model[0] = "\xff\r\n";
+  list.removeAt(5);
+  model.splice(5, 1);
+  list.removeAt(1);
+  model.splice(1, 1);
+  list.insertBytes(2, bytesOf(""));
+  model.splice(2, 0, "");
+  list.insert(6, "\x80".repeat(FEW_MEMBER_MAX));
+  model.splice(6, 0, "\x80".repeat(FEW_MEMBER_MAX));
+  assertEquals(list.memoryUsage(), packedMemory(model), "still packed");
+  checkAllReads(list, model, "after writes");
+  list.removeAt(0);
+  model.shift();
+  list.pushFront("");
+  model.unshift("");
+  assertEquals(list.removeMatching(bytesOf(""), 0, false), 2);
+  model.splice(model.indexOf(""), 1);
+  model.splice(model.indexOf(""), 1);
+  assertEquals(model.indexOf(""), -1);
+  assertEquals(list.memoryUsage(), packedMemory(model), "packed after LREM");
+  checkAllReads(list, model, "after LREM of the empty member");
+  assertEquals(list.popBack(), model.pop());
+  assertEquals(list.popFront(), model.shift());
+  list.removeFront(2);
+  model.splice(0, 2);
+  list.removeBack(1);
+  model.pop();
+  checkAllReads(list, model, "after pops");
+  assertEquals(list.memoryUsage(), packedMemory(model));
+  // A clone shares the string and stays apart from the original.
+  const copy = list.clone();
+  copy.setBytes(0, bytesOf("changed"));
+  checkAllReads(list, model, "original after its clone changed");
+  checkAllReads(copy, ["changed", ...model.slice(1)], "clone");
+});
+
+Deno.test("ListValue: boundaries of the packed form", () => {
+  const fits = "\x80".repeat(FEW_MEMBER_MAX);
+  const tooLong = fits + "\x00";
+  // A member of FEW_MEMBER_MAX bytes stays packed, one more byte does not.
+  const list = ListValue.fromArray([fits]);
+  assertEquals(list.memoryUsage(), packedMemory([fits]));
+  list.pushBackBytes(bytesOf(tooLong));
+  assertTrue(list.memoryUsage() > packedMemory([fits, tooLong]), "moved to the ring");
+  checkAllReads(list, [fits, tooLong], "ring with a long member");
+  // Removing the long member packs it again: a ring of few short members.
+  assertEquals(list.popBack(), tooLong);
+  assertEquals(list.memoryUsage(), packedMemory([fits]));
+  checkAllReads(list, [fits], "packed again");
+  // fromArray of a long member, or of FEW_MAX + 1 members, builds a ring.
+  assertTrue(ListValue.fromArray([tooLong]).memoryUsage() > packedMemory([tooLong]));
+  const nine = Array.from({ length: FEW_MAX + 1 }, (_, i) => "m" + i);
+  assertTrue(ListValue.fromArray(nine).memoryUsage() > packedMemory(nine));
+  // A ring is packed again once it is down to half of FEW_MAX members, not before.
+  const ring = ListValue.fromArray(nine);
+  const model = [...nine];
+  while (model.length > FEW_MAX / 2 + 1) assertEquals(ring.popFront(), model.shift());
+  assertTrue(ring.memoryUsage() > packedMemory(model), `still a ring at ${model.length}`);
+  assertEquals(ring.popBack(), model.pop());
+  assertEquals(ring.memoryUsage(), packedMemory(model), `packed at ${model.length}`);
+  checkAllReads(ring, model, "repacked");
+  // ... but not while a long member is left in it.
+  const mixed = ListValue.fromArray([...nine.slice(0, 6), tooLong]);
+  mixed.removeFront(5);
+  assertTrue(mixed.memoryUsage() > packedMemory(["m5", tooLong]), "a long member keeps it a ring");
+  checkAllReads(mixed, ["m5", tooLong], "mixed ring");
+  // LSET with a long member moves a packed list to the ring.
+  const set = ListValue.fromArray(["a", "b", "c"]);
+  set.setBytes(1, bytesOf(tooLong));
+  assertTrue(set.memoryUsage() > packedMemory(["a", tooLong, "c"]));
+  checkAllReads(set, ["a", tooLong, "c"], "LSET long");
+});
+
+Deno.test("ListValue: small lists against an array model (packed form, conversions, shared cursor)", () => {
+  const SEQUENCES = 60;
+  const OPS = 500;
+  let cases = 0;
+  let packedChecks = 0;
+  let ringChecks = 0;
+  for (let seed = 1; seed <= SEQUENCES; seed++) {
+    const rnd = prng(5000 + seed);
+    const int = (n: number) => Math.floor(rnd() * n);
+    // Members around the limits: mostly short, some binary, some too long.
+    const member = (): string => {
+      switch (int(10)) {
+        case 0:
+          return "";
+        case 1:
+          return String.fromCharCode(...Array.from({ length: 1 + int(4) }, () => int(256)));
+        case 2:
+          return "\r\n\x00".slice(int(3));
+        case 3:
+          return String.fromCharCode(0x80 + int(128)).repeat(FEW_MEMBER_MAX - 1 + int(3));
+        default:
+          return String.fromCharCode(97 + int(3)).repeat(1 + int(2));
+      }
+    };
+    // Three lists at once, so the shared read cursor moves between them; clones share strings.
+    const lists = [new ListValue(), new ListValue(), new ListValue()];
+    const models: string[][] = [[], [], []];
+    // Whether each list should be packed, by the rules (with the ring's hysteresis).
+    const packed = [true, true, true];
+    const fits = (m: string[]) => m.length <= FEW_MAX && m.every((x) => x.length <= FEW_MEMBER_MAX);
+    for (let op = 0; op < OPS; op++) {
+      const k = int(3);
+      const list = lists[k];
+      const model = models[k];
+      const n = model.length;
+      const m = member();
+      let removal = false;
+      switch (int(12)) {
+        case 0:
+        case 1: {
+          const front = rnd() < 0.5;
+          const asBytes = rnd() < 0.5;
+          if (front) asBytes ? list.pushFrontBytes(bytesOf(m)) : list.pushFront(m);
+          else asBytes ? list.pushBackBytes(bytesOf(m)) : list.pushBack(m);
+          if (front) model.unshift(m);
+          else model.push(m);
+          break;
+        }
+        case 2:
+          assertEquals(list.popFront(), model.shift());
+          removal = true;
+          break;
+        case 3:
+          assertEquals(list.popBack(), model.pop());
+          removal = true;
+          break;
+        case 4: {
+          const i = int(n + 1);
+          if (rnd() < 0.5) list.insertBytes(i, bytesOf(m));
+          else list.insert(i, m);
+          model.splice(i, 0, m);
+          break;
+        }
+        case 5:
+          if (n > 0) {
+            const i = int(n);
+            if (rnd() < 0.5) list.setBytes(i, bytesOf(m));
+            else list.set(i, m);
+            model[i] = m;
+          }
+          break;
+        case 6:
+          if (n > 0) {
+            const i = int(n);
+            list.removeAt(i);
+            model.splice(i, 1);
+            removal = true;
+          }
+          break;
+        case 7: {
+          const target = n > 0 && rnd() < 0.7 ? model[int(n)] : m;
+          const limit = int(3);
+          const fromTail = rnd() < 0.5;
+          const drop = lremDrops(model, target, limit, fromTail);
+          assertEquals(list.removeMatching(bytesOf(target), limit, fromTail), drop.size);
+          models[k] = model.filter((_, i) => !drop.has(i));
+          removal = drop.size > 0;
+          break;
+        }
+        case 8: {
+          const front = int(3);
+          const back = int(3);
+          list.removeFront(front);
+          model.splice(0, front);
+          list.removeBack(back);
+          model.splice(Math.max(0, model.length - back));
+          removal = front + back > 0;
+          break;
+        }
+        case 9: { // a clone of another list replaces this one
+          const j = int(3);
+          lists[k] = lists[j].clone();
+          models[k] = [...models[j]];
+          packed[k] = packed[j];
+          break;
+        }
+        case 10: { // reads in a random order
+          for (let r = 0; r < 4 && n > 0; r++) {
+            const i = int(n);
+            assertEquals(list.at(i), model[i]);
+            assertTrue(list.equalsBytes(i, bytesOf(model[i])));
+          }
+          const target = n > 0 && rnd() < 0.7 ? model[int(n)] : m;
+          assertEquals(list.indexOf(bytesOf(target)), model.indexOf(target));
+          break;
+        }
+        case 11:
+          if (rnd() < 0.2) {
+            lists[k] = ListValue.fromArray(model);
+            packed[k] = fits(model);
+          }
+          break;
+      }
+      // The form the rules give: a packed list moves to the ring when it no
+      // longer fits; a ring is packed again after a removal leaves at most
+      // FEW_MAX / 2 members, all short enough (an emptied list is packed).
+      const now = models[k];
+      if (packed[k] && !fits(now)) packed[k] = false;
+      else if (!packed[k] && removal && now.length <= FEW_MAX / 2 && fits(now)) packed[k] = true;
+      cases++;
+      const l = lists[k];
+      assertEquals(l.size, now.length, `seed ${seed} op ${op} size`);
+      if (packed[k]) {
+        assertEquals(l.memoryUsage(), packedMemory(now), `seed ${seed} op ${op}: packed`);
+        packedChecks++;
+      } else {
+        assertTrue(l.memoryUsage() > packedMemory(now), `seed ${seed} op ${op}: a ring`);
+        ringChecks++;
+      }
+      if (op % 10 === 0) {
+        for (let j = 0; j < 3; j++) {
+          checkAllReads(lists[j], models[j], `seed ${seed} op ${op} list ${j}`);
+        }
+      } else check(l, now, `seed ${seed} op ${op}`);
+    }
+  }
+  assertEquals(cases, SEQUENCES * OPS);
+  // Both forms and the conversions between them were exercised.
+  assertTrue(packedChecks > cases / 2, `packed checks ${packedChecks}`);
+  assertTrue(ringChecks > cases / 20, `ring checks ${ringChecks}`);
 });
