@@ -10,11 +10,22 @@
  * - `hashtable` otherwise, for good: a set never converts back. Iteration
  *   order is unspecified, as in Redis (here: insertion order).
  *
- * A `hashtable` set of up to {@link FEW_MAX} members keeps them in one
- * exactly-sized array, searched by comparing bytes, and makes its
- * {@link Dict} when it outgrows that (a table costs ~500 bytes more than
- * two members need). Nothing outside tells the two apart: SSCAN walks the
- * array as the table it would have been (see {@link SetValue.scan}).
+ * A `hashtable` set of up to {@link FEW_MAX} members is packed into one
+ * latin1 string: a character holding the member count, then the members
+ * in insertion order, each `[length, varint][bytes]`
+ * (src/store/packed_string.ts), searched by comparing bytes. One flat
+ * string is one object for V8's garbage collector to mark and copy, with
+ * no pointers inside, where an array of members was an array, its backing
+ * store and a string per member (a set of two short members: ~195 bytes
+ * of heap that way, ~115 packed). A write rebuilds the string, O(n) in at
+ * most {@link FEW_MAX} members. The set makes its {@link Dict} when it
+ * outgrows that (a table costs ~500 bytes more than two members need).
+ * Nothing outside tells the two apart: SSCAN walks the packed members as
+ * the table they would have been (see {@link SetValue.scan}).
+ *
+ * An intset is an array of decimal strings (a packed form of fixed-width
+ * entries measured ~3x smaller and faster to search, but its SREM ~1.5x
+ * slower on 4-32 members, as every write makes a new string).
  *
  * Members are bytes held as latin1 strings (see util/bytes.ts).
  *
@@ -23,9 +34,10 @@
 
 import type { Collection } from "./collection.ts";
 import { Dict } from "./dict.ts";
-import { hashLatin1, latin1, latin1Equals } from "../util/bytes.ts";
+import { hashLatin1, latin1 } from "../util/bytes.ts";
 import { nextCursor } from "./scan_cursor.ts";
-import { withInserted, withoutRange } from "../util/exact_arrays.ts";
+import { elementStart, encodeLength, flat, readLength } from "./packed_string.ts";
+import { stringBytes } from "./zset_encoding.ts";
 
 /** The setting that decides when an intset becomes a hash table. */
 export interface SetLimits {
@@ -42,18 +54,21 @@ export function setLimitsFrom(config: { int(name: string): number }): SetLimits 
 }
 
 /**
- * Most members a `hashtable` set keeps in its array before it makes a
- * {@link Dict}: a search compares each member's bytes (~10 ns when the
- * lengths differ, about a byte per ns when they only differ at the end),
- * which stays within a hash lookup's cost up to here.
+ * Most members a `hashtable` set keeps packed before it makes a
+ * {@link Dict}: a search compares each member's length and last byte, and
+ * its bytes only when those match (~7 ns a member in a miss), which stays
+ * near a hash lookup's cost up to here.
  */
 export const FEW_MAX = 16;
 
-/** Rough per-member cost in bytes of each encoding, for memory accounting. */
+/** Rough per-member cost in bytes of an intset and a table, for memory accounting. */
 const INTSET_MEMBER_OVERHEAD = 24;
-const FEW_MEMBER_OVERHEAD = 16;
 const TABLE_MEMBER_OVERHEAD = 56;
+/** The set object itself. */
 const SET_BASE_BYTES = 64;
+
+/** A packed `hashtable` set with no members: just its count. */
+const EMPTY_FEW = encodeLength(0);
 
 const INT64_MAX_DIGITS = "9223372036854775807";
 const INT64_MIN_DIGITS = "9223372036854775808";
@@ -103,16 +118,20 @@ export function compareInt64Text(a: string, b: string): number {
 export class SetValue implements Collection {
   /** Members sorted numerically while `intset`-encoded, otherwise null. */
   private ints: string[] | null;
-  /** Members of a `hashtable` set of at most {@link FEW_MAX}, in insertion order; otherwise null. */
-  private few: string[] | null;
+  /**
+   * While a `hashtable` set of at most {@link FEW_MAX} members: the member
+   * count as a character, then the members packed in insertion order;
+   * otherwise null.
+   */
+  private few: string | null;
   /** Members of a larger `hashtable` set, otherwise null. */
   private table: Dict | null;
-  /** Sum of member lengths, for {@link memoryUsage}. */
+  /** Sum of member lengths of an intset or a table, for {@link memoryUsage}. */
   private payloadBytes = 0;
   /** Members expected when the set turns into a table (see {@link empty}). */
   private sizeHint = 0;
 
-  private constructor(ints: string[] | null, few: string[] | null, table: Dict | null) {
+  private constructor(ints: string[] | null, few: string | null, table: Dict | null) {
     this.ints = ints;
     this.few = few;
     this.table = table;
@@ -133,7 +152,7 @@ export class SetValue implements Collection {
    * one: `intset` when that member is an integer, else `hashtable`.
    */
   static forFirstMember(member: string): SetValue {
-    return isInt64Text(member) ? SetValue.empty() : new SetValue(null, [], null);
+    return isInt64Text(member) ? SetValue.empty() : new SetValue(null, EMPTY_FEW, null);
   }
 
   /**
@@ -153,7 +172,7 @@ export class SetValue implements Collection {
       return set;
     }
     const set = list.length <= FEW_MAX
-      ? new SetValue(null, [], null)
+      ? new SetValue(null, EMPTY_FEW, null)
       : new SetValue(null, null, new Dict(list.length));
     for (const m of list) set.add(m, limits);
     return set;
@@ -162,7 +181,7 @@ export class SetValue implements Collection {
   /** Number of members. */
   get size(): number {
     if (this.ints !== null) return this.ints.length;
-    return this.few !== null ? this.few.length : this.table!.size;
+    return this.few !== null ? this.few.charCodeAt(0) : this.table!.size;
   }
 
   /** `intset` or `hashtable`, as `OBJECT ENCODING` reports it. */
@@ -178,7 +197,7 @@ export class SetValue implements Collection {
   /** True when `member` is in the set. */
   has(member: string): boolean {
     if (this.ints !== null) return isInt64Text(member) && this.search(member) >= 0;
-    if (this.few !== null) return this.few.includes(member);
+    if (this.few !== null) return fewFind(this.few, member);
     return this.table!.has(member);
   }
 
@@ -188,7 +207,7 @@ export class SetValue implements Collection {
    */
   hasBytes(member: Uint8Array): boolean {
     if (this.ints !== null) return this.has(latin1(member));
-    if (this.few !== null) return fewIndexOf(this.few, member) >= 0;
+    if (this.few !== null) return fewFindBytes(this.few, member);
     return this.table!.hasBytes(member);
   }
 
@@ -199,7 +218,7 @@ export class SetValue implements Collection {
   addBytes(member: Uint8Array, limits: SetLimits): boolean {
     const few = this.few;
     if (few !== null) {
-      if (fewIndexOf(few, member) >= 0) return false;
+      if (fewFindBytes(few, member)) return false;
       this.appendToFew(few, latin1(member));
       return true;
     }
@@ -227,7 +246,7 @@ export class SetValue implements Collection {
     }
     const few = this.few;
     if (few !== null) {
-      if (few.includes(member)) return false;
+      if (fewFind(few, member)) return false;
       this.appendToFew(few, member);
       return true;
     }
@@ -236,16 +255,17 @@ export class SetValue implements Collection {
     return true;
   }
 
-  /** Adds a member known to be absent to the small array, or makes the table when it is full. */
-  private appendToFew(few: string[], member: string): void {
-    this.payloadBytes += member.length;
-    if (few.length < FEW_MAX) {
-      this.few = withInserted(few, few.length, member);
+  /** Adds a member known to be absent to the packed members, or makes the table when they are full. */
+  private appendToFew(few: string, member: string): void {
+    const count = few.charCodeAt(0);
+    if (count < FEW_MAX) {
+      this.few = flat([encodeLength(count + 1), few.slice(1), encodeLength(member.length), member]);
       return;
     }
+    const members = fewMembers(few);
+    members.push(member);
     this.few = null;
-    this.table = dictOf(few, Math.max(few.length + 1, this.sizeHint));
-    this.table.set(member, 0);
+    this.makeTable(members, Math.max(count + 1, this.sizeHint));
   }
 
   /** Removes a member; returns true when it was there. */
@@ -257,9 +277,14 @@ export class SetValue implements Collection {
       if (at < 0) return false;
       ints.splice(at, 1);
     } else if (this.few !== null) {
-      const at = this.few.indexOf(member);
-      if (at < 0) return false;
-      this.few = withoutRange(this.few, at, at + 1);
+      const few = this.few;
+      if (!fewFind(few, member)) return false;
+      this.few = flat([
+        encodeLength(few.charCodeAt(0) - 1),
+        few.slice(1, entryAt),
+        few.slice(entryEnd),
+      ]);
+      return true;
     } else if (!this.table!.delete(member)) {
       return false;
     }
@@ -274,14 +299,15 @@ export class SetValue implements Collection {
    */
   members(): IterableIterator<string> {
     if (this.ints !== null) return this.ints.values();
-    return this.few !== null ? this.few.values() : this.table!.keys();
+    return this.few !== null ? fewMembers(this.few).values() : this.table!.keys();
   }
 
   /** Calls `visit` for every member, in {@link members} order. */
   forEach(visit: (member: string) => void): void {
-    const list = this.ints ?? this.few;
-    if (list !== null) {
-      for (const m of list) visit(m);
+    if (this.ints !== null) {
+      for (const m of this.ints) visit(m);
+    } else if (this.few !== null) {
+      fewEach(this.few, visit);
     } else {
       this.table!.forEach((m) => visit(m));
     }
@@ -289,8 +315,10 @@ export class SetValue implements Collection {
 
   /** A uniformly random member (the set must not be empty). */
   randomMember(): string {
-    const list = this.ints ?? this.few;
-    if (list !== null) return list[(Math.random() * list.length) | 0];
+    const ints = this.ints;
+    if (ints !== null) return ints[(Math.random() * ints.length) | 0];
+    const few = this.few;
+    if (few !== null) return fewMemberAt(few, (Math.random() * few.charCodeAt(0)) | 0);
     return this.table!.randomKey()!;
   }
 
@@ -305,7 +333,7 @@ export class SetValue implements Collection {
       for (const m of this.ints) visit(m);
       return 0;
     }
-    if (this.few !== null) return scanFew(this.few, cursor, count, visit);
+    if (this.few !== null) return scanFew(fewMembers(this.few), cursor, count, visit);
     return this.table!.scan(cursor, count, visit);
   }
 
@@ -315,7 +343,8 @@ export class SetValue implements Collection {
     if (this.ints !== null) {
       copy = new SetValue([...this.ints], null, null);
     } else if (this.few !== null) {
-      copy = new SetValue(null, this.few.slice(), null);
+      // Strings are immutable: the copy shares the packed members.
+      copy = new SetValue(null, this.few, null);
     } else {
       const table = new Dict(this.table!.size);
       this.table!.forEach((m) => table.set(m, 0));
@@ -325,13 +354,13 @@ export class SetValue implements Collection {
     return copy;
   }
 
-  /** Approximate bytes used: member bytes plus a per-member cost of the encoding. */
+  /**
+   * Approximate bytes used: the packed string of a small `hashtable` set,
+   * else member bytes plus a per-member cost of the encoding.
+   */
   memoryUsage(): number {
-    const overhead = this.ints !== null
-      ? INTSET_MEMBER_OVERHEAD
-      : this.few !== null
-      ? FEW_MEMBER_OVERHEAD
-      : TABLE_MEMBER_OVERHEAD;
+    if (this.few !== null) return SET_BASE_BYTES + stringBytes(this.few.length);
+    const overhead = this.ints !== null ? INTSET_MEMBER_OVERHEAD : TABLE_MEMBER_OVERHEAD;
     return SET_BASE_BYTES + this.payloadBytes + this.size * overhead;
   }
 
@@ -354,38 +383,156 @@ export class SetValue implements Collection {
   private convertToTable(expected: number): void {
     const ints = this.ints!;
     this.ints = null;
-    if (Math.max(expected, this.sizeHint) <= FEW_MAX) this.few = ints.slice();
-    else this.table = dictOf(ints, Math.max(expected, this.sizeHint));
-  }
-}
-
-/** A dict of `members`, in their order, sized for `expected`. */
-function dictOf(members: string[], expected: number): Dict {
-  const table = new Dict(expected);
-  for (const m of members) table.set(m, 0);
-  return table;
-}
-
-/**
- * Index of the member whose bytes are `bytes`, or -1. Members often share a
- * prefix (`user:1001`, `user:1002`), so the last byte is compared before
- * the whole: a miss then costs a length and a byte per member.
- */
-function fewIndexOf(few: string[], bytes: Uint8Array): number {
-  const n = bytes.length;
-  const last = n > 0 ? bytes[n - 1] : -1;
-  for (let i = 0; i < few.length; i++) {
-    const m = few[i];
-    if (m.length === n && (n === 0 || m.charCodeAt(n - 1) === last) && latin1Equals(m, bytes)) {
-      return i;
+    const wanted = Math.max(expected, this.sizeHint);
+    if (wanted <= FEW_MAX) {
+      this.few = packFew(ints);
+      this.payloadBytes = 0;
+    } else {
+      this.makeTable(ints, wanted);
     }
   }
-  return -1;
+
+  /** Makes the table of `members`, in their order, sized for `expected`. */
+  private makeTable(members: string[], expected: number): void {
+    const table = new Dict(expected);
+    let bytes = 0;
+    for (const m of members) {
+      table.set(m, 0);
+      bytes += m.length;
+    }
+    this.table = table;
+    this.payloadBytes = bytes;
+  }
+}
+
+/** Distinct members (at most {@link FEW_MAX}) packed, in their order. */
+function packFew(members: string[]): string {
+  const parts = [encodeLength(members.length)];
+  for (const m of members) parts.push(encodeLength(m.length), m);
+  return flat(parts);
+}
+
+// Where the bytes of the member the packed walks below decoded last start
+// (shared by all sets: each function reads it before calling out).
+let memberStart = 0;
+
+/** Decodes the member at offset `at` of `few` (see {@link memberStart}); returns where it ends, and the next one starts. */
+function readMember(few: string, at: number): number {
+  // Lengths under 128 take one character: no varint decoding for them.
+  let n = few.charCodeAt(at);
+  memberStart = at + 1;
+  if (n >= 0x80) {
+    n = readLength(few, at);
+    memberStart = elementStart;
+  }
+  return memberStart + n;
+}
+
+/** Where the member {@link fewFind} or {@link fewFindBytes} found starts (its length), and where the next one does. */
+let entryAt = 0;
+let entryEnd = 0;
+
+/**
+ * True when `member` is one of the packed members, which {@link entryAt}
+ * and {@link entryEnd} then point at. Members often share a prefix
+ * (`user:1001`, `user:1002`), so the last byte is compared before the
+ * whole: a miss then costs a length and a byte per member.
+ */
+function fewFind(few: string, member: string): boolean {
+  const count = few.charCodeAt(0);
+  const length = member.length;
+  const last = length > 0 ? member.charCodeAt(length - 1) : 0;
+  let at = 1;
+  for (let i = 0; i < count; i++) {
+    // Lengths under 128 take one character: no varint decoding for them.
+    let n = few.charCodeAt(at);
+    let start = at + 1;
+    if (n >= 0x80) {
+      n = readLength(few, at);
+      start = elementStart;
+    }
+    const next = start + n;
+    if (
+      n === length &&
+      (length === 0 || few.charCodeAt(next - 1) === last) &&
+      few.startsWith(member, start)
+    ) {
+      entryAt = at;
+      entryEnd = next;
+      return true;
+    }
+    at = next;
+  }
+  return false;
+}
+
+/** {@link fewFind} for a member given as bytes (no JS string made for it). */
+function fewFindBytes(few: string, member: Uint8Array): boolean {
+  const count = few.charCodeAt(0);
+  const length = member.length;
+  const last = length > 0 ? member[length - 1] : 0;
+  let at = 1;
+  for (let i = 0; i < count; i++) {
+    let n = few.charCodeAt(at);
+    let start = at + 1;
+    if (n >= 0x80) {
+      n = readLength(few, at);
+      start = elementStart;
+    }
+    const next = start + n;
+    if (
+      n === length &&
+      (length === 0 || few.charCodeAt(next - 1) === last) &&
+      sameBytes(few, start, member)
+    ) {
+      entryAt = at;
+      entryEnd = next;
+      return true;
+    }
+    at = next;
+  }
+  return false;
+}
+
+/** True when `bytes` are the characters of `data` from `at` on. */
+function sameBytes(data: string, at: number, bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (data.charCodeAt(at + i) !== bytes[i]) return false;
+  return true;
+}
+
+/** Calls `visit` for every packed member, in order. */
+function fewEach(few: string, visit: (member: string) => void): void {
+  const count = few.charCodeAt(0);
+  let at = 1;
+  for (let i = 0; i < count; i++) {
+    at = readMember(few, at);
+    visit(few.substring(memberStart, at));
+  }
+}
+
+/** The packed members, in order. */
+function fewMembers(few: string): string[] {
+  const count = few.charCodeAt(0);
+  const out = new Array<string>(count);
+  let at = 1;
+  for (let i = 0; i < count; i++) {
+    at = readMember(few, at);
+    out[i] = few.substring(memberStart, at);
+  }
+  return out;
+}
+
+/** The packed member at `index` (< count). */
+function fewMemberAt(few: string, index: number): string {
+  let at = 1;
+  for (let i = 0; i < index; i++) at = readMember(few, at);
+  at = readMember(few, at);
+  return few.substring(memberStart, at);
 }
 
 /**
- * SSCAN over a small set's array as if it were a hash table of the size
- * its member count gives (a power of two, at least 4): buckets are visited
+ * SSCAN over a small set's members as if they were a hash table of the
+ * size their count gives (a power of two, at least 4): buckets are visited
  * in reverse-binary cursor order, each yielding the members that hash to
  * it, until `count` members were seen. A resize between calls changes the
  * table size as a real table's would, and the reverse-binary order makes

@@ -8,7 +8,8 @@ import {
 } from "../../src/store/set.ts";
 import { Config } from "../../src/config/config.ts";
 import { EDGE_INTEGERS, NEAR_INTEGERS, randomMember, Rng } from "../helpers/hashsets.ts";
-import { latin1Bytes } from "../../src/util/bytes.ts";
+import { hashLatin1, latin1Bytes } from "../../src/util/bytes.ts";
+import { nextCursor } from "../../src/store/scan_cursor.ts";
 
 const LIMITS = { maxIntsetEntries: 512 };
 
@@ -306,4 +307,242 @@ Deno.test("setLimitsFrom reads set-max-intset-entries from a configuration", () 
   config.applyStartup("set-max-intset-entries", ["3"], "test");
   const set = SetValue.fromMembers(["1", "2", "3", "4"], setLimitsFrom(config));
   assertEquals(set.encoding(), "hashtable");
+});
+
+/** True while a `hashtable` set keeps its members packed (no Dict yet). */
+function isPacked(set: SetValue): boolean {
+  return (set as unknown as { few: string | null }).few !== null;
+}
+
+/** Awkward members for the packed form: binary bytes, empty, and lengths around the varint steps. */
+const PACKED_MEMBERS = [
+  "a\x00b",
+  "\x00",
+  "\r\n",
+  "x\r\ny",
+  "\xff\xfe",
+  "\x80",
+  "caf\xc3\xa9",
+  "",
+  "A".repeat(127),
+  "B".repeat(128),
+  "C".repeat(129),
+  "D".repeat(300) + "\xff",
+  "E".repeat(16383),
+  "F".repeat(16384),
+  "-12",
+  "12",
+];
+
+/** SSCAN of a small table as the array form did it: buckets of a table sized by the count. */
+function referenceScan(members: string[], cursor: number, count: number): [number, string[]] {
+  let size = 4;
+  while (size < members.length) size *= 2;
+  const mask = size - 1;
+  const out: string[] = [];
+  let v = cursor >>> 0;
+  do {
+    for (const m of members) if ((hashLatin1(m) & mask) === (v & mask)) out.push(m);
+    v = nextCursor(v, mask);
+  } while (v !== 0 && out.length < count);
+  return [v, out];
+}
+
+Deno.test("SetValue packed members: binary bytes, empty, and multi-byte lengths round-trip", () => {
+  const set = SetValue.forFirstMember("x");
+  let i = 0;
+  for (const m of PACKED_MEMBERS) {
+    // Alternate the string and byte entry points.
+    const added = i++ % 2 === 0 ? set.add(m, LIMITS) : set.addBytes(latin1Bytes(m), LIMITS);
+    assertTrue(added, `add ${m.length}`);
+  }
+  assertTrue(isPacked(set));
+  assertEquals(set.size, PACKED_MEMBERS.length);
+  assertEquals([...set.members()], PACKED_MEMBERS);
+  const visited: string[] = [];
+  set.forEach((m) => visited.push(m));
+  assertEquals(visited, PACKED_MEMBERS);
+  for (const m of PACKED_MEMBERS) {
+    assertTrue(set.has(m), `has ${m.length}`);
+    assertTrue(set.hasBytes(latin1Bytes(m)), `hasBytes ${m.length}`);
+    assertEquals(set.add(m, LIMITS), false);
+    assertEquals(set.addBytes(latin1Bytes(m), LIMITS), false);
+  }
+  // Near misses: same length and last byte, or a prefix or extension of a member.
+  for (
+    const m of [
+      "a\x01b",
+      "b\x00b",
+      "\x01",
+      " ",
+      "A".repeat(126),
+      "A".repeat(128),
+      "B".repeat(127) + "C",
+      "caf\xc3",
+      "1",
+    ]
+  ) {
+    assertEquals(set.has(m), false, JSON.stringify(m.slice(0, 8)));
+    assertEquals(set.hasBytes(latin1Bytes(m)), false, JSON.stringify(m.slice(0, 8)));
+    assertEquals(set.remove(m), false);
+  }
+  assertEquals(set.encoding(), "hashtable");
+  // Random members come from the whole set.
+  const seen = new Set<string>();
+  for (let k = 0; k < 2000; k++) seen.add(set.randomMember());
+  assertEquals(seen.size, PACKED_MEMBERS.length);
+  // A clone is independent and keeps the order.
+  const copy = set.clone();
+  assertTrue(copy.remove(""));
+  assertEquals(set.size, PACKED_MEMBERS.length);
+  assertEquals([...copy.members()], PACKED_MEMBERS.filter((m) => m !== ""));
+  // Removing from the front, middle and end keeps the rest in order.
+  const model = [...PACKED_MEMBERS];
+  for (const m of ["a\x00b", "B".repeat(128), "12", "", "F".repeat(16384)]) {
+    assertTrue(set.remove(m));
+    model.splice(model.indexOf(m), 1);
+    assertEquals([...set.members()], model);
+    assertEquals(set.has(m), false);
+    for (const rest of model) assertTrue(set.hasBytes(latin1Bytes(rest)));
+  }
+  assertTrue(set.add("", LIMITS));
+  model.push("");
+  assertEquals([...set.members()], model);
+  const before = set.memoryUsage();
+  assertTrue(set.remove("E".repeat(16383)));
+  assertTrue(before - set.memoryUsage() >= 16383, "memory follows the packed bytes");
+});
+
+Deno.test("SetValue packed sets convert to a table past FEW_MAX, also from an intset", () => {
+  for (const viaBytes of [false, true]) {
+    const set = SetValue.forFirstMember("m");
+    const model: string[] = [];
+    for (let i = 0; i < FEW_MAX; i++) {
+      const m = i % 3 === 0 ? "\x00".repeat(i) + "\xff" : "k" + i;
+      assertTrue(viaBytes ? set.addBytes(latin1Bytes(m), LIMITS) : set.add(m, LIMITS));
+      model.push(m);
+    }
+    assertTrue(isPacked(set), "FEW_MAX members stay packed");
+    assertEquals(set.add(model[5], LIMITS), false);
+    assertTrue(isPacked(set), "a duplicate does not convert");
+    assertTrue(
+      viaBytes
+        ? set.addBytes(latin1Bytes("P".repeat(200)), LIMITS)
+        : set.add("P".repeat(200), LIMITS),
+    );
+    model.push("P".repeat(200));
+    assertEquals(isPacked(set), false, "one more makes the table");
+    assertEquals([...set.members()], model);
+    for (const m of model) assertTrue(set.hasBytes(latin1Bytes(m)));
+    assertEquals(set.memoryUsage() > 0, true);
+  }
+  // An intset leaves for the packed form up to FEW_MAX members, for a table past it.
+  const small = SetValue.fromMembers(
+    Array.from({ length: FEW_MAX - 1 }, (_, i) => String(i - 5)),
+    LIMITS,
+  );
+  assertEquals(small.encoding(), "intset");
+  small.add("x", LIMITS);
+  assertTrue(isPacked(small));
+  assertEquals(small.size, FEW_MAX);
+  assertEquals([...small.members()].slice(0, 3), ["-5", "-4", "-3"]);
+  assertEquals([...small.members()].at(-1), "x");
+  const full = SetValue.fromMembers(Array.from({ length: FEW_MAX }, (_, i) => String(i)), LIMITS);
+  full.add("x", LIMITS);
+  assertEquals(isPacked(full), false);
+  assertEquals(full.size, FEW_MAX + 1);
+  // An intset past set-max-intset-entries goes the same way.
+  const capped = SetValue.empty();
+  for (let i = 0; i < 5; i++) capped.add(String(i), { maxIntsetEntries: 4 });
+  assertEquals(capped.encoding(), "hashtable");
+  assertTrue(isPacked(capped));
+  assertEquals([...capped.members()], ["0", "1", "2", "3", "4"]);
+});
+
+Deno.test("SetValue packed sets scan like the array form did: same members and cursors", () => {
+  const rng = new Rng(77);
+  let steps = 0;
+  for (let run = 0; run < 300; run++) {
+    const n = rng.range(0, FEW_MAX);
+    const members = [...new Set(Array.from({ length: n }, () => randomMember(rng, 140)))];
+    const set = SetValue.forFirstMember("x");
+    for (const m of members) set.add(m, LIMITS);
+    assertTrue(isPacked(set));
+    let cursor = rng.chance(0.3) ? rng.int(2 ** 32) : 0;
+    let calls = 0;
+    do {
+      const count = rng.range(1, 5);
+      const got: string[] = [];
+      const [expectedCursor, expected] = referenceScan(members, cursor, count);
+      cursor = set.scan(cursor, count, (m) => got.push(m));
+      assertEquals(cursor, expectedCursor);
+      assertEquals(got, expected);
+      steps++;
+    } while (cursor !== 0 && ++calls < 100);
+  }
+  assertTrue(steps > 500, `only ${steps} scan steps`);
+});
+
+Deno.test("SetValue packed and intset forms match a Set model with binary and long members (property)", () => {
+  let cases = 0;
+  let packedChecks = 0;
+  let conversions = 0;
+  const pool = [...PACKED_MEMBERS, ...EDGE_INTEGERS, "7", "-7", "08", "-0"];
+  for (let seed = 1; seed <= 80; seed++) {
+    const rng = new Rng(1000 + seed);
+    const limits = { maxIntsetEntries: rng.pick([2, 16, 512]) };
+    const ints = seed % 3 === 0;
+    const model = new Set<string>();
+    // About 20 distinct members, so that the set hovers around ten and
+    // crosses FEW_MAX now and then.
+    const universe = [
+      ...Array.from({ length: rng.range(12, 30) }, () => rng.pick(pool)),
+      ...Array.from({ length: 6 }, (_, i) => "s" + i),
+    ];
+    let set = SetValue.forFirstMember(ints ? "1" : "x");
+    let order: string[] = [];
+    for (let step = 0; step < 250; step++) {
+      const m = ints
+        ? (rng.chance(0.8) ? String(rng.range(-40, 40)) : rng.pick(EDGE_INTEGERS))
+        : rng.pick(universe);
+      const packedBefore = isPacked(set);
+      const op = rng.int(10);
+      if (op < 4) {
+        const wasIntset = set.isIntset;
+        const added = rng.chance(0.5) ? set.add(m, limits) : set.addBytes(latin1Bytes(m), limits);
+        assertEquals(added, !model.has(m), `add ${JSON.stringify(m.slice(0, 10))}`);
+        // An intset leaving for a table takes its members in numeric order
+        // (the new one too when it is an integer: the intset grew too large).
+        if (added) order.push(m);
+        if (wasIntset && !set.isIntset) {
+          order = isInt64Text(m) ? numericSort(order) : [...numericSort(order.slice(0, -1)), m];
+        }
+        model.add(m);
+      } else if (op < 8) {
+        assertEquals(set.remove(m), model.delete(m), `remove ${JSON.stringify(m.slice(0, 10))}`);
+        if (order.includes(m)) order.splice(order.indexOf(m), 1);
+      } else if (op === 8) {
+        set = set.clone();
+      } else if (model.size > 0) {
+        assertTrue(model.has(set.randomMember()));
+      }
+      assertEquals(set.size, model.size);
+      assertEquals(set.has(m), model.has(m));
+      assertEquals(set.hasBytes(latin1Bytes(m)), model.has(m));
+      if (packedBefore && !isPacked(set) && op !== 8) conversions++;
+      if (isPacked(set)) {
+        // The packed form keeps insertion order.
+        assertEquals([...set.members()], order);
+        packedChecks++;
+      } else if (set.isIntset) {
+        assertEquals([...set.members()], numericSort([...model]));
+      } else {
+        assertEquals(new Set(set.members()), model);
+      }
+      cases++;
+    }
+  }
+  assertTrue(cases === 80 * 250, `cases ${cases}`);
+  assertTrue(packedChecks > 6000, `packed checks ${packedChecks}`);
+  assertTrue(conversions > 15, `conversions ${conversions}`);
 });
