@@ -10,22 +10,22 @@
  * - `hashtable` otherwise, for good: a set never converts back. Iteration
  *   order is unspecified, as in Redis (here: insertion order).
  *
- * A `hashtable` set of up to {@link FEW_MAX} members is packed into one
- * latin1 string: a character holding the member count, then the members
- * in insertion order, each `[length, varint][bytes]`
- * (src/store/packed_string.ts), searched by comparing bytes. One flat
- * string is one object for V8's garbage collector to mark and copy, with
- * no pointers inside, where an array of members was an array, its backing
- * store and a string per member (a set of two short members: ~195 bytes
- * of heap that way, ~115 packed). A write rebuilds the string, O(n) in at
- * most {@link FEW_MAX} members. The set makes its {@link Dict} when it
- * outgrows that (a table costs ~500 bytes more than two members need).
- * Nothing outside tells the two apart: SSCAN walks the packed members as
- * the table they would have been (see {@link SetValue.scan}).
+ * Small sets are packed into one string each, so that millions of them
+ * are few objects for V8's garbage collector to mark and copy, with no
+ * pointers inside (a set of two short members took ~195 bytes of heap as
+ * an array of strings, ~100 packed):
  *
- * An intset is an array of decimal strings (a packed form of fixed-width
- * entries measured ~3x smaller and faster to search, but its SREM ~1.5x
- * slower on 4-32 members, as every write makes a new string).
+ * - An intset is one string of fixed-width entries in numeric order
+ *   (src/store/set_intset.ts), binary-searched; members become decimal
+ *   text again when read.
+ * - A `hashtable` set of up to {@link FEW_MAX} members is one latin1
+ *   string: a character holding the member count, then the members in
+ *   insertion order, each `[length, varint][bytes]`
+ *   (src/store/packed_string.ts), searched by comparing bytes. It makes
+ *   its {@link Dict} when it outgrows that (a table costs ~500 bytes more
+ *   than two members need). Nothing outside tells the two apart: SSCAN
+ *   walks the packed members as the table they would have been (see
+ *   {@link SetValue.scan}).
  *
  * Members are bytes held as latin1 strings (see util/bytes.ts).
  *
@@ -38,6 +38,14 @@ import { hashLatin1, latin1 } from "../util/bytes.ts";
 import { nextCursor } from "./scan_cursor.ts";
 import { elementStart, encodeLength, flat, readLength } from "./packed_string.ts";
 import { stringBytes } from "./zset_encoding.ts";
+import {
+  INT_WIDTH,
+  intAt,
+  keyEntry,
+  parseIntBytes,
+  parseIntText,
+  searchInts,
+} from "./set_intset.ts";
 
 /** The setting that decides when an intset becomes a hash table. */
 export interface SetLimits {
@@ -61,11 +69,17 @@ export function setLimitsFrom(config: { int(name: string): number }): SetLimits 
  */
 export const FEW_MAX = 16;
 
-/** Rough per-member cost in bytes of an intset and a table, for memory accounting. */
-const INTSET_MEMBER_OVERHEAD = 24;
+/** Rough per-member cost in bytes of a table, for memory accounting. */
 const TABLE_MEMBER_OVERHEAD = 56;
 /** The set object itself. */
-const SET_BASE_BYTES = 64;
+const SET_BASE_BYTES = 56;
+
+/**
+ * Longest string V8 makes flat when `+` joins two (a longer one is a rope
+ * of its parts): packed strings this short are joined with `+`, which took
+ * ~30 ns against ~100 for {@link flat}'s join (a two-member intset's SREM).
+ */
+const SHORT_MAX = 12;
 
 /** A packed `hashtable` set with no members: just its count. */
 const EMPTY_FEW = encodeLength(0);
@@ -116,8 +130,8 @@ export function compareInt64Text(a: string, b: string): number {
 
 /** A Redis set value. */
 export class SetValue implements Collection {
-  /** Members sorted numerically while `intset`-encoded, otherwise null. */
-  private ints: string[] | null;
+  /** While `intset`-encoded: the packed entries (src/store/set_intset.ts); otherwise null. */
+  private ints: string | null;
   /**
    * While a `hashtable` set of at most {@link FEW_MAX} members: the member
    * count as a character, then the members packed in insertion order;
@@ -126,12 +140,15 @@ export class SetValue implements Collection {
   private few: string | null;
   /** Members of a larger `hashtable` set, otherwise null. */
   private table: Dict | null;
-  /** Sum of member lengths of an intset or a table, for {@link memoryUsage}. */
-  private payloadBytes = 0;
-  /** Members expected when the set turns into a table (see {@link empty}). */
-  private sizeHint = 0;
+  /**
+   * Once the set has its table: the sum of member lengths, for
+   * {@link memoryUsage}. Before (a packed set is measured by its string):
+   * the members expected when it makes the table (see {@link empty}). One
+   * field for both keeps the set object a field smaller.
+   */
+  private hintOrBytes = 0;
 
-  private constructor(ints: string[] | null, few: string | null, table: Dict | null) {
+  private constructor(ints: string | null, few: string | null, table: Dict | null) {
     this.ints = ints;
     this.few = few;
     this.table = table;
@@ -142,8 +159,8 @@ export class SetValue implements Collection {
    * SINTERSTORE/SUNIONSTORE/SDIFFSTORE: it converts as members are added.
    */
   static empty(sizeHint = 0): SetValue {
-    const set = new SetValue([], null, null);
-    set.sizeHint = sizeHint;
+    const set = new SetValue("", null, null);
+    set.hintOrBytes = sizeHint;
     return set;
   }
 
@@ -164,12 +181,14 @@ export class SetValue implements Collection {
   static fromMembers(members: Iterable<string>, limits: SetLimits): SetValue {
     const list = Array.isArray(members) ? members as string[] : [...members];
     if (list.length <= limits.maxIntsetEntries && list.every(isInt64Text)) {
-      const sorted = [...list].sort(compareInt64Text);
+      // Entries sort as their code units do, which is numeric order.
+      const entries = list.map((m) => {
+        parseIntText(m);
+        return keyEntry();
+      }).sort();
       const unique: string[] = [];
-      for (const m of sorted) if (unique[unique.length - 1] !== m) unique.push(m);
-      const set = new SetValue(unique, null, null);
-      for (const m of unique) set.payloadBytes += m.length;
-      return set;
+      for (const e of entries) if (unique[unique.length - 1] !== e) unique.push(e);
+      return new SetValue(unique.join(""), null, null);
     }
     const set = list.length <= FEW_MAX
       ? new SetValue(null, EMPTY_FEW, null)
@@ -180,7 +199,7 @@ export class SetValue implements Collection {
 
   /** Number of members. */
   get size(): number {
-    if (this.ints !== null) return this.ints.length;
+    if (this.ints !== null) return this.ints.length >>> 2;
     return this.few !== null ? this.few.charCodeAt(0) : this.table!.size;
   }
 
@@ -196,17 +215,17 @@ export class SetValue implements Collection {
 
   /** True when `member` is in the set. */
   has(member: string): boolean {
-    if (this.ints !== null) return isInt64Text(member) && this.search(member) >= 0;
+    if (this.ints !== null) return parseIntText(member) && searchInts(this.ints) >= 0;
     if (this.few !== null) return fewFind(this.few, member);
     return this.table!.has(member);
   }
 
   /**
-   * {@link has} for a member given as bytes: a `hashtable` set looks it up
-   * without making a JS string.
+   * {@link has} for a member given as bytes, looked up without making a JS
+   * string.
    */
   hasBytes(member: Uint8Array): boolean {
-    if (this.ints !== null) return this.has(latin1(member));
+    if (this.ints !== null) return parseIntBytes(member) && searchInts(this.ints) >= 0;
     if (this.few !== null) return fewFindBytes(this.few, member);
     return this.table!.hasBytes(member);
   }
@@ -216,14 +235,18 @@ export class SetValue implements Collection {
    * when a `hashtable` set does not have it yet.
    */
   addBytes(member: Uint8Array, limits: SetLimits): boolean {
+    if (this.ints !== null) {
+      if (parseIntBytes(member)) return this.insertParsed(this.ints, limits);
+      this.convertToTable(this.size + 1);
+    }
     const few = this.few;
     if (few !== null) {
       if (fewFindBytes(few, member)) return false;
       this.appendToFew(few, latin1(member));
       return true;
     }
-    if (this.ints === null && this.table!.hasBytes(member)) return false;
-    return this.add(latin1(member), limits);
+    if (this.table!.hasBytes(member)) return false;
+    return this.addToTable(latin1(member));
   }
 
   /**
@@ -232,17 +255,9 @@ export class SetValue implements Collection {
    * past `set-max-intset-entries`, as Redis does.
    */
   add(member: string, limits: SetLimits): boolean {
-    const ints = this.ints;
-    if (ints !== null) {
-      if (isInt64Text(member)) {
-        const at = this.search(member);
-        if (at >= 0) return false;
-        ints.splice(-at - 1, 0, member);
-        this.payloadBytes += member.length;
-        if (ints.length > limits.maxIntsetEntries) this.convertToTable(ints.length);
-        return true;
-      }
-      this.convertToTable(ints.length + 1);
+    if (this.ints !== null) {
+      if (parseIntText(member)) return this.insertParsed(this.ints, limits);
+      this.convertToTable(this.size + 1);
     }
     const few = this.few;
     if (few !== null) {
@@ -250,8 +265,26 @@ export class SetValue implements Collection {
       this.appendToFew(few, member);
       return true;
     }
+    return this.addToTable(member);
+  }
+
+  /** Adds the integer parsed last to the intset `ints` unless there; converts when it is then too large. */
+  private insertParsed(ints: string, limits: SetLimits): boolean {
+    const found = searchInts(ints);
+    if (found >= 0) return false;
+    const at = (-found - 1) * INT_WIDTH;
+    this.ints = ints.length + INT_WIDTH <= SHORT_MAX
+      ? ints.slice(0, at) + keyEntry() + ints.slice(at)
+      : flat([ints.slice(0, at), keyEntry(), ints.slice(at)]);
+    const size = (ints.length >>> 2) + 1;
+    if (size > limits.maxIntsetEntries) this.convertToTable(size);
+    return true;
+  }
+
+  /** Adds a member to the table; returns true when it was not there. */
+  private addToTable(member: string): boolean {
     if (!this.table!.set(member, 0)) return false;
-    this.payloadBytes += member.length;
+    this.hintOrBytes += member.length;
     return true;
   }
 
@@ -263,21 +296,26 @@ export class SetValue implements Collection {
       return;
     }
     const members = fewMembers(few);
-    members.push(member);
     this.few = null;
-    this.makeTable(members, Math.max(count + 1, this.sizeHint));
+    this.makeTable(members, Math.max(count + 1, this.hintOrBytes));
+    this.addToTable(member);
   }
 
   /** Removes a member; returns true when it was there. */
   remove(member: string): boolean {
     const ints = this.ints;
     if (ints !== null) {
-      if (!isInt64Text(member)) return false;
-      const at = this.search(member);
-      if (at < 0) return false;
-      ints.splice(at, 1);
-    } else if (this.few !== null) {
-      const few = this.few;
+      if (!parseIntText(member)) return false;
+      const found = searchInts(ints);
+      if (found < 0) return false;
+      const at = found * INT_WIDTH;
+      this.ints = ints.length - INT_WIDTH <= SHORT_MAX
+        ? ints.slice(0, at) + ints.slice(at + INT_WIDTH)
+        : flat([ints.slice(0, at), ints.slice(at + INT_WIDTH)]);
+      return true;
+    }
+    const few = this.few;
+    if (few !== null) {
       if (!fewFind(few, member)) return false;
       this.few = flat([
         encodeLength(few.charCodeAt(0) - 1),
@@ -285,10 +323,9 @@ export class SetValue implements Collection {
         few.slice(entryEnd),
       ]);
       return true;
-    } else if (!this.table!.delete(member)) {
-      return false;
     }
-    this.payloadBytes -= member.length;
+    if (!this.table!.delete(member)) return false;
+    this.hintOrBytes -= member.length;
     return true;
   }
 
@@ -298,14 +335,16 @@ export class SetValue implements Collection {
    * the set while iterating.
    */
   members(): IterableIterator<string> {
-    if (this.ints !== null) return this.ints.values();
+    if (this.ints !== null) return intMembers(this.ints).values();
     return this.few !== null ? fewMembers(this.few).values() : this.table!.keys();
   }
 
   /** Calls `visit` for every member, in {@link members} order. */
   forEach(visit: (member: string) => void): void {
-    if (this.ints !== null) {
-      for (const m of this.ints) visit(m);
+    const ints = this.ints;
+    if (ints !== null) {
+      const n = ints.length >>> 2;
+      for (let i = 0; i < n; i++) visit(intAt(ints, i));
     } else if (this.few !== null) {
       fewEach(this.few, visit);
     } else {
@@ -316,7 +355,7 @@ export class SetValue implements Collection {
   /** A uniformly random member (the set must not be empty). */
   randomMember(): string {
     const ints = this.ints;
-    if (ints !== null) return ints[(Math.random() * ints.length) | 0];
+    if (ints !== null) return intAt(ints, (Math.random() * (ints.length >>> 2)) | 0);
     const few = this.few;
     if (few !== null) return fewMemberAt(few, (Math.random() * few.charCodeAt(0)) | 0);
     return this.table!.randomKey()!;
@@ -330,7 +369,7 @@ export class SetValue implements Collection {
    */
   scan(cursor: number, count: number, visit: (member: string) => void): number {
     if (this.ints !== null) {
-      for (const m of this.ints) visit(m);
+      this.forEach(visit);
       return 0;
     }
     if (this.few !== null) return scanFew(fewMembers(this.few), cursor, count, visit);
@@ -339,57 +378,33 @@ export class SetValue implements Collection {
 
   /** A deep copy with the same encoding and iteration order. */
   clone(): SetValue {
-    let copy: SetValue;
-    if (this.ints !== null) {
-      copy = new SetValue([...this.ints], null, null);
-    } else if (this.few !== null) {
-      // Strings are immutable: the copy shares the packed members.
-      copy = new SetValue(null, this.few, null);
-    } else {
-      const table = new Dict(this.table!.size);
-      this.table!.forEach((m) => table.set(m, 0));
-      copy = new SetValue(null, null, table);
-    }
-    copy.payloadBytes = this.payloadBytes;
+    // Strings are immutable: a packed copy shares them. The copy expects no
+    // particular size (a size hint is not carried over).
+    if (this.table === null) return new SetValue(this.ints, this.few, null);
+    const table = new Dict(this.table.size);
+    this.table.forEach((m) => table.set(m, 0));
+    const copy = new SetValue(null, null, table);
+    copy.hintOrBytes = this.hintOrBytes;
     return copy;
   }
 
   /**
-   * Approximate bytes used: the packed string of a small `hashtable` set,
-   * else member bytes plus a per-member cost of the encoding.
+   * Approximate bytes used: a packed set's string (two bytes a character
+   * for an intset's), or a table's member bytes plus a per-member cost.
    */
   memoryUsage(): number {
+    if (this.ints !== null) return SET_BASE_BYTES + stringBytes(2 * this.ints.length);
     if (this.few !== null) return SET_BASE_BYTES + stringBytes(this.few.length);
-    const overhead = this.ints !== null ? INTSET_MEMBER_OVERHEAD : TABLE_MEMBER_OVERHEAD;
-    return SET_BASE_BYTES + this.payloadBytes + this.size * overhead;
-  }
-
-  /** Binary search in the intset: the index, or `-(insertion point) - 1`. */
-  private search(member: string): number {
-    const ints = this.ints!;
-    let lo = 0;
-    let hi = ints.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const c = compareInt64Text(ints[mid], member);
-      if (c === 0) return mid;
-      if (c < 0) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -lo - 1;
+    return SET_BASE_BYTES + this.hintOrBytes + this.table!.size * TABLE_MEMBER_OVERHEAD;
   }
 
   /** Leaves `intset` for `hashtable`, expecting `expected` members. */
   private convertToTable(expected: number): void {
-    const ints = this.ints!;
+    const members = intMembers(this.ints!);
     this.ints = null;
-    const wanted = Math.max(expected, this.sizeHint);
-    if (wanted <= FEW_MAX) {
-      this.few = packFew(ints);
-      this.payloadBytes = 0;
-    } else {
-      this.makeTable(ints, wanted);
-    }
+    const wanted = Math.max(expected, this.hintOrBytes);
+    if (wanted <= FEW_MAX) this.few = packFew(members);
+    else this.makeTable(members, wanted);
   }
 
   /** Makes the table of `members`, in their order, sized for `expected`. */
@@ -401,8 +416,16 @@ export class SetValue implements Collection {
       bytes += m.length;
     }
     this.table = table;
-    this.payloadBytes = bytes;
+    this.hintOrBytes = bytes;
   }
+}
+
+/** The members of a packed intset, in order, as decimal text. */
+function intMembers(ints: string): string[] {
+  const n = ints.length >>> 2;
+  const out = new Array<string>(n);
+  for (let i = 0; i < n; i++) out[i] = intAt(ints, i);
+  return out;
 }
 
 /** Distinct members (at most {@link FEW_MAX}) packed, in their order. */

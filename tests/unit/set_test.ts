@@ -10,6 +10,13 @@ import { Config } from "../../src/config/config.ts";
 import { EDGE_INTEGERS, NEAR_INTEGERS, randomMember, Rng } from "../helpers/hashsets.ts";
 import { hashLatin1, latin1Bytes } from "../../src/util/bytes.ts";
 import { nextCursor } from "../../src/store/scan_cursor.ts";
+import {
+  intAt,
+  keyEntry,
+  parseIntBytes,
+  parseIntText,
+  searchInts,
+} from "../../src/store/set_intset.ts";
 
 const LIMITS = { maxIntsetEntries: 512 };
 
@@ -545,4 +552,58 @@ Deno.test("SetValue packed and intset forms match a Set model with binary and lo
   assertTrue(cases === 80 * 250, `cases ${cases}`);
   assertTrue(packedChecks > 6000, `packed checks ${packedChecks}`);
   assertTrue(conversions > 15, `conversions ${conversions}`);
+});
+
+Deno.test("packed intset entries round-trip int64 texts exactly and sort numerically", () => {
+  const rng = new Rng(99);
+  const values: bigint[] = [];
+  const edges = [
+    0n,
+    1n,
+    -1n,
+    2n ** 31n,
+    -(2n ** 31n),
+    2n ** 32n,
+    -(2n ** 32n),
+    2n ** 53n,
+    -(2n ** 53n),
+  ];
+  for (const e of edges) for (let d = -2n; d <= 2n; d++) values.push(e + d);
+  values.push(2n ** 63n - 1n, 2n ** 63n - 2n, -(2n ** 63n), -(2n ** 63n) + 1n);
+  for (let i = 0; i < 20000; i++) {
+    const hi = BigInt(rng.int(2 ** 32));
+    const lo = BigInt(rng.int(2 ** 32));
+    const v = BigInt.asIntN(64, (hi << 32n) | lo);
+    values.push(rng.chance(0.5) ? v : v >> BigInt(rng.int(64)));
+  }
+  let cases = 0;
+  for (const v of values) {
+    const text = String(v);
+    assertTrue(parseIntText(text), text);
+    const entry = keyEntry();
+    assertEquals(entry.length, 4);
+    assertTrue(parseIntBytes(latin1Bytes(text)), text);
+    assertEquals(keyEntry(), entry, text);
+    assertEquals(intAt(entry, 0), text);
+    cases++;
+  }
+  assertEquals(cases, values.length);
+  const sorted = [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const entries = sorted.map((v) => {
+    parseIntText(String(v));
+    return keyEntry();
+  });
+  for (let i = 1; i < entries.length; i++) {
+    assertTrue(entries[i - 1] < entries[i], String(sorted[i]));
+  }
+  const packed = entries.join("");
+  for (let i = 0; i < 2000; i++) {
+    const at = rng.int(sorted.length);
+    parseIntText(String(sorted[at]));
+    assertEquals(searchInts(packed), at);
+  }
+  for (const s of [...NEAR_INTEGERS, "99999999999999999999", "-", "1a", "\x001", "٣"]) {
+    assertEquals(parseIntText(s), false, JSON.stringify(s));
+    assertEquals(parseIntBytes(latin1Bytes(s)), false, JSON.stringify(s));
+  }
 });
