@@ -416,30 +416,21 @@ export class ListValue implements Collection {
 
   /** Removes `count` members from the head (clamped to the size). */
   removeFront(count: number): void {
-    const ring = this.ring;
-    if (ring !== null) {
-      ring.removeFront(Math.min(count, ring.length));
-      this.ringShrank();
-      return;
-    }
-    const n = this.count;
-    if (count <= 0) return;
-    if (count >= n) {
-      this.packed = "";
-      this.count = 0;
-      return;
-    }
-    const data = this.packed;
-    seek(this, data, count);
-    this.packed = copyOf(data, cursor[ENTRY], data.length);
-    this.count = n - count;
+    this.removeEnd(count, true);
   }
 
   /** Removes `count` members from the tail (clamped to the size). */
   removeBack(count: number): void {
+    this.removeEnd(count, false);
+  }
+
+  /** Removes `count` members (clamped to the size) from the head when `front`, else from the tail. */
+  private removeEnd(count: number, front: boolean): void {
     const ring = this.ring;
     if (ring !== null) {
-      ring.removeBack(Math.min(count, ring.length));
+      const k = Math.min(count, ring.length);
+      if (front) ring.removeFront(k);
+      else ring.removeBack(k);
       this.ringShrank();
       return;
     }
@@ -451,8 +442,8 @@ export class ListValue implements Collection {
       return;
     }
     const data = this.packed;
-    seek(this, data, n - count);
-    this.packed = copyOf(data, 0, cursor[ENTRY]);
+    seek(this, data, front ? count : n - count);
+    this.packed = front ? copyOf(data, cursor[ENTRY], data.length) : copyOf(data, 0, cursor[ENTRY]);
     this.count = n - count;
   }
 
