@@ -9,11 +9,17 @@
  * `SRANDMEMBER`/`SPOP`/`HRANDFIELD`.
  *
  * Layout: entries are numbered in insertion order; each has a three-int
- * record in one `Int32Array` (hash, chain link, value) and its key in a JS
- * array. A lookup in a large table waits on cache misses one after another
- * (bucket, record, key string): keeping hash, link and value in one record
- * makes that one miss where three parallel arrays took three. Chains are
- * threaded through the records from a power-of-two bucket array. Entries
+ * record (hash, chain link, value) and its key in a JS array. A lookup in a
+ * large table waits on cache misses one after another (bucket, record, key
+ * string): keeping hash, link and value in one record makes that one miss
+ * where three parallel arrays took three. Records and keys are stored in
+ * chunks of 65,536 entries: a table of millions grows by adding a chunk,
+ * not by copying every record and key into arrays twice the size (at 4
+ * million members those copies stopped the server for ~45 ms). Chains are
+ * threaded through the records from a power-of-two bucket array whose heads
+ * hold entry number + 1: a new bucket array, zeroed by the allocator page by
+ * page as it is first written, needs no fill (filling 8 million buckets
+ * with -1 took ~20 ms when the table doubled). Entries
  * are appended and never reused; holes left by deletes are squeezed out
  * when they outnumber live entries. So iteration follows insertion order,
  * which is the order Redis gives for small (listpack-encoded) hashes and
@@ -31,8 +37,12 @@ import { int32Array } from "../util/small_arrays.ts";
 import { withInserted } from "../util/exact_arrays.ts";
 
 const MIN_BUCKETS = 4;
-/** Keys up to which the key array grows one exact step at a time. */
+/** Keys up to which the first key chunk grows one exact step at a time. */
 const EXACT_KEYS = 8;
+/** log2 of the entries a chunk of records and keys holds. */
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+const IN_CHUNK = CHUNK - 1;
 /** Ints per entry record: hash, next entry in the chain (-1 ends it), value. */
 const RECORD = 3;
 const HASH = 0;
@@ -45,9 +55,19 @@ const REHASH_STEP_BUCKETS = 4;
 
 /** A string-keyed hash table of 32-bit integers with Redis-style SCAN and random sampling. */
 export class Dict {
-  private keysById: (string | undefined)[] = [];
-  /** Entry records, {@link RECORD} ints each. */
-  private records: Int32Array;
+  /**
+   * Keys by entry number, {@link CHUNK} a chunk (undefined: a deleted
+   * entry). Only the first chunk grows; later ones are pushed into.
+   */
+  private keyChunks: (string | undefined)[][] = [[]];
+  /**
+   * Entry records, {@link RECORD} ints each, {@link CHUNK} entries a chunk.
+   * Only the first chunk grows; later ones are made full size.
+   */
+  private recordChunks: Int32Array[];
+  /** Entry numbers handed out: live entries plus holes. */
+  private slots = 0;
+  /** Bucket heads: entry number + 1 of each chain's first entry, 0 when empty. */
   private buckets: Int32Array;
   private mask: number;
   /**
@@ -70,8 +90,8 @@ export class Dict {
   constructor(expected = 0) {
     let buckets = MIN_BUCKETS;
     while (buckets < expected) buckets *= 2;
-    this.records = int32Array(Math.max(MIN_BUCKETS, expected) * RECORD);
-    this.buckets = int32Array(buckets).fill(-1);
+    this.recordChunks = [int32Array(Math.min(CHUNK, Math.max(MIN_BUCKETS, expected)) * RECORD)];
+    this.buckets = int32Array(buckets);
     this.mask = buckets - 1;
   }
 
@@ -94,16 +114,24 @@ export class Dict {
   /** The first entry of the chain of hash `h`, or -1. */
   private chainOf(h: number): number {
     const old = this.oldBuckets;
-    if (old !== null && (h & this.oldMask) >= this.rehashIndex) return old[h & this.oldMask];
-    return this.buckets[h & this.mask];
+    if (old !== null && (h & this.oldMask) >= this.rehashIndex) return old[h & this.oldMask] - 1;
+    return this.buckets[h & this.mask] - 1;
+  }
+
+  /** The key of entry `id` (undefined for a deleted one). */
+  private keyOf(id: number): string | undefined {
+    return this.keyChunks[id >>> CHUNK_BITS][id & IN_CHUNK];
   }
 
   private find(key: string, h: number): number {
-    const records = this.records;
+    const recordChunks = this.recordChunks;
+    const keyChunks = this.keyChunks;
     let id = this.chainOf(h);
     while (id >= 0) {
-      const at = id * RECORD;
-      if (records[at + HASH] === h && this.keysById[id] === key) return id;
+      const chunk = id >>> CHUNK_BITS;
+      const records = recordChunks[chunk];
+      const at = (id & IN_CHUNK) * RECORD;
+      if (records[at + HASH] === h && keyChunks[chunk][id & IN_CHUNK] === key) return id;
       id = records[at + NEXT];
     }
     return -1;
@@ -116,20 +144,30 @@ export class Dict {
    */
   private findBytes(bytes: Uint8Array): number {
     const h = hashBytes(bytes);
-    const records = this.records;
+    const recordChunks = this.recordChunks;
+    const keyChunks = this.keyChunks;
     let id = this.chainOf(h);
     while (id >= 0) {
-      const at = id * RECORD;
-      if (records[at + HASH] === h && latin1Equals(this.keysById[id]!, bytes)) return id;
+      const chunk = id >>> CHUNK_BITS;
+      const records = recordChunks[chunk];
+      const at = (id & IN_CHUNK) * RECORD;
+      if (records[at + HASH] === h && latin1Equals(keyChunks[chunk][id & IN_CHUNK]!, bytes)) {
+        return id;
+      }
       id = records[at + NEXT];
     }
     return -1;
   }
 
+  /** The value of entry `id`. */
+  private valueOf(id: number): number {
+    return this.recordChunks[id >>> CHUNK_BITS][(id & IN_CHUNK) * RECORD + VALUE];
+  }
+
   /** {@link get} for a key given as bytes (see {@link findBytes}). */
   getBytes(bytes: Uint8Array): number | undefined {
     const id = this.findBytes(bytes);
-    return id >= 0 ? this.records[id * RECORD + VALUE] : undefined;
+    return id >= 0 ? this.valueOf(id) : undefined;
   }
 
   /** True when the key given as bytes is present. */
@@ -145,7 +183,7 @@ export class Dict {
   /** The value stored under `key`, or undefined. */
   get(key: string): number | undefined {
     const id = this.find(key, hashLatin1(key));
-    return id >= 0 ? this.records[id * RECORD + VALUE] : undefined;
+    return id >= 0 ? this.valueOf(id) : undefined;
   }
 
   /** Stores `value` (a 32-bit integer) under `key`; returns true when the key is new. */
@@ -161,23 +199,23 @@ export class Dict {
     const h = hashLatin1(key);
     const found = this.find(key, h);
     if (found >= 0) {
-      const at = found * RECORD + VALUE;
-      const old = this.records[at];
-      this.records[at] = value;
+      const records = this.recordChunks[found >>> CHUNK_BITS];
+      const at = (found & IN_CHUNK) * RECORD + VALUE;
+      const old = records[at];
+      records[at] = value;
       return old;
     }
     if (this.oldBuckets !== null) this.rehashStep(REHASH_STEP_BUCKETS);
-    const id = this.keysById.length;
-    if ((id + 1) * RECORD > this.records.length) this.growEntries();
+    const id = this.slots++;
     this.addKey(key);
-    const records = this.records;
-    const at = id * RECORD;
+    const records = this.recordsFor(id);
+    const at = (id & IN_CHUNK) * RECORD;
     records[at + HASH] = h;
     records[at + VALUE] = value;
     const table = this.tableOf(h);
     const b = h & (table === this.buckets ? this.mask : this.oldMask);
-    records[at + NEXT] = table[b];
-    table[b] = id;
+    records[at + NEXT] = table[b] - 1;
+    table[b] = id + 1;
     this.count++;
     if (this.oldBuckets === null && this.count > this.buckets.length) {
       this.resize(this.buckets.length * 2);
@@ -188,16 +226,41 @@ export class Dict {
   /**
    * Appends a key: while the dict is small, into an array of exactly the
    * new size (a push would reserve room for 17 keys, ~120 bytes more per
-   * small set than its members need), then by push.
+   * small set than its members need), then by push, and into a new chunk
+   * when the last one is full.
    */
   private addKey(key: string): void {
-    const keys = this.keysById;
+    const chunks = this.keyChunks;
+    const last = chunks.length - 1;
+    const keys = chunks[last];
     const n = keys.length;
     if (n >= EXACT_KEYS) {
-      keys.push(key);
+      if (n < CHUNK) keys.push(key);
+      else chunks.push([key]);
       return;
     }
-    this.keysById = withInserted(keys, n, key);
+    chunks[last] = withInserted(keys, n, key);
+  }
+
+  /**
+   * The record chunk for new entry `id`, made or grown first when it has no
+   * room: the first chunk doubles up to {@link CHUNK} entries (a copy of at
+   * most 768 KB), later ones are made full size.
+   */
+  private recordsFor(id: number): Int32Array {
+    const chunks = this.recordChunks;
+    const chunk = id >>> CHUNK_BITS;
+    if (chunk === chunks.length) {
+      const records = int32Array(CHUNK * RECORD);
+      chunks.push(records);
+      return records;
+    }
+    const records = chunks[chunk];
+    if ((id & IN_CHUNK) * RECORD < records.length) return records;
+    const grown = int32Array(Math.min(CHUNK, (records.length / RECORD) * 2) * RECORD);
+    grown.set(records);
+    chunks[chunk] = grown;
+    return grown;
   }
 
   /** Removes `key`; returns true when it was present. */
@@ -205,15 +268,17 @@ export class Dict {
     const h = hashLatin1(key);
     const table = this.tableOf(h);
     const b = h & (table === this.buckets ? this.mask : this.oldMask);
-    const records = this.records;
     let prev = -1;
-    let id = table[b];
+    let id = table[b] - 1;
     while (id >= 0) {
-      const at = id * RECORD;
-      if (records[at + HASH] === h && this.keysById[id] === key) {
-        if (prev < 0) table[b] = records[at + NEXT];
-        else records[prev * RECORD + NEXT] = records[at + NEXT];
-        this.keysById[id] = undefined;
+      const records = this.recordChunks[id >>> CHUNK_BITS];
+      const at = (id & IN_CHUNK) * RECORD;
+      const keys = this.keyChunks[id >>> CHUNK_BITS];
+      if (records[at + HASH] === h && keys[id & IN_CHUNK] === key) {
+        const next = records[at + NEXT];
+        if (prev < 0) table[b] = next + 1;
+        else this.recordChunks[prev >>> CHUNK_BITS][(prev & IN_CHUNK) * RECORD + NEXT] = next;
+        keys[id & IN_CHUNK] = undefined;
         this.holes++;
         this.count--;
         if (this.holes > 16 && this.holes > this.count) this.compact();
@@ -232,9 +297,10 @@ export class Dict {
 
   /** Removes every element. */
   clear(): void {
-    this.keysById = [];
-    this.records = int32Array(MIN_BUCKETS * RECORD);
-    this.buckets = int32Array(MIN_BUCKETS).fill(-1);
+    this.keyChunks = [[]];
+    this.recordChunks = [int32Array(MIN_BUCKETS * RECORD)];
+    this.slots = 0;
+    this.buckets = int32Array(MIN_BUCKETS);
     this.mask = MIN_BUCKETS - 1;
     this.oldBuckets = null;
     this.holes = 0;
@@ -243,24 +309,28 @@ export class Dict {
 
   /** Iterates keys (do not mutate the dict while iterating). */
   *keys(): IterableIterator<string> {
-    for (const k of this.keysById) if (k !== undefined) yield k;
+    for (const keys of this.keyChunks) for (const k of keys) if (k !== undefined) yield k;
   }
 
   /** Iterates `[key, value]` pairs (do not mutate while iterating). */
   *entries(): IterableIterator<[string, number]> {
-    const keys = this.keysById;
-    for (let id = 0; id < keys.length; id++) {
-      const k = keys[id];
-      if (k !== undefined) yield [k, this.records[id * RECORD + VALUE]];
+    for (let id = 0; id < this.slots; id++) {
+      const k = this.keyOf(id);
+      if (k !== undefined) yield [k, this.valueOf(id)];
     }
   }
 
   /** Calls `visit` for every element (do not mutate while iterating). */
   forEach(visit: (key: string, value: number) => void): void {
-    const keys = this.keysById;
-    for (let id = 0; id < keys.length; id++) {
-      const k = keys[id];
-      if (k !== undefined) visit(k, this.records[id * RECORD + VALUE]);
+    const keyChunks = this.keyChunks;
+    const recordChunks = this.recordChunks;
+    for (let chunk = 0; chunk < keyChunks.length; chunk++) {
+      const keys = keyChunks[chunk];
+      const records = recordChunks[chunk];
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i];
+        if (k !== undefined) visit(k, records[i * RECORD + VALUE]);
+      }
     }
   }
 
@@ -272,11 +342,13 @@ export class Dict {
   scan(cursor: number, count: number, visit: (key: string, value: number) => void): number {
     let visited = 0;
     let v = cursor >>> 0;
-    const records = this.records;
     const chain = (head: number) => {
-      for (let id = head; id >= 0; id = records[id * RECORD + NEXT]) {
-        visit(this.keysById[id]!, records[id * RECORD + VALUE]);
+      for (let id = head - 1; id >= 0;) {
+        const records = this.recordChunks[id >>> CHUNK_BITS];
+        const at = (id & IN_CHUNK) * RECORD;
+        visit(this.keyOf(id)!, records[at + VALUE]);
         visited++;
+        id = records[at + NEXT];
       }
     };
     do {
@@ -286,7 +358,7 @@ export class Dict {
   }
 
   /**
-   * A random key, uniformly: entries live in a dense array whose holes
+   * A random key, uniformly: entries live in dense arrays whose holes
    * never outnumber the live entries by more than the compaction slack
    * (see {@link delete}), so picking random slots until one is live takes
    * few tries and is exactly uniform, unlike picking a bucket then a chain
@@ -294,35 +366,34 @@ export class Dict {
    */
   randomKey(): string | undefined {
     if (this.count === 0) return undefined;
-    const keys = this.keysById;
-    const slots = keys.length;
+    const slots = this.slots;
     for (;;) {
-      const k = keys[(Math.random() * slots) | 0];
+      const k = this.keyOf((Math.random() * slots) | 0);
       if (k !== undefined) return k;
     }
   }
 
-  private growEntries(): void {
-    const entries = Math.max(MIN_BUCKETS, (this.records.length / RECORD) * 2);
-    const records = int32Array(entries * RECORD);
-    records.set(this.records);
-    this.records = records;
-  }
-
   /** Removes holes, keeping order, then rebuilds the chains. */
   private compact(): void {
-    const keys: (string | undefined)[] = [];
-    const records = int32Array(Math.max(MIN_BUCKETS, this.count * 2) * RECORD);
-    const old = this.records;
-    for (let id = 0; id < this.keysById.length; id++) {
-      if (this.keysById[id] === undefined) continue;
-      const to = keys.length * RECORD;
-      records[to + HASH] = old[id * RECORD + HASH];
-      records[to + VALUE] = old[id * RECORD + VALUE];
-      keys.push(this.keysById[id]);
+    const oldKeys = this.keyChunks;
+    const oldRecords = this.recordChunks;
+    const oldSlots = this.slots;
+    this.keyChunks = [[]];
+    const room = Math.min(CHUNK, Math.max(MIN_BUCKETS, this.count * 2));
+    this.recordChunks = [int32Array(room * RECORD)];
+    this.slots = 0;
+    for (let id = 0; id < oldSlots; id++) {
+      const key = oldKeys[id >>> CHUNK_BITS][id & IN_CHUNK];
+      if (key === undefined) continue;
+      const from = oldRecords[id >>> CHUNK_BITS];
+      const at = (id & IN_CHUNK) * RECORD;
+      const to = this.slots++;
+      this.addKey(key);
+      const records = this.recordsFor(to);
+      const toAt = (to & IN_CHUNK) * RECORD;
+      records[toAt + HASH] = from[at + HASH];
+      records[toAt + VALUE] = from[at + VALUE];
     }
-    this.keysById = keys;
-    this.records = records;
     this.holes = 0;
     this.rehash(this.buckets.length);
   }
@@ -340,7 +411,7 @@ export class Dict {
     this.oldBuckets = this.buckets;
     this.oldMask = this.mask;
     this.rehashIndex = 0;
-    this.buckets = int32Array(size).fill(-1);
+    this.buckets = int32Array(size);
     this.mask = size - 1;
   }
 
@@ -348,37 +419,42 @@ export class Dict {
   private rehashStep(count: number): void {
     const old = this.oldBuckets;
     if (old === null) return;
-    this.rehashIndex = rehashBuckets(old, this.rehashIndex, count, -1, this.moveChain);
+    this.rehashIndex = rehashBuckets(old, this.rehashIndex, count, 0, this.moveChain);
     if (this.rehashIndex >= old.length) this.oldBuckets = null;
   }
 
-  /** Relinks an old bucket's chain (from entry `head`) into the current table. */
+  /** Relinks an old bucket's chain (head: its first entry + 1) into the current table. */
   private readonly moveChain = (head: number): void => {
-    const records = this.records;
     const buckets = this.buckets;
     const mask = this.mask;
-    for (let id = head; id >= 0;) {
-      const at = id * RECORD;
+    for (let id = head - 1; id >= 0;) {
+      const records = this.recordChunks[id >>> CHUNK_BITS];
+      const at = (id & IN_CHUNK) * RECORD;
       const following = records[at + NEXT];
       const b = records[at + HASH] & mask;
-      records[at + NEXT] = buckets[b];
-      buckets[b] = id;
+      records[at + NEXT] = buckets[b] - 1;
+      buckets[b] = id + 1;
       id = following;
     }
   };
 
   /** Rebuilds every chain at once in a table of `size` buckets (a resize in progress is dropped). */
   private rehash(size: number): void {
-    const buckets = int32Array(size).fill(-1);
+    const buckets = int32Array(size);
     const mask = size - 1;
-    const keys = this.keysById;
-    const records = this.records;
-    for (let id = 0; id < keys.length; id++) {
-      if (keys[id] === undefined) continue;
-      const at = id * RECORD;
-      const b = records[at + HASH] & mask;
-      records[at + NEXT] = buckets[b];
-      buckets[b] = id;
+    const keyChunks = this.keyChunks;
+    const recordChunks = this.recordChunks;
+    for (let chunk = 0; chunk < keyChunks.length; chunk++) {
+      const keys = keyChunks[chunk];
+      const records = recordChunks[chunk];
+      const base = chunk << CHUNK_BITS;
+      for (let i = 0; i < keys.length; i++) {
+        if (keys[i] === undefined) continue;
+        const at = i * RECORD;
+        const b = records[at + HASH] & mask;
+        records[at + NEXT] = buckets[b] - 1;
+        buckets[b] = base + i + 1;
+      }
     }
     this.buckets = buckets;
     this.mask = mask;

@@ -253,3 +253,42 @@ Deno.test("dict: a table of 65,536 elements resizes a little per write; lookups,
   }
   assertSameAsModel(dict, model);
 });
+
+Deno.test("dict: entries spread over several 65,536-entry chunks; holes, compaction, SCAN and sampling stay right", () => {
+  for (const expected of [0, 150_000]) {
+    const dict = new Dict(expected);
+    const model = new Map<string, number>();
+    for (let i = 0; i < 200_000; i++) {
+      dict.set(`m${i}`, i);
+      model.set(`m${i}`, i);
+      // Holes in every chunk, including across chunk boundaries.
+      if (i % 3 === 2) {
+        assertTrue(dict.delete(`m${i - 1}`));
+        model.delete(`m${i - 1}`);
+      }
+    }
+    assertSameAsModel(dict, model);
+    const seen = new Set<string>();
+    let cursor = 0;
+    do cursor = dict.scan(cursor, 1000, (k, v) => {
+      assertEquals(model.get(k), v);
+      seen.add(k);
+    }); while (cursor !== 0);
+    assertEquals(seen.size, model.size, "SCAN returned every element");
+    for (let n = 0; n < 1000; n++) assertTrue(model.has(dict.randomKey()!), "random keys are live");
+    // Deleting from the front makes holes outnumber live entries: the
+    // entries compact into fewer chunks, in order.
+    let deleted = 0;
+    for (const k of [...model.keys()]) {
+      if (model.size <= 20_000) break;
+      assertTrue(dict.delete(k));
+      model.delete(k);
+      deleted++;
+    }
+    assertEquals(deleted, 113_334);
+    assertSameAsModel(dict, model);
+    dict.set("after", 7);
+    model.set("after", 7);
+    assertSameAsModel(dict, model);
+  }
+});
