@@ -3,17 +3,20 @@
  * redis-server: redis-benchmark sends commands that (nearly) all add
  * something new, and reports the worst latency a request saw. A server
  * that stops to grow a table in one go, or to collect garbage, shows it as
- * a max latency far above the p99. Three workloads, each on a fresh
- * (flushed) server:
+ * a max latency far above the p99. Four workloads, each on a fresh
+ * (flushed and collected) server:
  *
  * - `set`: SETs of new keys (the keyspace's tables; Rift's entry table
  *   grows in reserved memory, src/store/reserved_memory.ts);
  * - `sadd`: SADDs of new members into one set (a collection's table,
- *   resized incrementally past 65,536 members, src/store/dict.ts);
+ *   resized incrementally past 65,536 members, its columns in chunks,
+ *   src/store/dict.ts);
  * - `hset`: HSETs of new keys, each a small hash (millions of small
- *   collections, which in Rift are objects on V8's heap).
+ *   collections, which in Rift are objects on V8's heap);
+ * - `zadd`: ZADDs of new members into one sorted set (its member table,
+ *   columns and order tree).
  *
- *   deno run -A bench/growth_pauses.ts [--requests 8000000] [--pipeline 16] [--tests set,sadd,hset]
+ *   deno run -A bench/growth_pauses.ts [--requests 8000000] [--pipeline 16] [--tests set,sadd,hset,zadd]
  *
  * @module
  */
@@ -26,7 +29,7 @@ const { values } = parseArgs({
   options: {
     requests: { type: "string", default: "8000000" },
     pipeline: { type: "string", default: "16" },
-    tests: { type: "string", default: "set,sadd,hset" },
+    tests: { type: "string", default: "set,sadd,hset,zadd" },
   },
 });
 const REQUESTS = Number(values.requests);
@@ -38,6 +41,7 @@ const WORKLOADS: Record<string, string[]> = {
   set: ["SET", "key:__rand_int__", "xxx"],
   sadd: ["SADD", "bigset", "member:__rand_int__"],
   hset: ["HSET", "hash:__rand_int__", "field", "value"],
+  zadd: ["ZADD", "bigzset", "__rand_int__", "member:__rand_int__"],
 };
 
 interface GrowthRun {
@@ -50,7 +54,12 @@ interface GrowthRun {
 }
 
 async function measure(server: ServerProcess, test: string): Promise<GrowthRun> {
+  // Each workload starts from an empty, collected heap: Redis frees the
+  // previous workload's data inside FLUSHALL; Rift's collector would
+  // otherwise reclaim it during the next workload, and its pauses (work
+  // left over from the flush, not from growth) would be counted there.
   await command(server.port, "FLUSHALL");
+  await command(server.port, "MEMORY", "PURGE");
   const started = performance.now();
   const out = await new Deno.Command("redis-benchmark", {
     args: [

@@ -13,20 +13,20 @@
  * large table waits on cache misses one after another (bucket, record, key
  * string): keeping hash, link and value in one record makes that one miss
  * where three parallel arrays took three. Records and keys are stored in
- * chunks of 65,536 entries: a table of millions grows by adding a chunk,
- * not by copying every record and key into arrays twice the size (at 4
- * million members those copies stopped the server for ~45 ms). Chains are
- * threaded through the records from a power-of-two bucket array whose heads
- * hold entry number + 1: a new bucket array, zeroed by the allocator page by
- * page as it is first written, needs no fill (filling 8 million buckets
- * with -1 took ~20 ms when the table doubled). Entries
- * are appended and never reused; holes left by deletes are squeezed out
- * when they outnumber live entries. So iteration follows insertion order,
- * which is the order Redis gives for small (listpack-encoded) hashes and
- * that clients come to rely on. A table of 65,536 elements or more resizes
- * incrementally, as Redis's dicts and the keyspace do (see
- * incremental_rehash.ts): a set or hash of millions does not stop the
- * server to relink all its chains at once.
+ * chunks of 65,536 entries (src/store/chunks.ts): a table of millions grows
+ * by adding a chunk, not by copying every record and key into arrays twice
+ * the size (at 4 million members those copies stopped the server for
+ * ~45 ms). Chains are threaded through the records from a power-of-two
+ * bucket array whose heads hold entry number + 1: a new bucket array,
+ * zeroed by the allocator page by page as it is first written, needs no
+ * fill (filling 8 million buckets with -1 took ~20 ms when the table
+ * doubled). Entries are appended and never reused; holes left by deletes
+ * are squeezed out when they outnumber live entries. So iteration follows
+ * insertion order, which is the order Redis gives for small
+ * (listpack-encoded) hashes and that clients come to rely on. A table of
+ * 65,536 elements or more resizes incrementally, as Redis's dicts and the
+ * keyspace do (see incremental_rehash.ts): a set or hash of millions does
+ * not stop the server to relink all its chains at once.
  *
  * @module
  */
@@ -34,15 +34,12 @@
 import { hashBytes, hashLatin1, latin1Equals } from "../util/bytes.ts";
 import { rehashBuckets, scanBuckets } from "./incremental_rehash.ts";
 import { int32Array } from "../util/small_arrays.ts";
+import { CHUNK, CHUNK_BITS, IN_CHUNK } from "./chunks.ts";
 import { withInserted } from "../util/exact_arrays.ts";
 
 const MIN_BUCKETS = 4;
 /** Keys up to which the first key chunk grows one exact step at a time. */
 const EXACT_KEYS = 8;
-/** log2 of the entries a chunk of records and keys holds. */
-const CHUNK_BITS = 16;
-const CHUNK = 1 << CHUNK_BITS;
-const IN_CHUNK = CHUNK - 1;
 /** Ints per entry record: hash, next entry in the chain (-1 ends it), value. */
 const RECORD = 3;
 const HASH = 0;

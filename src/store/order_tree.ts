@@ -26,10 +26,12 @@
 
 /** Where the tree reads element keys: the score and the member of each slot. */
 export interface SlotKeys {
-  /** Score of each slot ({@link OrderTree.rescore} writes it too). */
-  readonly scores: Float64Array;
-  /** Member (latin1 string) of each slot; undefined for free slots. */
-  readonly members: (string | undefined)[];
+  /** Score of a slot. */
+  scoreOf(slot: number): number;
+  /** Sets a slot's score ({@link OrderTree.rescore} moves it). */
+  setScore(slot: number, score: number): void;
+  /** Member (latin1 string) of a slot; undefined for a free slot. */
+  memberOf(slot: number): string | undefined;
 }
 
 /** Elements per leaf. */
@@ -152,14 +154,13 @@ export class OrderTree {
 
   /** True when slot `slot` orders before the key (score `s`, member `m`). */
   private slotBefore(slot: number, s: number, m: string): boolean {
-    const score = this.keys.scores[slot];
-    return score < s || (score === s && (this.keys.members[slot] as string) < m);
+    const score = this.keys.scoreOf(slot);
+    return score < s || (score === s && (this.keys.memberOf(slot) as string) < m);
   }
 
   /** True when slot `a`'s member orders before slot `b`'s (for equal scores). */
   private memberBefore(a: number, b: number): boolean {
-    const members = this.keys.members;
-    return (members[a] as string) < (members[b] as string);
+    return (this.keys.memberOf(a) as string) < (this.keys.memberOf(b) as string);
   }
 
   /** Index of the child of `node` whose key range holds (s, m). */
@@ -182,12 +183,13 @@ export class OrderTree {
     let lo = 0;
     let hi = leaf.n;
     const scores = leaf.scores;
-    const members = this.keys.members;
+    const keys = this.keys;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const score = scores[mid];
-      if (score < s || (score === s && (members[leaf.slots[mid]] as string) < m)) lo = mid + 1;
-      else hi = mid;
+      if (score < s || (score === s && (keys.memberOf(leaf.slots[mid]) as string) < m)) {
+        lo = mid + 1;
+      } else hi = mid;
     }
     return lo;
   }
@@ -196,8 +198,8 @@ export class OrderTree {
 
   /** Inserts a slot; its key must not be in the tree yet. O(log n). */
   insert(slot: number): void {
-    const s = this.keys.scores[slot];
-    const m = this.keys.members[slot] as string;
+    const s = this.keys.scoreOf(slot);
+    const m = this.keys.memberOf(slot) as string;
     let node = this.root;
     let leftEdge = true;
     let rightEdge = true;
@@ -236,7 +238,7 @@ export class OrderTree {
     right.prev = leaf;
     if (leaf.next) leaf.next.prev = right;
     leaf.next = right;
-    this.splitUp(1, leaf.n, right, right.n, right.scores[0], this.keys.members[right.slots[0]]!);
+    this.splitUp(1, leaf.n, right, right.n, right.scores[0], this.keys.memberOf(right.slots[0])!);
   }
 
   /**
@@ -305,8 +307,8 @@ export class OrderTree {
    * and position are left in `foundLeaf`/`foundIndex`.
    */
   private seek(slot: number): boolean {
-    const s = this.keys.scores[slot];
-    const m = this.keys.members[slot] as string;
+    const s = this.keys.scoreOf(slot);
+    const m = this.keys.memberOf(slot) as string;
     let node = this.root;
     for (let level = this.height; level > 0; level--) {
       const inner = node as Inner;
@@ -373,7 +375,6 @@ export class OrderTree {
     if (!this.seek(slot)) throw new Error(`rescore: slot ${slot} is not in the tree`);
     const leaf = this.foundLeaf;
     const p = this.foundIndex;
-    const scores = this.keys.scores;
     if (p > 0 && p < leaf.n - 1) {
       // The neighbours' scores are read from the leaf's copy (the slot
       // table's entries are cache misses); members only on a tie.
@@ -384,13 +385,13 @@ export class OrderTree {
         (below < score || (below === score && this.memberBefore(leaf.slots[p - 1], slot))) &&
         (above > score || (above === score && this.memberBefore(slot, leaf.slots[p + 1])))
       ) {
-        scores[slot] = score;
+        this.keys.setScore(slot, score);
         leaf.scores[p] = score;
         return;
       }
     }
     this.removeFound();
-    scores[slot] = score;
+    this.keys.setScore(slot, score);
     this.insert(slot);
   }
 
@@ -491,7 +492,7 @@ export class OrderTree {
    * all scores are equal (as for Redis's lexicographic commands). O(log n).
    */
   countMemberBelow(member: string, orEqual: boolean): number {
-    const members = this.keys.members;
+    const keys = this.keys;
     let node = this.root;
     let rank = 0;
     for (let level = this.height; level > 0; level--) {
@@ -513,7 +514,7 @@ export class OrderTree {
     let hi = leaf.n;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const v = members[leaf.slots[mid]] as string;
+      const v = keys.memberOf(leaf.slots[mid]) as string;
       if (v < member || (orEqual && v === member)) lo = mid + 1;
       else hi = mid;
     }
@@ -717,7 +718,7 @@ export class OrderTree {
     parent.counts[k] = a.n;
     parent.counts[k + 1] = b.n;
     parent.sepScores[k + 1] = b.scores[0];
-    parent.sepMembers[k + 1] = this.keys.members[b.slots[0]] as string;
+    parent.sepMembers[k + 1] = this.keys.memberOf(b.slots[0]) as string;
   }
 
   /**
@@ -760,7 +761,7 @@ export class OrderTree {
       for (let i = 0; i < size; i++) {
         const slot = slots[at + i];
         leaf.slots[i] = slot;
-        leaf.scores[i] = this.keys.scores[slot];
+        leaf.scores[i] = this.keys.scoreOf(slot);
       }
       at += size;
       leaf.n = size;
@@ -783,8 +784,8 @@ export class OrderTree {
           inner.size += sizes[c];
           if (k > 0) {
             const first = this.firstSlot(level[c], height);
-            inner.sepScores[k] = this.keys.scores[first];
-            inner.sepMembers[k] = this.keys.members[first] as string;
+            inner.sepScores[k] = this.keys.scoreOf(first);
+            inner.sepMembers[k] = this.keys.memberOf(first) as string;
           }
         }
         upper.push(inner);
@@ -817,7 +818,7 @@ export class OrderTree {
         if (!edge && leaf.n < LEAF_MIN) throw new Error(`underfull leaf (${leaf.n})`);
         if (leaf.n > LEAF_CAPACITY) throw new Error(`overfull leaf (${leaf.n})`);
         for (let i = 0; i < leaf.n; i++) {
-          if (!Object.is(leaf.scores[i], this.keys.scores[leaf.slots[i]])) {
+          if (!Object.is(leaf.scores[i], this.keys.scoreOf(leaf.slots[i]))) {
             throw new Error("leaf score copy out of date");
           }
           seen.push(leaf.slots[i]);
@@ -858,7 +859,7 @@ export class OrderTree {
     if (total !== this.count) throw new Error(`tree count ${this.count} != ${total}`);
     for (let i = 1; i < seen.length; i++) {
       const slot = seen[i];
-      if (!this.slotBefore(seen[i - 1], this.keys.scores[slot], this.keys.members[slot]!)) {
+      if (!this.slotBefore(seen[i - 1], this.keys.scoreOf(slot), this.keys.memberOf(slot)!)) {
         throw new Error(`out of order at rank ${i}`);
       }
     }

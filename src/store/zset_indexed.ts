@@ -23,6 +23,7 @@ import { hashBytes, hashLatin1, latin1, latin1Equals } from "../util/bytes.ts";
 import { rehashBuckets, scanBuckets } from "./incremental_rehash.ts";
 import { OrderTree, type SlotKeys } from "./order_tree.ts";
 import { stringBytes, type ZSetEncoding } from "./zset_encoding.ts";
+import { CHUNK, CHUNK_BITS, IN_CHUNK } from "./chunks.ts";
 
 const MIN_SLOTS = 8;
 /** Where a slot's hash and chain link sit in `links` (see {@link IndexedZSet}). */
@@ -36,18 +37,23 @@ const REHASH_STEP_BUCKETS = 4;
 
 /** A large sorted set: member table plus ordered index over shared slots. */
 export class IndexedZSet implements ZSetEncoding, SlotKeys {
-  /** Member of each slot (undefined when the slot is free). */
-  members: (string | undefined)[] = [];
-  /** Score of each slot. */
-  scores: Float64Array = new Float64Array(MIN_SLOTS);
   /**
-   * Two ints per slot, side by side so a chain step reads one cache line:
-   * the member's hash (at `2 * slot`, {@link HASH}) and the hash chain link
-   * of a used slot or the next free slot of a free one (`2 * slot + 1`,
-   * {@link NEXT}).
+   * The columns, in chunks of {@link CHUNK} slots (src/store/chunks.ts): the
+   * member of each slot (undefined when the slot is free), its score, and
+   * two ints side by side so a chain step reads one cache line: the
+   * member's hash (at `2 * i`, {@link HASH}) and the hash chain link of a
+   * used slot or the next free slot of a free one (`2 * i + 1`,
+   * {@link NEXT}). Only the first chunk of each grows.
    */
-  private links = new Int32Array(2 * MIN_SLOTS);
-  private buckets = new Int32Array(MIN_BUCKETS).fill(-1);
+  private memberChunks: (string | undefined)[][] = [[]];
+  private scoreChunks: Float64Array[] = [new Float64Array(MIN_SLOTS)];
+  private linkChunks: Int32Array[] = [new Int32Array(2 * MIN_SLOTS)];
+  /**
+   * Bucket heads: slot + 1 of each chain's first slot, 0 when empty, so a
+   * new table, zeroed by the allocator as its pages are first written,
+   * needs no fill.
+   */
+  private buckets = new Int32Array(MIN_BUCKETS);
   private mask = MIN_BUCKETS - 1;
   /**
    * While the hash table is being resized, the previous one, whose buckets
@@ -71,6 +77,39 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     return set;
   }
 
+  /** Score of a slot (for the tree, {@link SlotKeys}). */
+  scoreOf(slot: number): number {
+    return this.scoreChunks[slot >>> CHUNK_BITS][slot & IN_CHUNK];
+  }
+
+  /** Sets a slot's score (for the tree, {@link SlotKeys}). */
+  setScore(slot: number, score: number): void {
+    this.scoreChunks[slot >>> CHUNK_BITS][slot & IN_CHUNK] = score;
+  }
+
+  /** Member of a slot, undefined for a free one (for the tree, {@link SlotKeys}). */
+  memberOf(slot: number): string | undefined {
+    return this.memberChunks[slot >>> CHUNK_BITS][slot & IN_CHUNK];
+  }
+
+  private setMember(slot: number, member: string | undefined): void {
+    this.memberChunks[slot >>> CHUNK_BITS][slot & IN_CHUNK] = member;
+  }
+
+  /** The hash of the member in `slot`. */
+  private hashAt(slot: number): number {
+    return this.linkChunks[slot >>> CHUNK_BITS][2 * (slot & IN_CHUNK) + HASH];
+  }
+
+  /** The chain link (or, for a free slot, the next free slot) of `slot`. */
+  private nextOf(slot: number): number {
+    return this.linkChunks[slot >>> CHUNK_BITS][2 * (slot & IN_CHUNK) + NEXT];
+  }
+
+  private setNext(slot: number, next: number): void {
+    this.linkChunks[slot >>> CHUNK_BITS][2 * (slot & IN_CHUNK) + NEXT] = next;
+  }
+
   /** Replaces the contents with ordered members and scores; slot i holds rank i. */
   private load(members: ArrayLike<string>, scores: ArrayLike<number>): void {
     const n = members.length;
@@ -79,8 +118,8 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     this.bytes = 0;
     for (let slot = 0; slot < n; slot++) {
       const member = members[slot];
-      this.members[slot] = member;
-      this.scores[slot] = scores[slot];
+      this.setMember(slot, member);
+      this.setScore(slot, scores[slot]);
       this.bytes += member.length;
       this.chainSlot(slot, hashLatin1(member));
     }
@@ -92,16 +131,29 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
   /**
    * New columns for `n` slots, all handed out, and an empty hash table
    * sized for them (no resize in progress): what {@link load} and
-   * {@link compactSlots} fill in slot order.
+   * {@link compactSlots} fill in slot order. The member chunks start empty
+   * and are filled by appending, so they stay packed arrays (one element
+   * kind at every access site) rather than arrays with holes.
    */
   private allocateFor(n: number): void {
-    const cap = Math.max(MIN_SLOTS, n);
-    this.members = new Array<string | undefined>(n);
-    this.scores = new Float64Array(cap);
-    this.links = new Int32Array(2 * cap);
+    this.memberChunks = [];
+    this.scoreChunks = [];
+    this.linkChunks = [];
+    if (n <= CHUNK) {
+      const cap = Math.max(MIN_SLOTS, n);
+      this.memberChunks.push([]);
+      this.scoreChunks.push(new Float64Array(cap));
+      this.linkChunks.push(new Int32Array(2 * cap));
+    } else {
+      for (let from = 0; from < n; from += CHUNK) {
+        this.memberChunks.push([]);
+        this.scoreChunks.push(new Float64Array(CHUNK));
+        this.linkChunks.push(new Int32Array(2 * CHUNK));
+      }
+    }
     let size = MIN_BUCKETS;
     while (size < n) size *= 2;
-    this.buckets = new Int32Array(size).fill(-1);
+    this.buckets = new Int32Array(size);
     this.mask = size - 1;
     this.oldBuckets = null;
     this.freeSlot = -1;
@@ -110,11 +162,12 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
 
   /** Records a slot's hash and puts it at the head of its chain in the current table. */
   private chainSlot(slot: number, h: number): void {
-    const links = this.links;
+    const links = this.linkChunks[slot >>> CHUNK_BITS];
+    const at = 2 * (slot & IN_CHUNK);
     const b = h & this.mask;
-    links[2 * slot + HASH] = h;
-    links[2 * slot + NEXT] = this.buckets[b];
-    this.buckets[b] = slot;
+    links[at + HASH] = h;
+    links[at + NEXT] = this.buckets[b] - 1;
+    this.buckets[b] = slot + 1;
   }
 
   get size(): number {
@@ -150,15 +203,17 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     const h = hashBytes(bytes);
     let slot = this.chainOf(h);
     while (slot >= 0) {
-      if (this.links[2 * slot + HASH] === h) {
-        const member = this.members[slot]!;
+      const links = this.linkChunks[slot >>> CHUNK_BITS];
+      const at = 2 * (slot & IN_CHUNK);
+      if (links[at + HASH] === h) {
+        const member = this.memberOf(slot)!;
         if (latin1Equals(member, bytes)) {
           this.foundMember = member;
           this.foundSlot = slot;
           return member;
         }
       }
-      slot = this.links[2 * slot + NEXT];
+      slot = links[at + NEXT];
     }
     const member = latin1(bytes);
     this.absentMember = member;
@@ -184,28 +239,44 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     if (member === this.foundMember) return this.foundSlot;
     if (member === this.absentMember) return -1;
     const h = this.hashOf(member);
+    const linkChunks = this.linkChunks;
+    const memberChunks = this.memberChunks;
     let slot = this.chainOf(h);
     while (slot >= 0) {
-      if (this.links[2 * slot + HASH] === h && this.members[slot] === member) return slot;
-      slot = this.links[2 * slot + NEXT];
+      const chunk = slot >>> CHUNK_BITS;
+      const links = linkChunks[chunk];
+      const at = 2 * (slot & IN_CHUNK);
+      if (links[at + HASH] === h && memberChunks[chunk][slot & IN_CHUNK] === member) return slot;
+      slot = links[at + NEXT];
     }
     return -1;
   }
 
+  /**
+   * A slot for a new member: a free one, else the next, making room for it
+   * first: the first chunk grows by half up to {@link CHUNK} slots, then
+   * full chunks are added.
+   */
   private allocSlot(): number {
     if (this.freeSlot >= 0) {
       const slot = this.freeSlot;
-      this.freeSlot = this.links[2 * slot + NEXT];
+      this.freeSlot = this.nextOf(slot);
       return slot;
     }
-    if (this.used === this.scores.length) {
-      const cap = Math.max(MIN_SLOTS, Math.ceil(this.used * 1.5));
+    const slot = this.used;
+    const chunk = slot >>> CHUNK_BITS;
+    if (chunk === this.scoreChunks.length) {
+      this.memberChunks.push([]);
+      this.scoreChunks.push(new Float64Array(CHUNK));
+      this.linkChunks.push(new Int32Array(2 * CHUNK));
+    } else if ((slot & IN_CHUNK) === this.scoreChunks[chunk].length) {
+      const cap = Math.min(CHUNK, Math.max(MIN_SLOTS, Math.ceil(slot * 1.5)));
       const scores = new Float64Array(cap);
-      scores.set(this.scores);
+      scores.set(this.scoreChunks[chunk]);
       const links = new Int32Array(2 * cap);
-      links.set(this.links);
-      this.scores = scores;
-      this.links = links;
+      links.set(this.linkChunks[chunk]);
+      this.scoreChunks[chunk] = scores;
+      this.linkChunks[chunk] = links;
     }
     return this.used++;
   }
@@ -218,27 +289,29 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
   private link(slot: number, h: number): void {
     const table = this.tableOf(h);
     const b = this.bucketIn(table, h);
-    this.links[2 * slot + HASH] = h;
-    this.links[2 * slot + NEXT] = table[b];
-    table[b] = slot;
+    const links = this.linkChunks[slot >>> CHUNK_BITS];
+    const at = 2 * (slot & IN_CHUNK);
+    links[at + HASH] = h;
+    links[at + NEXT] = table[b] - 1;
+    table[b] = slot + 1;
   }
 
   /** Unlinks a slot from its hash chain and puts it on the free list. */
   private releaseSlot(slot: number): void {
-    const h = this.links[2 * slot + HASH];
+    const h = this.hashAt(slot);
     const table = this.tableOf(h);
     const b = this.bucketIn(table, h);
-    let cur = table[b];
+    let cur = table[b] - 1;
     if (cur === slot) {
-      table[b] = this.links[2 * slot + NEXT];
+      table[b] = this.nextOf(slot) + 1;
     } else {
-      while (this.links[2 * cur + NEXT] !== slot) cur = this.links[2 * cur + NEXT];
-      this.links[2 * cur + NEXT] = this.links[2 * slot + NEXT];
+      while (this.nextOf(cur) !== slot) cur = this.nextOf(cur);
+      this.setNext(cur, this.nextOf(slot));
     }
-    this.bytes -= (this.members[slot] as string).length;
-    this.members[slot] = undefined;
+    this.bytes -= (this.memberOf(slot) as string).length;
+    this.setMember(slot, undefined);
     this.foundMember = undefined;
-    this.links[2 * slot + NEXT] = this.freeSlot;
+    this.setNext(slot, this.freeSlot);
     this.freeSlot = slot;
     this.count--;
   }
@@ -252,7 +325,7 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
   /** The first slot of the chain of hash `h`, or -1. */
   private chainOf(h: number): number {
     const table = this.tableOf(h);
-    return table[this.bucketIn(table, h)];
+    return table[this.bucketIn(table, h)] - 1;
   }
 
   /** The bucket of hash `h` in `table` (the current or the old one). */
@@ -273,14 +346,12 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
       this.oldMask = this.mask;
       this.rehashIndex = 0;
     }
-    this.buckets = new Int32Array(size).fill(-1);
+    this.buckets = new Int32Array(size);
     this.mask = size - 1;
     if (atOnce) {
-      const members = this.members;
-      const links = this.links;
       for (let slot = 0; slot < this.used; slot++) {
         // Free slots are skipped.
-        if (members[slot] !== undefined) this.chainSlot(slot, links[2 * slot + HASH]);
+        if (this.memberOf(slot) !== undefined) this.chainSlot(slot, this.hashAt(slot));
       }
     }
   }
@@ -289,16 +360,15 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
   private rehashStep(count: number): void {
     const old = this.oldBuckets;
     if (old === null) return;
-    this.rehashIndex = rehashBuckets(old, this.rehashIndex, count, -1, this.moveChain);
+    this.rehashIndex = rehashBuckets(old, this.rehashIndex, count, 0, this.moveChain);
     if (this.rehashIndex >= old.length) this.oldBuckets = null;
   }
 
-  /** Relinks an old bucket's chain into the new table. */
+  /** Relinks an old bucket's chain (head: its first slot + 1) into the new table. */
   private readonly moveChain = (head: number): void => {
-    const links = this.links;
-    for (let slot = head; slot >= 0;) {
-      const following = links[2 * slot + NEXT];
-      this.chainSlot(slot, links[2 * slot + HASH]);
+    for (let slot = head - 1; slot >= 0;) {
+      const following = this.nextOf(slot);
+      this.chainSlot(slot, this.hashAt(slot));
       slot = following;
     }
   };
@@ -334,16 +404,16 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
    * 1.1 ms, where rebuilding from the members took 4–13).
    */
   private compactSlots(): void {
-    const oldMembers = this.members;
-    const oldScores = this.scores;
-    const oldLinks = this.links;
+    const oldMembers = this.memberChunks;
+    const oldScores = this.scoreChunks;
+    const oldLinks = this.linkChunks;
     this.allocateFor(this.count);
-    const members = this.members;
-    const scores = this.scores;
     this.tree.renumber((from, to) => {
-      members[to] = oldMembers[from];
-      scores[to] = oldScores[from];
-      this.chainSlot(to, oldLinks[2 * from + HASH]);
+      const chunk = from >>> CHUNK_BITS;
+      const i = from & IN_CHUNK;
+      this.setMember(to, oldMembers[chunk][i]);
+      this.setScore(to, oldScores[chunk][i]);
+      this.chainSlot(to, oldLinks[chunk][2 * i + HASH]);
     });
   }
 
@@ -351,7 +421,7 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
 
   score(member: string): number | undefined {
     const slot = this.find(member);
-    return slot < 0 ? undefined : this.scores[slot];
+    return slot < 0 ? undefined : this.scoreOf(slot);
   }
 
   rank(member: string): number {
@@ -363,8 +433,8 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     this.absentMember = undefined;
     const slot = this.allocSlot();
     const h = this.hashOf(member);
-    this.members[slot] = member;
-    this.scores[slot] = score;
+    this.setMember(slot, member);
+    this.setScore(slot, score);
     this.link(slot, h);
     this.count++;
     this.bytes += member.length;
@@ -395,11 +465,11 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
   private readonly releaseRemoved = (slot: number): void => this.releaseSlot(slot);
 
   memberAt(rank: number): string {
-    return this.members[this.tree.slotAt(rank)] as string;
+    return this.memberOf(this.tree.slotAt(rank)) as string;
   }
 
   scoreAt(rank: number): number {
-    return this.scores[this.tree.slotAt(rank)];
+    return this.scoreOf(this.tree.slotAt(rank));
   }
 
   walk(rank: number, reverse: boolean, visit: (member: string, score: number) => boolean): void {
@@ -416,7 +486,7 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
 
   private walkVisitor: ((member: string, score: number) => boolean) | null = null;
   private readonly visitSlot = (slot: number, score: number): boolean =>
-    this.walkVisitor!(this.members[slot] as string, score);
+    this.walkVisitor!(this.memberOf(slot) as string, score);
 
   countScoreBelow(score: number, orEqual: boolean): number {
     return this.tree.countScoreBelow(score, orEqual);
@@ -432,9 +502,7 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
   }
 
   forEach(visit: (member: string, score: number) => void): void {
-    const members = this.members;
-    const scores = this.scores;
-    this.tree.forEach((slot) => visit(members[slot] as string, scores[slot]));
+    this.tree.forEach((slot) => visit(this.memberOf(slot) as string, this.scoreOf(slot)));
   }
 
   /**
@@ -448,8 +516,8 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     let budget = count * 10;
     let seen = 0;
     const chain = (head: number) => {
-      for (let slot = head; slot >= 0; slot = this.links[2 * slot + NEXT]) {
-        visit(this.members[slot] as string, this.scores[slot]);
+      for (let slot = head - 1; slot >= 0; slot = this.nextOf(slot)) {
+        visit(this.memberOf(slot) as string, this.scoreOf(slot));
         seen += 2;
       }
     };
@@ -482,15 +550,15 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
       ]
     ) {
       for (let b = 0; b < table.length; b++) {
-        for (let slot = table[b]; slot >= 0; slot = this.links[2 * slot + NEXT]) {
+        for (let slot = table[b] - 1; slot >= 0; slot = this.nextOf(slot)) {
           chained++;
-          if ((this.links[2 * slot + HASH] & mask) !== b) {
+          if ((this.hashAt(slot) & mask) !== b) {
             throw new Error("slot in the wrong bucket");
           }
-          if (this.tableOf(this.links[2 * slot + HASH]) !== table) {
+          if (this.tableOf(this.hashAt(slot)) !== table) {
             throw new Error("slot in the wrong table");
           }
-          if (this.members[slot] === undefined) throw new Error("free slot in a chain");
+          if (this.memberOf(slot) === undefined) throw new Error("free slot in a chain");
         }
       }
     }
@@ -498,7 +566,8 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
   }
 
   memoryUsage(): number {
-    const cap = this.scores.length;
+    let cap = 0;
+    for (const scores of this.scoreChunks) cap += scores.length;
     return 128 + cap * (8 + 8 + 4 + 4) +
       (this.buckets.length + (this.oldBuckets?.length ?? 0)) * 4 +
       this.tree.memoryUsage() +

@@ -1,5 +1,5 @@
 import { assertEquals, assertTrue } from "../helpers/assert.ts";
-import { OrderTree } from "../../src/store/order_tree.ts";
+import { OrderTree, type SlotKeys } from "../../src/store/order_tree.ts";
 import { orderEntries, type ZSetLimits, ZSetValue } from "../../src/store/zset.ts";
 import type { LexRange, ScoreRange } from "../../src/store/zset_range.ts";
 import { latin1Bytes } from "../../src/util/bytes.ts";
@@ -47,9 +47,20 @@ function randomMember(rnd: () => number, maxLength = 6): string {
 
 // ----------------------------------------------------------------- OrderTree
 
+/** The tree's view ({@link SlotKeys}) of slot columns held in plain arrays. */
+function slotKeys(columns: { scores: Float64Array; members: (string | undefined)[] }): SlotKeys {
+  return {
+    scoreOf: (slot) => columns.scores[slot],
+    setScore: (slot, score) => {
+      columns.scores[slot] = score;
+    },
+    memberOf: (slot) => columns.members[slot],
+  };
+}
+
 class TreeHarness {
   readonly keys = { scores: new Float64Array(1 << 17), members: [] as (string | undefined)[] };
-  readonly tree = new OrderTree(this.keys);
+  readonly tree = new OrderTree(slotKeys(this.keys));
   /** Slots in order: the model. */
   readonly model: number[] = [];
   private free: number[] = [];
@@ -280,7 +291,7 @@ Deno.test("order tree: build from sorted slots, then edit and drain", () => {
         | undefined
       )[],
     };
-    const tree = new OrderTree(keys);
+    const tree = new OrderTree(slotKeys(keys));
     tree.build(Int32Array.from({ length: n }, (_, i) => i), n);
     tree.verify();
     assertEquals(tree.size, n);
@@ -360,10 +371,10 @@ Deno.test("order tree: sequential loads fill leaves (memory per element)", () =>
   const n = 50000;
   const keys = { scores: new Float64Array(n), members: new Array<string | undefined>(n).fill("m") };
   for (let i = 0; i < n; i++) keys.scores[i] = i;
-  const ascending = new OrderTree(keys);
+  const ascending = new OrderTree(slotKeys(keys));
   for (let i = 0; i < n; i++) ascending.insert(i);
   ascending.verify();
-  const descending = new OrderTree(keys);
+  const descending = new OrderTree(slotKeys(keys));
   for (let i = n - 1; i >= 0; i--) descending.insert(i);
   descending.verify();
   // Full leaves cost ~13.5 bytes per element (slot + score copy); half-full ones ~26.
@@ -850,4 +861,64 @@ Deno.test("zset value: a member found by its bytes is forgotten once removed or 
   }
   assertEquals(checks, 3);
   assertEquals(z.size, 5);
+});
+
+Deno.test("zset value: a sorted set over several 65,536-slot chunks: free slots reused, ranks, renumbering and loading stay right", () => {
+  const rnd = prng(23);
+  const z = new IndexedZSet();
+  const present = new Map<string, number>();
+  for (let i = 0; i < 200_000; i++) {
+    const m = `m${i}`;
+    const score = Math.floor(rnd() * 50_000);
+    z.insert(m, score);
+    present.set(m, score);
+    // Removals free slots in every chunk; later inserts reuse them.
+    if (i % 4 === 3) {
+      const gone = `m${i - 2}`;
+      assertTrue(z.remove(gone));
+      present.delete(gone);
+    }
+    if (i % 5 === 0 && present.has(`m${i >> 1}`)) {
+      z.update(`m${i >> 1}`, -i);
+      present.set(`m${i >> 1}`, -i);
+    }
+  }
+  z.verify();
+  const ordered = [...present].sort((a, b) =>
+    a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
+  );
+  const check = () => {
+    assertEquals(z.size, ordered.length);
+    for (let rank = 0; rank < ordered.length; rank += 997) {
+      assertEquals(z.memberAt(rank), ordered[rank][0]);
+      assertEquals(z.scoreAt(rank), ordered[rank][1]);
+      assertEquals(z.rank(ordered[rank][0]), rank);
+      assertEquals(z.score(z.memberOfBytes(latin1Bytes(ordered[rank][0]))), ordered[rank][1]);
+    }
+  };
+  check();
+  // Removing most members renumbers the slots into fewer chunks.
+  const doomed = new Set<string>();
+  while (doomed.size < 120_000) doomed.add(ordered[Math.floor(rnd() * ordered.length)][0]);
+  let removed = 0;
+  for (const m of doomed) {
+    assertTrue(z.remove(m));
+    removed++;
+  }
+  const kept = ordered.filter(([m]) => !doomed.has(m));
+  ordered.length = 0;
+  ordered.push(...kept);
+  assertEquals(removed, 120_000);
+  z.verify();
+  check();
+  // Loading more than a chunk's worth, then growing past it.
+  const loaded = IndexedZSet.fromSorted(
+    ordered.map(([m]) => m).concat(Array.from({ length: 100_000 }, (_, i) => `z${i}`)),
+    ordered.map(([, s]) => s).concat(Array.from({ length: 100_000 }, (_, i) => 1e9 + i)),
+  );
+  loaded.insert("last", 2e9);
+  loaded.verify();
+  assertEquals(loaded.size, 130_001);
+  assertEquals(loaded.memberAt(130_000), "last");
+  assertEquals(loaded.rank("z99999"), 129_999);
 });
