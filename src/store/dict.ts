@@ -157,14 +157,14 @@ export class Dict {
   }
 
   /** The value of entry `id`. */
-  private valueOf(id: number): number {
+  private valueAt(id: number): number {
     return this.recordChunks[id >>> CHUNK_BITS][(id & IN_CHUNK) * RECORD + VALUE];
   }
 
   /** {@link get} for a key given as bytes (see {@link findBytes}). */
   getBytes(bytes: Uint8Array): number | undefined {
     const id = this.findBytes(bytes);
-    return id >= 0 ? this.valueOf(id) : undefined;
+    return id >= 0 ? this.valueAt(id) : undefined;
   }
 
   /** True when the key given as bytes is present. */
@@ -180,7 +180,7 @@ export class Dict {
   /** The value stored under `key`, or undefined. */
   get(key: string): number | undefined {
     const id = this.find(key, hashLatin1(key));
-    return id >= 0 ? this.valueOf(id) : undefined;
+    return id >= 0 ? this.valueAt(id) : undefined;
   }
 
   /** Stores `value` (a 32-bit integer) under `key`; returns true when the key is new. */
@@ -313,7 +313,7 @@ export class Dict {
   *entries(): IterableIterator<[string, number]> {
     for (let id = 0; id < this.slots; id++) {
       const k = this.keyOf(id);
-      if (k !== undefined) yield [k, this.valueOf(id)];
+      if (k !== undefined) yield [k, this.valueAt(id)];
     }
   }
 

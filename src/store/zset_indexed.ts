@@ -139,17 +139,13 @@ export class IndexedZSet implements ZSetEncoding, SlotKeys {
     this.memberChunks = [];
     this.scoreChunks = [];
     this.linkChunks = [];
-    if (n <= CHUNK) {
-      const cap = Math.max(MIN_SLOTS, n);
+    // One chunk sized to fit, or full chunks (only the first may be smaller).
+    const chunks = Math.max(1, Math.ceil(n / CHUNK));
+    const cap = chunks === 1 ? Math.max(MIN_SLOTS, n) : CHUNK;
+    for (let i = 0; i < chunks; i++) {
       this.memberChunks.push([]);
       this.scoreChunks.push(new Float64Array(cap));
       this.linkChunks.push(new Int32Array(2 * cap));
-    } else {
-      for (let from = 0; from < n; from += CHUNK) {
-        this.memberChunks.push([]);
-        this.scoreChunks.push(new Float64Array(CHUNK));
-        this.linkChunks.push(new Int32Array(2 * CHUNK));
-      }
     }
     let size = MIN_BUCKETS;
     while (size < n) size *= 2;
